@@ -1,0 +1,69 @@
+# asynclings — `make run` opens the course, `make test` runs every test.
+# Both set up what is missing first: system libraries (apt, when root) and a .venv.
+
+SWIFT        ?= swift
+PYTHON       ?= python3
+VENV         := .venv
+VENV_PY      := $(VENV)/bin/python
+RELEASE_BIN  := .build/release/asynclings
+PREFIX       ?= /usr/local
+APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config
+SWIFT_TEST_FLAGS ?=
+
+.PHONY: all deps system-deps venv build run test test-swift test-harness bench install uninstall clean
+
+all: build
+
+deps: system-deps venv
+
+# libgit2 and cmark-gfm come from Debian packages. As root we install them;
+# otherwise we print the exact command and stop.
+system-deps:
+	@if pkg-config --exists libgit2 libcmark-gfm 2>/dev/null \
+	   && [ -f /usr/include/cmark-gfm-core-extensions.h ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "==> installing $(APT_PACKAGES)"; \
+	  apt-get update -qq && apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	else \
+	  echo "asynclings needs system libraries. Run:"; \
+	  echo "  sudo apt-get install -y $(APT_PACKAGES)"; \
+	  exit 1; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt scripts/make-venv
+	@scripts/make-venv "$(PYTHON)" "$(VENV)"
+	@touch $@
+
+build: deps
+	$(SWIFT) build -c release --product asynclings
+
+run: build
+	@$(RELEASE_BIN)
+
+test: build test-harness test-swift
+
+# Swift Testing suites; the end-to-end suite runs the release binary built above.
+test-swift: deps
+	ASYNCLINGS_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test --disable-xctest $(SWIFT_TEST_FLAGS)
+
+# The harness is stdlib-only Python: its tests run on every 3.11+ interpreter found.
+test-harness: venv
+	@scripts/test-harness "$(VENV_PY)"
+
+bench: build
+	@$(VENV_PY) scripts/bench.py --binary $(RELEASE_BIN)
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/asynclings
+	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/asynclings
+	rm -rf $(DESTDIR)$(PREFIX)/share/asynclings/harness
+	cp -R Sources/Grading/harness $(DESTDIR)$(PREFIX)/share/asynclings/harness
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/asynclings
+	rm -rf $(DESTDIR)$(PREFIX)/share/asynclings
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,69 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "asynclings",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "asynclings", targets: ["asynclings"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Thin executable: @main and one file per subcommand.
+        .executableTarget(
+            name: "asynclings",
+            dependencies: [
+                "Course", "Grading", "GitStore", "Rendering",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The course on disk: lessons, front matter, wrong variants.
+        .target(
+            name: "Course",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // The grade pipeline: interpreter, child process, report decoding, verify.
+        // The Python harness that runs inside the child is a resource of this target.
+        .target(
+            name: "Grading",
+            dependencies: ["Course", "Sandbox"],
+            resources: [.copy("harness")],
+            swiftSettings: swiftSettings
+        ),
+        // Running a program under limits in its own process group.
+        .target(name: "Sandbox", dependencies: ["CSandbox"], swiftSettings: swiftSettings),
+        .target(name: "CSandbox"),
+        // Progress stored in git through libgit2.
+        .target(name: "GitStore", dependencies: ["CGit2"], swiftSettings: swiftSettings),
+        .systemLibrary(
+            name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        // Terminal output: markdown through cmark-gfm, reports, styles.
+        .target(
+            name: "Rendering", dependencies: ["CCmarkGFM", "Grading"],
+            swiftSettings: swiftSettings),
+        .systemLibrary(
+            name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+
+        .testTarget(name: "CourseTests", dependencies: ["Course"], swiftSettings: swiftSettings),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GradingTests", dependencies: ["Grading", "Course"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GitStoreTests", dependencies: ["GitStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RenderingTests", dependencies: ["Rendering"], swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", swiftSettings: swiftSettings),
+    ]
+)
