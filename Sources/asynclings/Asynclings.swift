@@ -3,5 +3,11 @@ import ArgumentParser
 @main
 struct Asynclings: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Learn async Python patterns, graded by what your code actually does.")
+        commandName: "asynclings",
+        abstract: "Learn async Python patterns, graded by what your code actually does.",
+        version: "0.1.0",
+        subcommands: [
+            List.self, Show.self, Start.self, Grade.self, Verify.self,
+        ],
+        defaultSubcommand: List.self)
 }

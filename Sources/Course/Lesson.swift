@@ -1,0 +1,63 @@
+import Foundation
+
+/// One lesson folder, `lessons/NN-slug/`, as loaded from disk.
+public struct Lesson: Sendable, Identifiable, Hashable {
+    /// `02-gather`: the folder name, also the front matter's `id`.
+    public let id: String
+    public let number: Int
+    public let title: String
+    public let summary: String
+    /// Lowest Python the lesson's exercise needs (e.g. 3.11 for TaskGroup).
+    public let minimumPython: PythonVersion
+    /// Real seconds a grade may take before the whole process group is killed.
+    public let budgetSeconds: Double
+    /// From gentle to explicit.
+    public let hints: [String]
+    /// The markdown after the front matter.
+    public let body: String
+    public let directory: URL
+    public let starter: URL
+    public let solution: URL
+    public let checkScript: URL
+    public let wrongVariants: [WrongVariant]
+
+    /// Where the learner's working copy lives, relative to the course root.
+    public var exercisePath: String { "exercises/\(id).py" }
+
+    public static func == (lhs: Lesson, rhs: Lesson) -> Bool { lhs.id == rhs.id && lhs.directory == rhs.directory }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+}
+
+/// A known-wrong solution and the check it must fail (`# expect: fail <check-id>`).
+public struct WrongVariant: Sendable, Hashable {
+    public let file: URL
+    public let expectedFailure: CheckID
+
+    public var name: String { file.deletingPathExtension().lastPathComponent }
+}
+
+/// A `major.minor` Python version.
+public struct PythonVersion: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+    public let major: Int
+    public let minor: Int
+
+    public init(major: Int, minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    /// Parses `3.11` (a patch component is accepted and ignored).
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".").map { Int($0) }
+        guard parts.count >= 2, let major = parts[0], let minor = parts[1] else { return nil }
+        self.init(major: major, minor: minor)
+    }
+
+    public static let minimumSupported = PythonVersion(major: 3, minor: 11)
+
+    public var description: String { "\(major).\(minor)" }
+
+    public static func < (lhs: PythonVersion, rhs: PythonVersion) -> Bool {
+        (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
+    }
+}

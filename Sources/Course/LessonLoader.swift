@@ -1,0 +1,209 @@
+import Foundation
+import Yams
+
+/// Reads one lesson folder and validates it, collecting every problem rather than stopping at the first.
+struct LessonLoader {
+    let directory: URL
+    let root: URL
+
+    struct Failure: Error { let problems: [CourseProblem] }
+
+    /// Front matter keys a lesson may use.
+    static let knownKeys: Set<String> = [
+        "id", "title", "summary", "python", "budget", "hints", "starter", "solution", "check",
+    ]
+
+    private var folderName: String { directory.lastPathComponent }
+    private var lessonFile: URL { directory.appendingPathComponent("lesson.md") }
+
+    func load() -> Result<Lesson, Failure> {
+        var problems: [CourseProblem] = []
+        let markdownPath = relative(lessonFile, to: root)
+
+        func problem(_ field: String?, _ message: String, _ fix: String, file: String? = nil) {
+            problems.append(CourseProblem(file: file ?? markdownPath, field: field, message: message, fix: fix))
+        }
+
+        let number = folderName.split(separator: "-", maxSplits: 1).first.flatMap { Int($0) }
+        if number == nil || !folderName.contains("-") {
+            problem(nil, "the folder name `\(folderName)` is not of the form NN-slug", "rename it, e.g. `lessons/02-gather`",
+                file: relative(directory, to: root))
+        }
+
+        guard let text = readText(lessonFile) else {
+            problem(nil, "lesson.md is missing or not UTF-8 text", "add lesson.md with YAML front matter between `---` lines")
+            return .failure(Failure(problems: problems))
+        }
+        let (yamlText, body) = Self.splitFrontMatter(text)
+        guard let yamlText else {
+            problem(nil, "lesson.md has no front matter", "start the file with `---`, the YAML fields, then `---`")
+            return .failure(Failure(problems: problems))
+        }
+        let fields: [String: Any]
+        do {
+            guard let loaded = try Yams.load(yaml: yamlText) as? [String: Any] else {
+                problem(nil, "the front matter is not a mapping of fields", "write `key: value` lines between the `---` lines")
+                return .failure(Failure(problems: problems))
+            }
+            fields = loaded
+        } catch {
+            problem(nil, "the front matter is not valid YAML: \(Self.describe(error))", "fix the YAML syntax between the `---` lines")
+            return .failure(Failure(problems: problems))
+        }
+
+        for key in fields.keys.sorted() where !Self.knownKeys.contains(key) {
+            problem(key, "unknown field", "use one of: \(Self.knownKeys.sorted().joined(separator: ", "))")
+        }
+
+        func string(_ key: String, required: Bool = true) -> String? {
+            guard let value = fields[key] else {
+                if required { problem(key, "missing", "add `\(key): ...` to the front matter") }
+                return nil
+            }
+            guard let text = value as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                problem(key, "must be non-empty text, found `\(value)`", "write `\(key): some text`")
+                return nil
+            }
+            return text
+        }
+
+        let id = string("id")
+        if let id, id != folderName {
+            problem("id", "`\(id)` does not match the folder name `\(folderName)`", "set `id: \(folderName)` or rename the folder")
+        }
+        let title = string("title")
+        let summary = string("summary")
+
+        var python = PythonVersion.minimumSupported
+        if let raw = fields["python"] {
+            if let parsed = PythonVersion("\(raw)"), parsed >= PythonVersion.minimumSupported {
+                python = parsed
+            } else {
+                problem("python", "`\(raw)` is not a Python version of 3.11 or later", "write e.g. `python: \"3.11\"`")
+            }
+        }
+
+        var budget = 10.0
+        if let raw = fields["budget"] {
+            if let value = (raw as? Double) ?? (raw as? Int).map(Double.init), value > 0, value <= 600 {
+                budget = value
+            } else {
+                problem("budget", "`\(raw)` is not a number of seconds between 0 and 600", "write e.g. `budget: 10`")
+            }
+        }
+
+        var hints: [String] = []
+        if let raw = fields["hints"] {
+            if let list = raw as? [Any], !list.isEmpty, list.allSatisfy({ $0 is String }) {
+                hints = list.compactMap { $0 as? String }
+            } else {
+                problem("hints", "must be a list of text, gentle first", "write `hints:` then lines `  - ...`")
+            }
+        } else {
+            problem("hints", "missing", "add `hints:` with at least one hint, from gentle to explicit")
+        }
+
+        let starter = file(fields["starter"], default: "starter.py", field: "starter", into: &problems)
+        let solution = file(fields["solution"], default: "solution.py", field: "solution", into: &problems)
+        let check = file(fields["check"], default: "check.py", field: "check", into: &problems)
+        let wrong = wrongVariants(into: &problems)
+
+        guard problems.isEmpty, let id, let title, let summary, let number, let starter, let solution, let check else {
+            return .failure(Failure(problems: problems))
+        }
+        return .success(
+            Lesson(
+                id: id, number: number, title: title, summary: summary, minimumPython: python,
+                budgetSeconds: budget, hints: hints, body: body, directory: directory,
+                starter: starter, solution: solution, checkScript: check, wrongVariants: wrong))
+    }
+
+    /// A file named by the front matter: it must exist and stay inside the lesson folder.
+    private func file(_ raw: Any?, default name: String, field: String, into problems: inout [CourseProblem]) -> URL? {
+        let markdownPath = relative(lessonFile, to: root)
+        let given = raw.map { "\($0)" } ?? name
+        if given.hasPrefix("/") || given.split(separator: "/").contains("..") {
+            problems.append(
+                CourseProblem(
+                    file: markdownPath, field: field, message: "`\(given)` points outside the lesson folder",
+                    fix: "name a file inside \(relative(directory, to: root))/, e.g. `\(name)`"))
+            return nil
+        }
+        let url = directory.appendingPathComponent(given)
+        // A symlink could still lead out of the folder: compare resolved paths.
+        let resolved = url.resolvingSymlinksInPath().path
+        let base = directory.resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(base + "/") else {
+            problems.append(
+                CourseProblem(
+                    file: markdownPath, field: field, message: "`\(given)` resolves outside the lesson folder (symlink)",
+                    fix: "keep lesson files as regular files inside the folder"))
+            return nil
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            problems.append(
+                CourseProblem(
+                    file: relative(url, to: root), field: raw == nil ? nil : field, message: "missing",
+                    fix: "add \(relative(url, to: root))"))
+            return nil
+        }
+        return url
+    }
+
+    private func wrongVariants(into problems: inout [CourseProblem]) -> [WrongVariant] {
+        let folder = directory.appendingPathComponent("wrong")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        var variants: [WrongVariant] = []
+        for name in names.sorted() where name.hasSuffix(".py") {
+            let url = folder.appendingPathComponent(name)
+            let path = relative(url, to: root)
+            guard let text = readText(url) else {
+                problems.append(CourseProblem(file: path, message: "not readable UTF-8 text", fix: "save it as UTF-8"))
+                continue
+            }
+            let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let prefix = "# expect: fail "
+            guard firstLine.hasPrefix(prefix) else {
+                problems.append(
+                    CourseProblem(
+                        file: path, field: "expect", message: "the first line does not declare the check it must fail",
+                        fix: "start the file with `# expect: fail <check-id>`, e.g. `# expect: fail concurrency`"))
+                continue
+            }
+            let raw = firstLine.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
+            guard let check = CheckID(rawValue: raw) else {
+                problems.append(
+                    CourseProblem(
+                        file: path, field: "expect", message: "`\(raw)` is not a check id",
+                        fix: "use one of: \(CheckID.allCases.map(\.rawValue).joined(separator: ", "))"))
+                continue
+            }
+            variants.append(WrongVariant(file: url, expectedFailure: check))
+        }
+        return variants
+    }
+
+    private func readText(_ url: URL) -> String? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+
+    /// Splits `---\n<yaml>\n---\n<body>`; the YAML is nil when there is no front matter.
+    static func splitFrontMatter(_ text: String) -> (String?, String) {
+        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
+        guard normalized.hasPrefix("---\n") else { return (nil, normalized) }
+        let rest = normalized.dropFirst(4)
+        guard let end = rest.range(of: "\n---\n") ?? (rest.hasSuffix("\n---") ? rest.range(of: "\n---", options: .backwards) : nil) else {
+            return (nil, normalized)
+        }
+        let yaml = String(rest[rest.startIndex..<end.lowerBound])
+        let body = String(rest[end.upperBound...])
+        return (yaml, body.trimmingCharacters(in: .newlines))
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let yaml = error as? YamlError { return "\(yaml)".replacingOccurrences(of: "\n", with: " ") }
+        return "\(error)"
+    }
+}

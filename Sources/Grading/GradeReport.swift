@@ -1,0 +1,98 @@
+import Course
+import Foundation
+
+/// The one JSON object `asynclings grade --json` prints (DESIGN.md), decoded from the harness.
+public struct GradeReport: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        case pass, fail, error
+    }
+
+    public struct Check: Codable, Sendable, Equatable {
+        public enum Status: String, Codable, Sendable {
+            case pass, fail, skip, error
+        }
+
+        public var id: String
+        public var status: Status
+        public var message: String
+
+        public init(id: String, status: Status, message: String) {
+            self.id = id
+            self.status = status
+            self.message = message
+        }
+
+        public var checkID: CheckID? { CheckID(rawValue: id) }
+    }
+
+    /// A bar of the timeline: a task's life or one call of a grader fake, in virtual seconds.
+    public struct Span: Codable, Sendable, Equatable {
+        public var kind: String
+        public var label: String
+        public var start: Double
+        public var end: Double?
+        public var task: String?
+    }
+
+    public struct Timeline: Codable, Sendable, Equatable {
+        public var scenario: String
+        public var spans: [Span]
+    }
+
+    public var lesson: String
+    public var file: String
+    public var status: Status
+    public var checks: [Check]
+    public var seed: Int
+    public var virtualSeconds: Double
+    public var wallSeconds: Double
+    public var python: String?
+    public var notes: [String]?
+    public var timeline: Timeline?
+    /// What the learner's code printed (the head of it).
+    public var output: String?
+    /// The child's stderr when it matters (a crash), head only.
+    public var stderr: String?
+
+    enum CodingKeys: String, CodingKey {
+        case lesson, file, status, checks, seed, python, notes, timeline, output, stderr
+        case virtualSeconds = "virtual_seconds"
+        case wallSeconds = "wall_seconds"
+    }
+
+    public init(
+        lesson: String, file: String, status: Status, checks: [Check], seed: Int = 0,
+        virtualSeconds: Double = 0, wallSeconds: Double = 0
+    ) {
+        self.lesson = lesson
+        self.file = file
+        self.status = status
+        self.checks = checks
+        self.seed = seed
+        self.virtualSeconds = virtualSeconds
+        self.wallSeconds = wallSeconds
+    }
+
+    public func check(_ id: CheckID) -> Check? { checks.first { $0.id == id.rawValue } }
+
+    public var passedCount: Int { checks.filter { $0.status == .pass }.count }
+    /// Checks that were decided (pass or fail), for `Asynclings-Checks: 9/9`.
+    public var decidedCount: Int { checks.filter { $0.status != .skip }.count }
+    public var failedChecks: [Check] { checks.filter { $0.status == .fail || $0.status == .error } }
+
+    /// Exit status of `asynclings grade`: 0 pass, 1 fail, 2 course error.
+    public var exitCode: Int32 {
+        switch status {
+        case .pass: 0
+        case .fail: 1
+        case .error: 2
+        }
+    }
+
+    public func json(pretty: Bool = false) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

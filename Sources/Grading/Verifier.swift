@@ -1,0 +1,145 @@
+import Course
+import Dispatch
+import Foundation
+
+/// Proves a course is consistent: every starter fails (but compiles), every reference
+/// solution passes every check, and every known-wrong variant fails the check it declares.
+public struct Verifier: Sendable {
+    public let grader: Grader
+    public let course: Course
+    /// Least hints and wrong variants a lesson should have.
+    public var minimumHints = 3
+    public var minimumWrongVariants = 3
+
+    public init(grader: Grader, course: Course) {
+        self.grader = grader
+        self.course = course
+    }
+
+    /// One line of the verify table.
+    public struct Item: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable { case starter, solution, wrong, lesson }
+
+        public var lesson: String
+        public var kind: Kind
+        /// The file, relative to the course root.
+        public var file: String
+        /// What must happen, e.g. "fails concurrency".
+        public var expected: String
+        /// What did happen, e.g. "failed concurrency, behaviour".
+        public var actual: String
+        public var ok: Bool
+        public var wallSeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case lesson, kind, file, expected, actual, ok
+            case wallSeconds = "wall_seconds"
+        }
+    }
+
+    private struct Job: Sendable {
+        let lesson: Lesson
+        let kind: Item.Kind
+        let file: URL
+        let expectedFailure: CheckID?
+    }
+
+    /// Grades every file of `lessons` in parallel (one child process per core) and judges each result.
+    public func verify(_ lessons: [Lesson]) -> [Item] {
+        var jobs: [Job] = []
+        for lesson in lessons {
+            jobs.append(Job(lesson: lesson, kind: .starter, file: lesson.starter, expectedFailure: nil))
+            jobs.append(Job(lesson: lesson, kind: .solution, file: lesson.solution, expectedFailure: nil))
+            for variant in lesson.wrongVariants {
+                jobs.append(Job(lesson: lesson, kind: .wrong, file: variant.file, expectedFailure: variant.expectedFailure))
+            }
+        }
+        let results = ConcurrentResults<Item>(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            results[index] = judge(jobs[index])
+        }
+        var items = results.values
+        for lesson in lessons {
+            items += lint(lesson)
+        }
+        return items
+    }
+
+    /// Course-level rules: enough hints and wrong variants, and no malformed lesson folders.
+    public func lint(_ lesson: Lesson) -> [Item] {
+        var items: [Item] = []
+        let path = relativePath(lesson.directory.appendingPathComponent("lesson.md"))
+        if lesson.hints.count < minimumHints {
+            items.append(Item(lesson: lesson.id, kind: .lesson, file: path, expected: "at least \(minimumHints) hints",
+                              actual: "\(lesson.hints.count) hints", ok: false, wallSeconds: 0))
+        }
+        if lesson.wrongVariants.count < minimumWrongVariants {
+            items.append(Item(lesson: lesson.id, kind: .lesson, file: relativePath(lesson.directory.appendingPathComponent("wrong")),
+                              expected: "at least \(minimumWrongVariants) wrong variants",
+                              actual: "\(lesson.wrongVariants.count)", ok: false, wallSeconds: 0))
+        }
+        return items
+    }
+
+    private func judge(_ job: Job) -> Item {
+        let path = relativePath(job.file)
+        let expected: String
+        switch job.kind {
+        case .starter: expected = "compiles, fails"
+        case .solution: expected = "passes every check"
+        case .wrong: expected = "fails \(job.expectedFailure?.rawValue ?? "?")"
+        case .lesson: expected = ""
+        }
+        let report: GradeReport
+        do {
+            report = try grader.grade(job.lesson, file: job.file, displayPath: path)
+        } catch {
+            return Item(lesson: job.lesson.id, kind: job.kind, file: path, expected: expected,
+                        actual: "could not grade: \(error)", ok: false, wallSeconds: 0)
+        }
+        let failed = report.failedChecks.map { "\($0.id)\($0.status == .error ? " (error)" : "")" }
+        let actual: String
+        let ok: Bool
+        switch job.kind {
+        case .starter:
+            let compiles = report.check(.compile)?.status == .pass
+            ok = report.status == .fail && compiles
+            actual = !compiles ? "does not compile" : report.status == .pass ? "passes" : "failed \(failed.joined(separator: ", "))"
+        case .solution:
+            let notPassing = report.checks.filter { $0.status != .pass }
+            ok = report.status == .pass && notPassing.isEmpty
+            actual = ok ? "passed \(report.passedCount)/\(report.checks.count)"
+                : "did not pass: " + notPassing.map { "\($0.id) \($0.status.rawValue)" }.joined(separator: ", ")
+        case .wrong:
+            let target = job.expectedFailure.flatMap { report.check($0) }
+            ok = report.status == .fail && target?.status == .fail
+            actual = report.status == .pass ? "passes" : "failed \(failed.joined(separator: ", "))"
+        case .lesson:
+            ok = true
+            actual = ""
+        }
+        return Item(lesson: job.lesson.id, kind: job.kind, file: path, expected: expected, actual: actual, ok: ok,
+                    wallSeconds: report.wallSeconds)
+    }
+
+    private func relativePath(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let base = course.root.standardizedFileURL.path + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+}
+
+/// Fixed-size result slots filled from concurrent workers.
+final class ConcurrentResults<Value: Sendable>: @unchecked Sendable {
+    private var slots: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Value? {
+        get { lock.lock(); defer { lock.unlock() }; return slots[index] }
+        set { lock.lock(); slots[index] = newValue; lock.unlock() }
+    }
+
+    var values: [Value] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+}

@@ -1,0 +1,343 @@
+"""A selector event loop whose clock is virtual.
+
+Timers never wait for real time: when the loop has nothing ready to run and no
+real work is outstanding (threads still running, real sockets), the clock jumps
+straight to the next deadline. ``asyncio.sleep(5)`` costs microseconds, elapsed
+time is exact, and no verdict depends on how fast the machine is.
+
+The loop also notices the three ways a program can fail to finish:
+
+* deadlock  - nothing ready, no timers, no threads, no I/O: every task waits forever;
+* livelock  - tasks keep running without ever waiting on a timer (``while True:
+  await asyncio.sleep(0)``), counted in loop turns, not seconds;
+* time-limit - the scenario's virtual deadline or turn budget ran out.
+
+Each raises :class:`LoopAborted` out of ``run_forever`` with a snapshot of every
+task's stack, taken at the moment of detection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import os
+import selectors
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
+
+# Loop turns in a row with ready callbacks but no timer due before the clock
+# moves on by itself: a busy-waiting program (`while not flag: await sleep(0)`)
+# still sees time pass, as it would on a real clock.
+SPIN_ADVANCE_TURNS = 2_000
+# Loop turns with ready work and no timer at all before we call it a livelock.
+LIVELOCK_TURNS = 100_000
+# Real seconds to wait for worker threads to reach a virtual sleep or finish.
+THREAD_SETTLE_STEP = 0.005
+THREAD_SETTLE_LIMIT = 2.0
+
+
+@dataclass
+class LoopAborted(Exception):
+    """The loop stopped a scenario that could not finish.
+
+    ``kind`` is a check id: ``deadlock`` or ``time-limit``.
+    """
+
+    kind: str
+    detail: str
+    stacks: list[TaskStack] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+@dataclass
+class TaskStack:
+    """Where one task was when the loop gave up on it."""
+
+    name: str
+    frames: list[tuple[str, int, str]]  # (filename, line, function), outermost first
+    waiting_on: str  # what the task awaits, in words
+
+
+@dataclass(order=True)
+class _ParkedThread:
+    wake_at: float
+    seq: int
+    event: threading.Event = field(compare=False)
+
+
+class VirtualClockLoop(asyncio.SelectorEventLoop):
+    """An event loop on a virtual clock (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._vnow = 0.0
+        self._real_selector = self._selector
+        self._selector = _VirtualSelector(self, self._real_selector)  # type: ignore[assignment]
+        self.deadline = float("inf")  # virtual seconds
+        self.turn_budget = 2_000_000
+        self.turns = 0
+        self.forced_advances = 0  # times the clock moved on while tasks were busy-waiting
+        self.aborted: LoopAborted | None = None
+        self.describe_task: Callable[[asyncio.Task[Any]], str] = lambda t: t.get_name()
+        self.on_advance: Callable[[float, float], None] | None = None
+        self.on_task_created: Callable[[asyncio.Task[Any]], None] | None = None
+        self.thread_ident: int | None = None
+        # Threads: executor jobs still running, and those parked on virtual sleeps.
+        self._threads_lock = threading.Lock()
+        self._executor_jobs = 0
+        self._parked: list[_ParkedThread] = []
+        self._parked_seq = 0
+        self._waiting_threads = 0  # workers blocked on a condition the loop will satisfy
+
+    # -- the clock -------------------------------------------------------
+
+    def time(self) -> float:
+        return self._vnow
+
+    def advance(self, seconds: float) -> None:
+        """Moves the clock on (a blocking call stalled the loop this long)."""
+        if seconds > 0:
+            self._set_now(self._vnow + seconds)
+
+    def _set_now(self, when: float) -> None:
+        if when > self._vnow:
+            before = self._vnow
+            self._vnow = when
+            if self.on_advance is not None:
+                self.on_advance(before, when)
+
+    def run_forever(self) -> None:
+        self.thread_ident = threading.get_ident()
+        super().run_forever()
+
+    def create_task(self, coro: Any, *, name: str | None = None, context: Any = None) -> asyncio.Task[Any]:
+        # Overriding create_task (rather than installing a task factory) records every
+        # task the same way on 3.11-3.13 and leaves set_task_factory to the learner.
+        task = super().create_task(coro, name=name, context=context)
+        if self.on_task_created is not None:
+            self.on_task_created(task)
+        return task
+
+    # -- threads ---------------------------------------------------------
+
+    def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        future = super().run_in_executor(executor, func, *args)
+        with self._threads_lock:
+            self._executor_jobs += 1
+
+        def finished(_: asyncio.Future[Any]) -> None:
+            with self._threads_lock:
+                self._executor_jobs -= 1
+
+        future.add_done_callback(finished)
+        return future
+
+    def thread_sleep(self, seconds: float) -> None:
+        """Blocks the calling worker thread for ``seconds`` of virtual time."""
+        event = threading.Event()
+        with self._threads_lock:
+            self._parked_seq += 1
+            heapq.heappush(self._parked, _ParkedThread(self._vnow + max(0.0, seconds), self._parked_seq, event))
+        self._write_to_self()
+        event.wait()
+
+    def thread_waiting(self, delta: int) -> None:
+        """A worker thread starts (+1) or stops (-1) waiting on something only the loop can do."""
+        with self._threads_lock:
+            self._waiting_threads += delta
+        if delta > 0:
+            self._write_to_self()
+
+    def _threads_busy(self) -> bool:
+        with self._threads_lock:
+            return self._executor_jobs > len(self._parked) + self._waiting_threads
+
+    def _next_thread_wake(self) -> float | None:
+        with self._threads_lock:
+            return self._parked[0].wake_at if self._parked else None
+
+    def _wake_threads(self) -> None:
+        with self._threads_lock:
+            while self._parked and self._parked[0].wake_at <= self._vnow:
+                heapq.heappop(self._parked).event.set()
+
+    def _has_threads(self) -> bool:
+        with self._threads_lock:
+            return self._executor_jobs > 0 or bool(self._parked)
+
+    # -- giving up -------------------------------------------------------
+
+    def abort(self, kind: str, detail: str) -> LoopAborted:
+        error = LoopAborted(kind, detail, self.snapshot())
+        if self.aborted is None:
+            self.aborted = error
+        return error
+
+    def snapshot(self) -> list[TaskStack]:
+        stacks: list[TaskStack] = []
+        for task in asyncio.all_tasks(self):
+            frames, waiting_on = await_chain(task)
+            stacks.append(TaskStack(self.describe_task(task), frames, waiting_on))
+        return stacks
+
+    def next_timer(self) -> float | None:
+        timers = [h for h in self._scheduled if not h._cancelled]
+        when = min((h._when for h in timers), default=None)
+        wake = self._next_thread_wake()
+        if wake is not None and (when is None or wake < when):
+            return wake
+        return when
+
+
+def await_chain(task: asyncio.Task[Any]) -> tuple[list[tuple[str, int, str]], str]:
+    """The frames a suspended task is parked in, outermost first, and what it awaits.
+
+    ``Task.get_stack`` shows only the outermost coroutine; following ``cr_await``
+    reaches the line that is actually waiting.
+    """
+    frames: list[tuple[str, int, str]] = []
+    awaitable: Any = task.get_coro()
+    for _ in range(64):
+        frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "gi_frame", None) or getattr(awaitable, "ag_frame", None)
+        if frame is None:
+            break
+        frames.append((frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_qualname if hasattr(frame.f_code, "co_qualname") else frame.f_code.co_name))
+        awaitable = getattr(awaitable, "cr_await", None) or getattr(awaitable, "gi_yieldfrom", None) or getattr(awaitable, "ag_await", None)
+        if awaitable is None:
+            break
+    waiter = getattr(task, "_fut_waiter", None)
+    if frames and os.path.dirname(frames[-1][0]) == ASYNCIO_DIR:
+        waiting_on = _asyncio_call(frames[-1][2])
+    elif waiter is not None:
+        waiting_on = _describe_future(waiter)
+    elif frames:
+        waiting_on = "nothing: it is ready to run"
+    else:
+        waiting_on = "not started yet"
+    return frames, waiting_on
+
+
+def _asyncio_call(qualname: str) -> str:
+    """``Event.wait`` -> ``asyncio.Event.wait()``; ``__sleep0`` -> ``asyncio.sleep(0)``."""
+    if qualname == "__sleep0":
+        return "asyncio.sleep(0)"
+    return f"asyncio.{qualname.lstrip('_')}()"
+
+
+def _describe_future(future: Any) -> str:
+    text = repr(future)
+    if "never" in text:
+        return text[:120]
+    return "a future that nobody completes" if "pending" in text else text[:120]
+
+
+class _VirtualSelector(selectors.BaseSelector):
+    """Wraps the loop's real selector and decides when virtual time moves."""
+
+    def __init__(self, loop: VirtualClockLoop, real: selectors.BaseSelector) -> None:
+        self._loop = loop
+        self._real = real
+        self._busy_turns = 0
+
+    # Registration goes to the real selector.
+    def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        return self._real.register(fileobj, events, data)
+
+    def unregister(self, fileobj: Any) -> selectors.SelectorKey:
+        return self._real.unregister(fileobj)
+
+    def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        return self._real.modify(fileobj, events, data)
+
+    def get_key(self, fileobj: Any) -> selectors.SelectorKey:
+        return self._real.get_key(fileobj)
+
+    def get_map(self) -> Any:
+        return self._real.get_map()
+
+    def close(self) -> None:
+        self._real.close()
+
+    def _real_io_registered(self) -> bool:
+        """True when file descriptors other than the loop's wake-up pipe are watched."""
+        own = self._loop._ssock.fileno() if self._loop._ssock is not None else -1
+        return any(key.fd != own for key in self._real.get_map().values())
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        loop = self._loop
+        loop.turns += 1
+        if loop.turns > loop.turn_budget and loop.aborted is None:
+            raise loop.abort("time-limit", f"the program was still running after {loop.turn_budget:,} turns of the event loop")
+
+        if timeout == 0:
+            # Callbacks are ready: poll I/O without waiting, and notice busy-waiting.
+            events = self._real.select(0)
+            self._busy_turns += 1
+            if self._busy_turns >= SPIN_ADVANCE_TURNS:
+                self._spun(events)
+            return events
+
+        self._busy_turns = 0
+        settled = 0.0
+        while True:
+            events = self._real.select(0)
+            if events:
+                return events
+            if loop._threads_busy() and settled < THREAD_SETTLE_LIMIT:
+                # A worker thread is doing real work: give it real time, keep the clock still.
+                events = self._real.select(THREAD_SETTLE_STEP)
+                if events:
+                    return events
+                settled += THREAD_SETTLE_STEP
+                continue
+            if self._real_io_registered():
+                # Real sockets: let them answer before moving the clock.
+                events = self._real.select(0.001)
+                if events:
+                    return events
+            when = loop.next_timer()
+            if when is None:
+                if loop._has_threads():
+                    # Threads hold the only way forward; wait for them in real time.
+                    events = self._real.select(THREAD_SETTLE_STEP)
+                    if events:
+                        return events
+                    continue
+                if loop.aborted is not None:
+                    raise loop.aborted
+                raise loop.abort("deadlock", "every task is waiting and nothing can wake any of them")
+            if when > loop.deadline:
+                loop._set_now(loop.deadline)
+                raise loop.abort("time-limit", f"the program was still running after {loop.deadline:g} seconds (virtual time)")
+            loop._set_now(when)
+            loop._wake_threads()
+            if loop._threads_busy():
+                continue  # a thread we just woke is running; let it finish or park again
+            return []
+
+    def _spun(self, events: list[Any]) -> None:
+        """Many busy turns in a row: time passes while tasks spin."""
+        loop = self._loop
+        if events:
+            self._busy_turns = 0
+            return
+        when = loop.next_timer()
+        if when is not None:
+            if when > loop.deadline:
+                raise loop.abort("time-limit", f"the program was still running after {loop.deadline:g} seconds (virtual time)")
+            loop.forced_advances += 1
+            loop._set_now(when)
+            loop._wake_threads()
+            self._busy_turns = 0
+        elif self._busy_turns >= LIVELOCK_TURNS and not loop._has_threads():
+            if loop.aborted is not None:
+                raise loop.aborted
+            raise loop.abort(
+                "time-limit",
+                f"tasks kept running for {LIVELOCK_TURNS:,} turns of the event loop without ever waiting for a timer or I/O",
+            )

@@ -1,0 +1,209 @@
+"""Instrumented stand-ins for the I/O a lesson simulates.
+
+The grader swaps a learner's simulated I/O function for one of these for the
+length of a scenario. They record every call (arguments, virtual start and end,
+the task and thread it ran on), how many were in flight at once, and they take
+*different* amounts of time per call, so that ordering and concurrency mistakes
+cannot hide behind equal delays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from .tracking import Span
+
+if TYPE_CHECKING:
+    from .trial import Trial
+
+Latency = float | Callable[..., float]
+
+
+@dataclass
+class FakeCall:
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    start: float
+    end: float | None = None
+    task: str = ""
+    on_loop_thread: bool = True
+    cancelled: bool = False
+    raised: BaseException | None = None
+    result: Any = None
+
+    @property
+    def finished(self) -> bool:
+        return self.end is not None and not self.cancelled and self.raised is None
+
+
+@dataclass
+class _Counters:
+    in_flight: int = 0
+    peak: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def enter(self) -> int:
+        with self.lock:
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+            return self.in_flight
+
+    def leave(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+
+
+def _latency(spec: Latency | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> float | None:
+    if spec is None:
+        return None
+    if callable(spec):
+        return float(spec(*args, **kwargs))
+    return float(spec)
+
+
+def _label(name: str, args: tuple[Any, ...]) -> str:
+    shown = ", ".join(repr(a) for a in args[:3])
+    return f"{name}({shown}{', …' if len(args) > 3 else ''})"
+
+
+class FakeAsync:
+    """An ``async def`` stand-in: sleeps its latency on the virtual clock, then answers.
+
+    ``latency`` is seconds or a function of the call's arguments; ``None`` means
+    the call never finishes on its own (only cancellation ends it). ``result`` is
+    a value or a function of the arguments; ``raises`` a function returning an
+    exception to raise (or None).
+    """
+
+    def __init__(
+        self,
+        trial: Trial,
+        name: str,
+        *,
+        latency: Latency | None,
+        result: Any = None,
+        raises: Callable[..., BaseException | None] | None = None,
+    ) -> None:
+        self.trial = trial
+        self.name = name
+        self.latency = latency
+        self.result = result
+        self.raises = raises
+        self.calls: list[FakeCall] = []
+        self._counters = _Counters()
+        self.started = asyncio.Event()
+
+        async def fake(*args: Any, **kwargs: Any) -> Any:
+            return await self._call(args, kwargs)
+
+        fake.__name__ = fake.__qualname__ = name
+        self.function = fake
+
+    @property
+    def peak(self) -> int:
+        """Most calls in flight at the same moment."""
+        return self._counters.peak
+
+    @property
+    def in_flight(self) -> int:
+        return self._counters.in_flight
+
+    @property
+    def finished_calls(self) -> list[FakeCall]:
+        return [c for c in self.calls if c.finished]
+
+    def arguments(self) -> list[Any]:
+        """The first argument of every call, in call order."""
+        return [c.args[0] if c.args else None for c in self.calls]
+
+    async def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        call = FakeCall(args, kwargs, start=loop.time(), task=task.get_name() if task else "")
+        span = Span("io", _label(self.name, args), call.start, None, call.task)
+        self.calls.append(call)
+        self.trial.io_span(span)
+        self._counters.enter()
+        self.started.set()
+        try:
+            delay = _latency(self.latency, args, kwargs)
+            if delay is None:
+                await loop.create_future()  # never resolves: only cancellation ends it
+            elif delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                await asyncio.sleep(0)
+            if self.raises is not None:
+                error = self.raises(*args, **kwargs)
+                if error is not None:
+                    raise error
+            value = self.result(*args, **kwargs) if callable(self.result) else self.result
+            call.result = value
+            return value
+        except asyncio.CancelledError:
+            call.cancelled = True
+            raise
+        except BaseException as error:
+            call.raised = error
+            raise
+        finally:
+            self._counters.leave()
+            call.end = span.end = loop.time()
+
+
+class FakeBlocking:
+    """A plain (blocking) function stand-in that notices which thread runs it.
+
+    On a worker thread it blocks that thread for ``duration`` of virtual time. On
+    the event loop's own thread it stalls the whole loop for that long, and the
+    grader records a ``blocking`` failure at the learner's line that called it.
+    """
+
+    def __init__(self, trial: Trial, name: str, *, duration: Latency, result: Any = None) -> None:
+        self.trial = trial
+        self.name = name
+        self.duration = duration
+        self.result = result
+        self.calls: list[FakeCall] = []
+        self._counters = _Counters()
+
+        def fake(*args: Any, **kwargs: Any) -> Any:
+            return self._call(args, kwargs)
+
+        fake.__name__ = fake.__qualname__ = name
+        self.function = fake
+
+    @property
+    def peak(self) -> int:
+        return self._counters.peak
+
+    @property
+    def on_loop_thread(self) -> list[FakeCall]:
+        return [c for c in self.calls if c.on_loop_thread]
+
+    def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        loop = self.trial.loop
+        on_loop = threading.get_ident() == loop.thread_ident
+        call = FakeCall(args, kwargs, start=loop.time(), task=threading.current_thread().name, on_loop_thread=on_loop)
+        span = Span("io", _label(self.name, args), call.start, None, call.task)
+        with self._counters.lock:
+            self.calls.append(call)
+        self.trial.io_span(span)
+        self._counters.enter()
+        try:
+            seconds = _latency(self.duration, args, kwargs) or 0.0
+            if on_loop:
+                self.trial.session.blocking_call(
+                    f"{self.name}() is a blocking function and ran on the event loop thread", seconds)
+                loop.advance(seconds)
+            else:
+                loop.thread_sleep(seconds)
+            value = self.result(*args, **kwargs) if callable(self.result) else self.result
+            call.result = value
+            return value
+        finally:
+            self._counters.leave()
+            call.end = span.end = loop.time()

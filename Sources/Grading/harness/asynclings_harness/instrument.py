@@ -1,0 +1,154 @@
+"""Process-wide instrumentation installed before the learner's code is imported.
+
+* an audit hook that notices blocking calls made on the event loop thread;
+* ``time.sleep`` that is virtual: on the loop thread it stalls the loop (and is
+  reported as blocking), on a worker thread it parks the thread on the virtual
+  clock; learner-visible ``time.monotonic``/``perf_counter``/``time`` follow the
+  virtual clock on the loop thread, so printed durations match virtual time;
+* ``asyncio.run`` and ``asyncio.new_event_loop`` that hand out virtual-clock loops,
+  so a learner's own entry point runs on the same clock;
+* every warning recorded (never-awaited coroutines arrive as RuntimeWarnings);
+* coroutine origin tracking, so a never-awaited coroutine names the line that made it.
+
+Python 3.11 has no audit event for ``time.sleep`` (3.13 added one), hence the wrapper.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import asyncio.events
+import asyncio.runners
+import sys
+import threading
+import time
+import warnings
+from typing import TYPE_CHECKING, Any, Callable
+
+from .clock import VirtualClockLoop
+
+if TYPE_CHECKING:
+    from .session import Session
+
+# Audit events that mean "this call blocks the thread it runs on", with the fix.
+BLOCKING_EVENTS: dict[str, str] = {
+    "open": "file I/O",
+    "socket.connect": "a blocking socket connect",
+    "socket.getaddrinfo": "a blocking DNS lookup",
+    "socket.gethostbyname": "a blocking DNS lookup",
+    "subprocess.Popen": "starting a subprocess synchronously",
+    "os.system": "os.system",
+    "os.posix_spawn": "starting a process synchronously",
+    "os.exec": "os.exec",
+    "builtins.input": "input()",
+    "sqlite3.connect": "a synchronous sqlite3 connection",
+    "urllib.Request": "a synchronous HTTP request (urllib)",
+}
+SPAWN_EVENTS = ("subprocess.Popen", "os.posix_spawn", "os.system", "os.fork", "os.forkpty")
+MAX_CHILD_PROCESSES = 8
+
+real_sleep = time.sleep
+real_monotonic = time.monotonic
+real_perf_counter = time.perf_counter
+real_time = time.time
+real_asyncio_run = asyncio.run
+real_new_event_loop = asyncio.new_event_loop
+
+
+class Instrumentation:
+    """Installs the hooks once per process and routes what they see to the session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.warnings: list[warnings.WarningMessage] = []
+        self._reentry = threading.local()
+        self._children = 0
+        self._started_real = real_time()
+
+    def install(self) -> None:
+        sys.set_coroutine_origin_tracking_depth(16)
+        catcher = warnings.catch_warnings(record=True)
+        self.warnings = catcher.__enter__()  # kept for the life of the process
+        warnings.simplefilter("always")
+        sys.addaudithook(self._audit)
+        time.sleep = self._sleep
+        time.monotonic = self._clock(real_monotonic)
+        time.perf_counter = self._clock(real_perf_counter)
+        time.time = self._clock(real_time)
+        asyncio.run = asyncio.runners.run = self._asyncio_run  # type: ignore[assignment]
+        asyncio.new_event_loop = asyncio.events.new_event_loop = self.session.new_loop  # type: ignore[assignment]
+        asyncio.get_event_loop_policy()._loop_factory = self.session.new_loop  # type: ignore[attr-defined]
+
+    # -- blocking calls -----------------------------------------------------
+
+    def _on_loop_thread(self) -> VirtualClockLoop | None:
+        loop = asyncio._get_running_loop()
+        return loop if isinstance(loop, VirtualClockLoop) else None
+
+    def _audit(self, event: str, args: tuple[Any, ...]) -> None:
+        if event in SPAWN_EVENTS:
+            self._limit_children(event)
+        what = BLOCKING_EVENTS.get(event)
+        if what is None or getattr(self._reentry, "active", False):
+            return
+        if self._on_loop_thread() is None:
+            return
+        if event == "socket.connect" and args and _non_blocking(args[0]):
+            return
+        self._reentry.active = True
+        try:
+            detail = what
+            if event == "open" and args:
+                detail = f"file I/O (open {str(args[0])[:80]!r})"
+            self.session.blocking_call(f"{detail} on the event loop thread", None, asyncio_ok=True)
+        finally:
+            self._reentry.active = False
+
+    def _limit_children(self, event: str) -> None:
+        if event in ("os.fork", "os.forkpty"):
+            raise PermissionError("asynclings: os.fork() is not allowed in exercises (use asyncio subprocesses)")
+        self._children += 1
+        if self._children > MAX_CHILD_PROCESSES:
+            raise PermissionError(f"asynclings: an exercise may start at most {MAX_CHILD_PROCESSES} processes")
+
+    def _sleep(self, seconds: float) -> None:
+        loop = self._on_loop_thread()
+        if loop is not None:
+            self.session.blocking_call(f"time.sleep({seconds:g}) blocked the event loop thread", seconds)
+            loop.advance(seconds)
+            return
+        loop = self.session.running_loop
+        if loop is not None and loop.is_running() and threading.get_ident() != loop.thread_ident:
+            loop.thread_sleep(seconds)
+            return
+        real_sleep(seconds)
+
+    def _clock(self, real: Callable[[], float]) -> Callable[[], float]:
+        origin = real()
+
+        def clock() -> float:
+            loop = self._on_loop_thread()
+            if loop is not None:
+                return origin + loop.time()
+            return real()
+
+        clock.__name__ = real.__name__
+        return clock
+
+    # -- the learner's own event loop --------------------------------------
+
+    def _asyncio_run(self, main: Any, *, debug: bool | None = None, loop_factory: Any = None) -> Any:
+        if asyncio._get_running_loop() is not None:
+            # The same error the real asyncio.run gives, before the coroutine leaks.
+            if asyncio.iscoroutine(main):
+                main.close()
+            raise RuntimeError("asyncio.run() cannot be called from a running event loop")
+        if not asyncio.iscoroutine(main):
+            raise ValueError(f"a coroutine was expected, got {main!r}")
+        return self.session.run_loop(main, entry="asyncio.run")
+
+
+def _non_blocking(sock: Any) -> bool:
+    try:
+        return sock.gettimeout() == 0.0
+    except Exception:
+        return False

@@ -1,0 +1,234 @@
+"""Entry point of the grading child process.
+
+    python -I grade.py --lesson-dir DIR --lesson-id ID --file PATH --report-fd 3 [--seed N] [--budget S]
+
+Writes exactly one JSON report to the report descriptor and exits 0, whatever
+the learner's code does; the Swift side treats a missing report as a crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import importlib.util
+import os
+import signal
+import sys
+from contextlib import redirect_stdout
+from types import FrameType, ModuleType
+from typing import Any
+
+from . import report as R
+from .clock import LoopAborted
+from .instrument import Instrumentation, real_perf_counter
+from .learner import LearnerFile
+from .session import Session, internal_error, learner_raised
+from .trial import REGISTERED, Abort, Scenario, Trial, _Tee
+
+REPORT_FD_FLOOR = 500  # moved up here so stray writes to fd 3 cannot forge a report
+
+
+class Harness:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.started = real_perf_counter()
+        self.report_fd = fcntl.fcntl(args.report_fd, fcntl.F_DUPFD_CLOEXEC, REPORT_FD_FLOOR)
+        os.close(args.report_fd)
+        self.session: Session | None = None
+        self.reported = False
+
+    # -- the one report -------------------------------------------------------------
+
+    def finish(self, body: dict[str, Any]) -> None:
+        if self.reported:
+            return
+        self.reported = True
+        body["wall_seconds"] = round(real_perf_counter() - self.started, 6)
+        R.write_report(self.report_fd, body)
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(0)  # skip interpreter teardown: learner atexit hooks and destructors cannot change the verdict
+
+    def course_error(self, message: str) -> None:
+        self.finish({
+            "lesson": self.args.lesson_id, "file": self.args.file, "status": R.ERROR,
+            "checks": [{"id": R.RUN, "status": R.ERROR, "message": message}],
+            "seed": self.args.seed, "virtual_seconds": 0.0,
+        })
+
+    # -- real-time budget -------------------------------------------------------------
+
+    def arm_budget(self, seconds: float) -> None:
+        signal.signal(signal.SIGALRM, self._out_of_time)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+    def _out_of_time(self, signum: int, frame: FrameType | None) -> None:
+        session = self.session
+        if session is None:
+            self.course_error("the grader ran out of time before the exercise started")
+            return
+        lines = [f"the grade ran out of its {self.args.budget:g} s of real time (CPU-bound code never gives the event loop a turn)."]
+        learner_frame = session.learner.innermost_frame(frame)
+        if learner_frame is not None:
+            line = learner_frame.f_lineno
+            lines.append(f"  busy at {session.learner.where(line, learner_frame.f_code.co_name)}{session.learner.quote(line)}")
+        loop = session.running_loop
+        if loop is not None:
+            try:
+                lines += ["  " + text for text in session.describe_stacks(loop.snapshot())]
+            except Exception:
+                pass
+        session.results.failed(R.TIME_LIMIT, "\n".join(lines) + "\nFix: every loop needs a way out; long computations belong in `asyncio.to_thread`.")
+        session.results.skip_unset("not reached: the grade ran out of time")
+        self.finish(session.report())
+
+    # -- the grade -----------------------------------------------------------------------
+
+    def run(self) -> None:
+        args = self.args
+        self.arm_budget(args.budget)
+        check_module = self.load_check_script()
+        if check_module is None:
+            return
+        checks = list(getattr(check_module, "CHECKS", []))
+        unknown = [c for c in checks if c not in R.ALL_CHECKS]
+        if unknown:
+            self.course_error(f"{args.lesson_dir}/check.py declares unknown check ids {unknown}; valid ids: {', '.join(R.ALL_CHECKS)}")
+            return
+        try:
+            learner = LearnerFile.read(args.file)
+        except OSError as error:
+            self.course_error(f"cannot read {args.file}: {error.strerror or error}")
+            return
+        session = Session(args.lesson_id, learner, checks, seed=args.seed)
+        self.session = session
+        scenarios = list(REGISTERED)
+        if not scenarios:
+            self.course_error(f"{args.lesson_dir}/check.py registers no @scenario")
+            return
+
+        problem = learner.compile()
+        if problem is not None:
+            session.results.failed(R.COMPILE, problem.message)
+            session.results.skip_unset("not run: the file does not compile")
+            self.finish(session.report())
+            return
+        session.results.passed(R.COMPILE)
+
+        instrumentation = Instrumentation(session)
+        session.instrumentation = instrumentation
+        instrumentation.install()
+
+        module_name = getattr(check_module, "MODULE", "exercise")
+        module = learner.new_module(module_name)
+        sys.modules[module_name] = module
+        if not self.import_learner(session, module):
+            session.results.skip_unset("not run: importing the file failed")
+            self.finish(session.report())
+            return
+
+        for item in scenarios:
+            if session.results.checks[R.TIME_LIMIT].status == R.FAIL:
+                break  # each further scenario would spend its whole budget the same way
+            self.run_scenario(session, item, module)
+
+        session.conclude_generic_checks()
+        if session.results.checks[R.RUN].status == R.SKIP:
+            session.results.passed(R.RUN)
+        never = [c for c in checks if session.results.checks[c].status == R.SKIP]
+        run_failed = session.results.checks[R.RUN].status != R.PASS
+        aborted = any(session.results.checks[c].status == R.FAIL for c in (R.DEADLOCK, R.TIME_LIMIT))
+        if never and not run_failed and not aborted and session.results.status() == R.PASS:
+            # Every declared check must be decided: a check that never ran cannot pass.
+            for check_id in never:
+                session.results.errored(check_id, f"the lesson's checks never evaluated `{check_id}` (a bug in {args.lesson_dir}/check.py)")
+        session.results.skip_unset("not reached: an earlier step failed")
+        self.finish(session.report())
+
+    def load_check_script(self) -> ModuleType | None:
+        path = os.path.join(self.args.lesson_dir, "check.py")
+        spec = importlib.util.spec_from_file_location("asynclings_lesson_check", path)
+        if spec is None or spec.loader is None or not os.path.isfile(path):
+            self.course_error(f"the lesson has no check script at {path}")
+            return None
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except BaseException as error:
+            self.course_error(f"the lesson's check script failed to load:\n{internal_error(error)}")
+            return None
+        return module
+
+    def import_learner(self, session: Session, module: ModuleType) -> bool:
+        try:
+            with redirect_stdout(session.output):
+                session.learner.execute(module)
+        except LoopAborted:
+            session.results.failed(R.RUN, "importing your file started an event loop that never finished (see the deadlock/time-limit check). Put the entry point under `if __name__ == \"__main__\":`.")
+            return False
+        except SystemExit as error:
+            session.results.failed(R.RUN, f"importing your file called sys.exit({error.code!r}). Exercises are imported, not run: put script code under `if __name__ == \"__main__\":`.")
+            return False
+        except BaseException as error:
+            session.results.failed(R.RUN, f"importing your file raised {session.learner.describe_exception(error)}")
+            return False
+        session.collect_warnings()
+        return True
+
+    def run_scenario(self, session: Session, item: Scenario, module: ModuleType) -> None:
+        trial = Trial(session, item, module)
+        session.last_spans = []
+        session.scenario_budget = item.virtual_budget
+        saved_stdout = sys.stdout
+        sys.stdout = _Tee(session.output, trial.output)
+        try:
+            if item.is_async:
+                session.run_loop(item.function(trial), entry=f"the scenario “{item.title}”")
+            else:
+                item.function(trial)
+        except Abort:
+            pass
+        except LoopAborted:
+            pass  # recorded by the session as deadlock / time-limit
+        except SystemExit as error:
+            session.results.failed(R.RUN, f"your code called sys.exit({error.code!r}) while the grader was running it ({item.title}). Exercises must return, not exit.")
+        except BaseException as error:
+            if learner_raised(session, error):
+                session.results.failed(R.RUN, f"{item.title}: your code raised {session.learner.describe_exception(error)}")
+            else:
+                session.results.errored(R.RUN, f"the grader failed in “{item.title}” (a bug in the lesson's check script):\n{internal_error(error)}")
+        finally:
+            sys.stdout = saved_stdout
+            trial.restore()
+            if trial.failed_ids & {R.CONCURRENCY, R.BOUNDED} or session.findings.get(R.LEAKED_TASKS):
+                self.keep_timeline(session, item)
+        if session.results.checks[R.DEADLOCK].status == R.FAIL or session.results.checks[R.TIME_LIMIT].status == R.FAIL:
+            self.keep_timeline(session, item)
+
+    def keep_timeline(self, session: Session, item: Scenario) -> None:
+        if session.timeline is None and session.last_spans:
+            session.timeline = {"scenario": item.title, "spans": [s.as_json() for s in session.last_spans[:60]]}
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="asynclings-harness")
+    parser.add_argument("--lesson-dir", required=True)
+    parser.add_argument("--lesson-id", required=True)
+    parser.add_argument("--file", required=True)
+    parser.add_argument("--report-fd", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--budget", type=float, default=10.0)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    harness = Harness(args)
+    try:
+        harness.run()
+    except BaseException as error:  # the harness itself failed: still one report
+        harness.course_error(f"the grader crashed:\n{internal_error(error)}")
+

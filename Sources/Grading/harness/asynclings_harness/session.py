@@ -1,0 +1,332 @@
+"""One grade: the learner's file, the lesson's scenarios, and the verdicts they produce."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import io
+import os
+import sys
+import traceback
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+from . import report as R
+from .clock import LoopAborted, TaskStack, VirtualClockLoop
+from .learner import LearnerFile, in_importlib
+from .tracking import Span, TaskRecorder
+
+ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
+# Standard-library modules that read files for the caller's diagnostics, not its work.
+QUIET_STDLIB = {"linecache.py", "traceback.py", "tokenize.py"}
+OUTPUT_CAP = 64 * 1024
+TIMELINE_CHECKS = {R.CONCURRENCY, R.BOUNDED, R.DEADLOCK, R.LEAKED_TASKS}
+
+
+@dataclass
+class Finding:
+    """Something a generic check saw, pinned to the learner's line when there is one."""
+
+    message: str
+    line: int | None = None
+    function: str | None = None
+
+    def key(self) -> tuple[str, int | None]:
+        return (self.message, self.line)
+
+
+class CappedOutput(io.TextIOBase):
+    """Captures what the learner prints, keeping the first ``cap`` characters."""
+
+    def __init__(self, cap: int = OUTPUT_CAP) -> None:
+        self.cap = cap
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = self.cap - self.size
+        if room > 0:
+            kept = text[:room]
+            self.parts.append(kept)
+            self.size += len(kept)
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass
+class Session:
+    """Everything one grade knows; the harness's single source of truth."""
+
+    lesson_id: str
+    learner: LearnerFile
+    checks: list[str]
+    seed: int = 0
+    virtual_budget: float = 600.0
+    results: R.Results = field(init=False)
+    running_loop: VirtualClockLoop | None = None
+    recorder: TaskRecorder | None = None
+    virtual_seconds: float = 0.0
+    scenario_budget: float = 600.0
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    timeline: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    output: CappedOutput = field(default_factory=CappedOutput)
+    instrumentation: Any = None
+    last_spans: list[Span] = field(default_factory=list)
+    _warnings_seen: int = 0
+
+    def __post_init__(self) -> None:
+        order = list(R.LEADING_CHECKS)
+        order += [c for c in self.checks if c not in order and c not in R.TRAILING_CHECKS]
+        order += list(R.TRAILING_CHECKS)
+        self.results = R.Results(order)
+
+    # -- loops ----------------------------------------------------------------
+
+    def new_loop(self) -> VirtualClockLoop:
+        loop = VirtualClockLoop()
+        loop.deadline = self.scenario_budget
+        return loop
+
+    def run_loop(self, coro: Any, *, entry: str) -> Any:
+        """Runs ``coro`` to completion on a fresh virtual-clock loop, then audits the loop.
+
+        Used for the lesson's scenarios and for a learner's own ``asyncio.run``.
+        Exceptions from the coroutine propagate; deadlocks and time limits are
+        recorded, then raised as :class:`LoopAborted`.
+        """
+        if self.running_loop is not None and self.running_loop.is_running():
+            raise RuntimeError("asyncio.run() cannot be called from a running event loop")
+        outer_loop, outer_recorder = self.running_loop, self.recorder
+        loop = self.new_loop()
+        recorder = TaskRecorder(self.learner, loop)
+        loop.on_task_created = recorder.task_created
+        loop.describe_task = recorder.describe
+        loop.set_exception_handler(self._loop_exception)
+        self.running_loop, self.recorder = loop, recorder
+        asyncio.set_event_loop(loop)
+        main_task: asyncio.Task[Any] | None = None
+        try:
+            main_task = loop.create_task(coro)
+            recorder.by_task[id(main_task)].learner_line = None  # the entry point itself is ours
+            return loop.run_until_complete(main_task)
+        except LoopAborted as aborted:
+            self.loop_aborted(aborted)
+            raise
+        finally:
+            if main_task is not None and main_task.done():
+                self.check_leaks(recorder, entry)
+            self._shut_down(loop)
+            self.virtual_seconds += loop.time()
+            self.last_spans = recorder.spans()
+            gc.collect()
+            self.collect_task_faults(recorder)
+            self.collect_warnings()
+            self.running_loop, self.recorder = outer_loop, outer_recorder
+            asyncio.set_event_loop(outer_loop)
+
+    def _shut_down(self, loop: VirtualClockLoop) -> None:
+        """Cancels what is left, like asyncio.run, without letting a stuck task hang us."""
+        loop.deadline = loop.time() + 60.0
+        loop.turn_budget = loop.turns + 200_000
+        try:
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        except LoopAborted:
+            pass
+        except BaseException as error:  # a task's cleanup misbehaved; the loop still closes
+            self.notes.append(f"while shutting the event loop down: {type(error).__name__}: {error}")
+        finally:
+            try:
+                loop.close()
+            except Exception:
+                pass
+
+    # -- what the loop saw -------------------------------------------------------
+
+    def loop_aborted(self, aborted: LoopAborted) -> None:
+        lines = [f"{aborted.detail}."]
+        lines += ["  " + text for text in self.describe_stacks(aborted.stacks)]
+        self.results.failed(aborted.kind, "\n".join(lines) + "\n" + FIXES[aborted.kind])
+
+    def describe_stacks(self, stacks: list[TaskStack]) -> list[str]:
+        """One line per task that is somewhere in the learner's code (the grader's own tasks are noise)."""
+        mine = [s for s in stacks if any(self.learner.owns(path) for path, _, _ in s.frames)]
+        return [self.describe_stack(s) for s in (mine or stacks)[:8]]
+
+    def describe_stack(self, stack: TaskStack) -> str:
+        learner_frames = [(line, fn) for (path, line, fn) in stack.frames if self.learner.owns(path)]
+        if learner_frames:
+            line, fn = learner_frames[-1]
+            where = f"waits at {self.learner.where(line, fn)}{self.learner.quote(line)}"
+        else:
+            where = "waits outside your code"
+        if stack.waiting_on:
+            where += f" — on {stack.waiting_on}"
+        return f"{stack.name} {where}"
+
+    def check_leaks(self, recorder: TaskRecorder, entry: str, since: int = 0) -> None:
+        for record in recorder.pending_learner_tasks(since):
+            if getattr(record, "_reported_leak", False):
+                continue
+            record._reported_leak = True  # type: ignore[attr-defined]
+            self.add_finding(R.LEAKED_TASKS, Finding(
+                f"the task running {record.label}() created at {self.learner.where(record.learner_line or 0, record.learner_function)}"
+                f"{self.learner.quote(record.learner_line or 0)} was still running when {entry} returned",
+                record.learner_line, record.learner_function))
+
+    def collect_task_faults(self, recorder: TaskRecorder) -> None:
+        for record in recorder.learner_records():
+            task = record.task
+            # _log_traceback is asyncio's own "exception set, never retrieved" flag.
+            if not task.done() or task.cancelled() or not getattr(task, "_log_traceback", False):
+                continue
+            error = task.exception()  # retrieving it also stops asyncio logging it at exit
+            self.add_finding(R.UNRETRIEVED, Finding(
+                f"the task running {record.label}() created at {self.learner.where(record.learner_line or 0, record.learner_function)}"
+                f" raised {type(error).__name__}: {error} and nothing ever awaited it or read its exception",
+                record.learner_line, record.learner_function))
+
+    def _loop_exception(self, loop: Any, context: dict[str, Any]) -> None:
+        """asyncio's last word on an error nobody handled (a callback raised, a task died unobserved)."""
+        error = context.get("exception")
+        if error is None or not any(True for _ in self.learner.traceback_frames(error.__traceback__)):
+            return
+        frames = list(self.learner.traceback_frames(error.__traceback__))
+        line, function = frames[-1]
+        self.add_finding(R.UNRETRIEVED, Finding(
+            f"{context.get('message', 'an error went unhandled')}: {type(error).__name__}: {error}, "
+            f"raised at {self.learner.where(line, function)}{self.learner.quote(line)}", line, function))
+
+    def collect_warnings(self) -> None:
+        if self.instrumentation is None:
+            return
+        caught = self.instrumentation.warnings
+        for message in caught[self._warnings_seen:]:
+            text = str(message.message)
+            if issubclass(message.category, RuntimeWarning) and "was never awaited" in text:
+                self._unawaited(message)
+            elif not issubclass(message.category, (DeprecationWarning, PendingDeprecationWarning, ResourceWarning)):
+                if self.learner.owns(message.filename):
+                    self.note(f"warning at {self.learner.where(message.lineno)}: {message.category.__name__}: {text}")
+        self._warnings_seen = len(caught)
+
+    def _unawaited(self, message: Any) -> None:
+        coro = getattr(message, "source", None)
+        name = getattr(coro, "__qualname__", None) or str(message.message).split("'")[1]
+        origin = getattr(coro, "cr_origin", None) or ()
+        line = function = None
+        for path, lineno, fn in origin:
+            if self.learner.owns(path):
+                line, function = lineno, fn
+                break
+        if line is None and origin:
+            return  # made by the grader itself, not the learner
+        where = f" at {self.learner.where(line, function)}{self.learner.quote(line)}" if line else ""
+        self.add_finding(R.UNAWAITED, Finding(
+            f"the coroutine {name}() was created{where} but never awaited, so its body never ran", line, function))
+
+    def blocking_call(self, what: str, seconds: float | None, *, asyncio_ok: bool = False) -> None:
+        """Records a blocking call on the loop thread, if the learner's code made it."""
+        frame: FrameType | None = sys._getframe(1)
+        if in_importlib(frame):
+            return
+        learner_frame = None
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            if self.learner.owns(filename):
+                learner_frame = frame
+                break
+            if asyncio_ok and (filename.startswith(ASYNCIO_DIR) or os.path.basename(filename) in QUIET_STDLIB):
+                return  # asyncio (or a diagnostic helper) does this on the learner's behalf, correctly
+            frame = frame.f_back
+        if learner_frame is None:
+            return
+        line, function = learner_frame.f_lineno, learner_frame.f_code.co_name
+        stalled = f" for {seconds:g} s" if seconds else ""
+        self.add_finding(R.BLOCKING, Finding(
+            f"{what}{stalled}, called from {self.learner.where(line, function)}{self.learner.quote(line)}: "
+            "while it runs, no other task can make progress", line, function))
+
+    def add_finding(self, check_id: str, finding: Finding) -> None:
+        found = self.findings.setdefault(check_id, [])
+        if all(f.key() != finding.key() for f in found):
+            found.append(finding)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def io_span(self, span: Span) -> None:
+        if self.recorder is not None:
+            self.recorder.io_spans.append(span)
+
+    # -- the verdict ------------------------------------------------------------
+
+    def conclude_generic_checks(self) -> None:
+        for check_id in (R.TIME_LIMIT, R.DEADLOCK):
+            if self.results.checks[check_id].status == R.SKIP:
+                self.results.passed(check_id)
+        for check_id in (R.BLOCKING, R.UNAWAITED, R.LEAKED_TASKS, R.UNRETRIEVED):
+            found = self.findings.get(check_id, [])
+            if not found:
+                self.results.passed(check_id)
+                continue
+            shown = [f.message for f in found[:3]]
+            more = f"\n  (and {len(found) - 3} more)" if len(found) > 3 else ""
+            text = shown[0] if len(shown) == 1 else "\n".join(f"  • {m}" for m in shown)
+            self.results.failed(check_id, f"{text}{more}\n{FIXES[check_id]}")
+
+    def report(self, status_override: str | None = None) -> dict[str, Any]:
+        self.results.finish()
+        body: dict[str, Any] = {
+            "lesson": self.lesson_id,
+            "file": self.learner.path,
+            "status": status_override or self.results.status(),
+            "checks": self.results.as_json(),
+            "seed": self.seed,
+            "virtual_seconds": round(self.virtual_seconds, 6),
+            "python": ".".join(str(p) for p in sys.version_info[:3]),
+        }
+        if self.notes:
+            body["notes"] = self.notes[:20]
+        if self.timeline is not None:
+            body["timeline"] = self.timeline
+        output = self.output.getvalue()
+        if output:
+            body["output"] = output[:4000]
+        return body
+
+
+FIXES = {
+    R.DEADLOCK: "Fix: make sure whatever each task awaits (an event, a queue item, a lock, another task) is eventually provided.",
+    R.TIME_LIMIT: "Fix: make sure the loop ends: every `while` needs a way out, and long waits need a timeout.",
+    R.BLOCKING: "Fix: await the asyncio version (`await asyncio.sleep(...)`), or move the blocking call to a thread with `await asyncio.to_thread(func, ...)`.",
+    R.UNAWAITED: "Fix: put `await` in front of the call, or pass the coroutine to `asyncio.create_task`/`asyncio.gather` and await that.",
+    R.LEAKED_TASKS: "Fix: await every task you start (or cancel it and await the cancellation) before returning.",
+    R.UNRETRIEVED: "Fix: await the task (or gather it with `return_exceptions=True`) so its exception is handled.",
+}
+
+
+def internal_error(error: BaseException) -> str:
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__))[-3000:]
+
+
+def learner_raised(session: Session, error: BaseException) -> bool:
+    return any(True for _ in session.learner.traceback_frames(error.__traceback__))
+

@@ -1,0 +1,264 @@
+"""The API a lesson's ``check.py`` uses: scenarios, and the Trial each one receives.
+
+A check script declares the lesson's own check ids and a few scenarios::
+
+    from asynclings_harness import Trial, scenario
+
+    CHECKS = ["behaviour", "concurrency"]
+
+    @scenario("every user is fetched at once")
+    async def all_at_once(t: Trial) -> None:
+        fetch_all_users = t.function("fetch_all_users", is_async=True)
+        fake = t.fake_async("fetch_user", latency=0.5, result=lambda uid: {"id": uid})
+        users = await t.call(fetch_all_users, [1, 2, 3])
+        t.expect("concurrency", fake.peak == 3, "...what happened, and the fix...")
+
+Scenarios run in order, each on a fresh virtual-clock loop (``async def``) or
+with no loop at all (plain ``def``, for code that calls ``asyncio.run`` itself).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import io
+import random
+import sys
+from contextlib import redirect_stdout
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from . import report as R
+from .fakes import FakeAsync, FakeBlocking, Latency
+from .learner import shorten
+from .tracking import Span
+
+if TYPE_CHECKING:
+    from .clock import VirtualClockLoop
+    from .session import Session
+
+
+@dataclass
+class Scenario:
+    title: str
+    function: Callable[[Trial], Awaitable[None] | None]
+    virtual_budget: float
+
+    @property
+    def is_async(self) -> bool:
+        return inspect.iscoroutinefunction(self.function)
+
+
+REGISTERED: list[Scenario] = []
+
+
+def scenario(title: str, *, virtual_budget: float = 600.0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Registers a scenario of the lesson being graded, in definition order."""
+
+    def register(function: Callable[..., Any]) -> Callable[..., Any]:
+        REGISTERED.append(Scenario(title, function, virtual_budget))
+        return function
+
+    return register
+
+
+class Abort(Exception):
+    """Ends the current scenario early; the reason is already recorded."""
+
+
+class Trial:
+    """What one scenario sees: the learner's module, expectations, fakes, the clock."""
+
+    def __init__(self, session: Session, scenario: Scenario, module: Any) -> None:
+        self.session = session
+        self.scenario = scenario
+        self.module = module
+        self.seed = session.seed
+        self.random = random.Random(session.seed)
+        self.failed_ids: set[str] = set()
+        self.output = io.StringIO()
+        self._patches: list[tuple[Any, str, Any]] = []
+
+    # -- expectations -----------------------------------------------------------
+
+    def expect(self, check_id: str, condition: bool, failure: str, success: str | None = None) -> bool:
+        """Records ``check_id`` as passed or failed. ``failure`` says what happened and the fix."""
+        if condition:
+            self.session.results.passed(check_id, success)
+        else:
+            self.fail(check_id, failure)
+        return bool(condition)
+
+    def fail(self, check_id: str, message: str) -> None:
+        self.failed_ids.add(check_id)
+        self.session.results.failed(check_id, message)
+
+    def passed(self, check_id: str, message: str | None = None) -> None:
+        self.session.results.passed(check_id, message)
+
+    def require(self, check_id: str, condition: bool, failure: str) -> None:
+        """Like :meth:`expect`, but a failure ends the scenario (later steps depend on it)."""
+        if not self.expect(check_id, condition, failure):
+            raise Abort(failure)
+
+    def note(self, text: str) -> None:
+        self.session.note(text)
+
+    @staticmethod
+    def show(value: Any) -> str:
+        """A short repr for messages."""
+        return shorten(value)
+
+    @staticmethod
+    def close(a: float, b: float, tolerance: float = 1e-6) -> bool:
+        return abs(a - b) <= tolerance
+
+    # -- the learner's code ---------------------------------------------------------
+
+    def function(self, name: str, *, is_async: bool | None = None, signature: str | None = None) -> Callable[..., Any]:
+        """The learner's function ``name``; a clear ``behaviour`` failure if it is missing or the wrong kind."""
+        wanted = signature or f"{'async ' if is_async else ''}def {name}(...)"
+        value = getattr(self.module, name, None)
+        if value is None:
+            self.fail(R.BEHAVIOUR, f"`{name}` is missing: define `{wanted}` at the top level of the file.")
+            raise Abort(name)
+        if not callable(value):
+            self.fail(R.BEHAVIOUR, f"`{name}` should be a function (`{wanted}`), but it is {shorten(value)}.")
+            raise Abort(name)
+        original = getattr(value, "__wrapped__", value)
+        if is_async is True and not inspect.iscoroutinefunction(original):
+            self.fail(R.BEHAVIOUR, f"`{name}` must be a coroutine function: declare it `{wanted}` (with `async def`).")
+            raise Abort(name)
+        if is_async is False and inspect.iscoroutinefunction(original):
+            self.fail(R.BEHAVIOUR, f"`{name}` must be a plain function (`{wanted}`), not `async def`: it is called from synchronous code.")
+            raise Abort(name)
+        return value
+
+    def patch(self, name: str, replacement: Any) -> None:
+        """Replaces the module global ``name`` for this scenario only."""
+        self._patches.append((self.module, name, getattr(self.module, name, _MISSING)))
+        setattr(self.module, name, replacement)
+
+    def fake_async(self, name: str, *, latency: Latency | None, result: Any = None,
+                   raises: Callable[..., BaseException | None] | None = None) -> FakeAsync:
+        """Swaps the learner's async function ``name`` for an instrumented fake."""
+        fake = FakeAsync(self, name, latency=latency, result=result, raises=raises)
+        self.patch(name, fake.function)
+        return fake
+
+    def fake_blocking(self, name: str, *, duration: Latency, result: Any = None) -> FakeBlocking:
+        """Swaps the learner's blocking function ``name`` for one that notices the thread it runs on."""
+        fake = FakeBlocking(self, name, duration=duration, result=result)
+        self.patch(name, fake.function)
+        return fake
+
+    def restore(self) -> None:
+        for module, name, original in reversed(self._patches):
+            if original is _MISSING:
+                delattr(module, name)
+            else:
+                setattr(module, name, original)
+        self._patches.clear()
+
+    async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Calls a learner entry point and awaits it; then checks it left no task behind."""
+        recorder = self.session.recorder
+        assert recorder is not None, "Trial.call needs an async scenario"
+        since = len(recorder.records)
+        try:
+            result = function(*args, **kwargs)
+            if inspect.isawaitable(result):
+                result = await result
+            return result
+        finally:
+            self.session.check_leaks(recorder, f"{getattr(function, '__name__', 'the function')}()", since)
+
+    def call_sync(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Calls a plain learner function from synchronous code (it may run its own loop)."""
+        return function(*args, **kwargs)
+
+    def run_as_main(self) -> str:
+        """Runs the learner's file as a script (``__name__ == "__main__"``); returns what it printed."""
+        module = self.session.learner.new_module("__main__")
+        saved_main = sys.modules.get("__main__")
+        sys.modules["__main__"] = module
+        buffer = io.StringIO()
+        try:
+            with redirect_stdout(_Tee(buffer, self.output)):
+                self.session.learner.execute(module)
+        finally:
+            if saved_main is not None:
+                sys.modules["__main__"] = saved_main
+        return buffer.getvalue()
+
+    # -- the loop -----------------------------------------------------------------
+
+    @property
+    def loop(self) -> VirtualClockLoop:
+        loop = self.session.running_loop
+        assert loop is not None, "no event loop is running in this scenario"
+        return loop
+
+    @property
+    def now(self) -> float:
+        """Virtual seconds since this scenario's loop started."""
+        return self.loop.time()
+
+    def spawn(self, coro: Any, name: str | None = None) -> asyncio.Task[Any]:
+        """Starts a task of the grader's own (never counted as the learner's)."""
+        task = self.loop.create_task(coro, name=name)
+        record = self.session.recorder.by_task.get(id(task)) if self.session.recorder else None
+        if record is not None:
+            record.learner_line = None
+        return task
+
+    def heartbeat(self, interval: float = 0.05) -> Heartbeat:
+        """A grader task that ticks every ``interval``: gaps show the loop was stalled."""
+        beat = Heartbeat(self, interval)
+        beat.task = self.spawn(beat.run(), name="grader-heartbeat")
+        return beat
+
+    def io_span(self, span: Span) -> None:
+        self.session.io_span(span)
+
+    def printed(self) -> str:
+        """What the learner printed during this scenario so far."""
+        return self.output.getvalue()
+
+
+class Heartbeat:
+    def __init__(self, trial: Trial, interval: float) -> None:
+        self.trial = trial
+        self.interval = interval
+        self.ticks: list[float] = []
+        self.task: asyncio.Task[Any] | None = None
+
+    async def run(self) -> None:
+        while True:
+            self.ticks.append(self.trial.loop.time())
+            await asyncio.sleep(self.interval)
+
+    @property
+    def longest_gap(self) -> float:
+        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:])]
+        return max(gaps, default=0.0)
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+
+class _Tee(io.TextIOBase):
+    def __init__(self, *targets: Any) -> None:
+        self.targets = targets
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        for target in self.targets:
+            target.write(text)
+        return len(text)
+
+
+_MISSING = object()

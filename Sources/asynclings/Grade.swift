@@ -1,0 +1,44 @@
+import ArgumentParser
+import Course
+import Foundation
+import Grading
+import Rendering
+
+struct Grade: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Grade a file against a lesson.",
+        discussion: "Exit status: 0 pass, 1 fail, 2 usage or course error, 3 environment error (no usable Python).")
+
+    @OptionGroup var courseOptions: CourseOptions
+    @OptionGroup var pythonOptions: PythonOptions
+    @Argument(help: "The lesson id.") var lesson: String
+    @Argument(help: "The file to grade (default: exercises/LESSON.py).") var file: String?
+    @Flag(name: .long, help: "Print the report as one JSON object.") var json = false
+    @Option(name: .long, help: "Seed for the grader's varied latencies and schedules (replays a failure).") var seed = 0
+
+    func run() throws {
+        var exitCode: Int32 = 0
+        try reportingFailures {
+            let course = try courseOptions.load(reportProblems: !json)
+            let lesson = try courseOptions.lesson(lesson, in: course)
+            let grader = try pythonOptions.grader(for: course)
+            let target: URL
+            let shown: String
+            if let file {
+                target = URL(fileURLWithPath: file)
+                shown = file
+            } else {
+                target = course.exerciseFile(for: lesson)
+                shown = lesson.exercisePath
+            }
+            let report = try grader.grade(lesson, file: target, seed: seed, displayPath: shown)
+            if json {
+                Console.print(report.json())
+            } else {
+                Console.print(ReportRenderer(style: .detect()).render(report, hints: lesson.hints.count))
+            }
+            exitCode = report.exitCode
+        }
+        if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+}

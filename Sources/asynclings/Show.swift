@@ -1,0 +1,19 @@
+import ArgumentParser
+import Course
+import Foundation
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a lesson's text.")
+
+    @OptionGroup var courseOptions: CourseOptions
+    @Argument(help: "The lesson id (e.g. 02-gather, or 02).") var lesson: String
+
+    func run() throws {
+        try reportingFailures {
+            let course = try courseOptions.load()
+            let lesson = try courseOptions.lesson(lesson, in: course)
+            Console.print("\(lesson.id): \(lesson.title)\n\n\(lesson.summary)\n\n\(lesson.body)")
+            Console.print("\nYour file: \(lesson.exercisePath)  (create it with `asynclings start \(lesson.id)`)")
+        }
+    }
+}
