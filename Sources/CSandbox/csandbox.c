@@ -53,12 +53,14 @@ static void child(const char *path, char *const argv[], char *const envp[],
 
     // Every signal is blocked (see csb_spawn), so no inherited handler can run
     // here. Ignored signals would survive execve: reset all to default, then
-    // unblock. sigaction fails harmlessly for SIGKILL, SIGSTOP and the two
-    // signals glibc reserves.
-    struct sigaction default_action = {0};
-    default_action.sa_handler = SIG_DFL;
-    sigemptyset(&default_action.sa_mask);
-    for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &default_action, NULL);
+    // unblock. The raw syscall, because glibc's sigaction refuses its two
+    // reserved signals (32, 33), which glibc's own posix_spawn leaves ignored
+    // in children (swift test starts test binaries that way). A zeroed kernel
+    // sigaction is SIG_DFL, no flags, empty mask on every layout; the call
+    // fails harmlessly for SIGKILL and SIGSTOP.
+    unsigned long default_action[4] = {0};
+    for (int sig = 1; sig < NSIG; sig++)
+        syscall(SYS_rt_sigaction, sig, default_action, NULL, (NSIG - 1) / 8);
     sigset_t empty;
     sigemptyset(&empty);
     if (sigprocmask(SIG_SETMASK, &empty, NULL) != 0)
