@@ -1,1 +1,198 @@
+// fork/exec with limits for the Sandbox target. See csandbox.h for the API.
+// Between fork() and execve() the child makes only async-signal-safe calls:
+// the parent may be multithreaded, and another thread could have held a lock
+// (malloc, stdio) at the moment of the fork.
+
+#define _GNU_SOURCE
 #include "csandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+// The child reports a failed step as two ints on the CLOEXEC error pipe
+// (atomic: far below PIPE_BUF) and exits; a successful execve closes the pipe
+// instead, so the parent reads either a report or EOF.
+static void child_fail(int error_fd, int stage) {
+    int message[2] = {stage, errno};
+    ssize_t ignored = write(error_fd, message, sizeof message);
+    (void)ignored;
+    _exit(127);
+}
+
+static int set_limit(int resource, long long value) {
+    if (value < 0) return 0;
+    struct rlimit limit = {(rlim_t)value, (rlim_t)value};
+    return setrlimit(resource, &limit);
+}
+
+// Closes every fd >= first. close_range needs Linux 5.9; older kernels get a
+// loop up to the fd limit.
+static int close_from(int first) {
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned)first, ~0U, 0) == 0) return 0;
+    if (errno != ENOSYS) return -1;
+#endif
+    struct rlimit limit;
+    long end = 65536;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        end = (long)limit.rlim_cur;
+    for (long fd = first; fd < end; fd++) close((int)fd);
+    return 0;
+}
+
+static void child(const char *path, char *const argv[], char *const envp[],
+                  const char *cwd, const csb_limits *limits,
+                  const int child_fds[4], int error_fd) {
+    if (setpgid(0, 0) != 0) child_fail(error_fd, CSB_STAGE_PROCESS_GROUP);
+
+    // Every signal is blocked (see csb_spawn), so no inherited handler can run
+    // here. Ignored signals would survive execve: reset all to default, then
+    // unblock. The raw syscall, because glibc's sigaction refuses its two
+    // reserved signals (32, 33), which glibc's own posix_spawn leaves ignored
+    // in children (swift test starts test binaries that way). A zeroed kernel
+    // sigaction is SIG_DFL, no flags, empty mask on every layout; the call
+    // fails harmlessly for SIGKILL and SIGSTOP.
+    unsigned long default_action[4] = {0};
+    for (int sig = 1; sig < NSIG; sig++)
+        syscall(SYS_rt_sigaction, sig, default_action, NULL, (NSIG - 1) / 8);
+    sigset_t empty;
+    sigemptyset(&empty);
+    if (sigprocmask(SIG_SETMASK, &empty, NULL) != 0)
+        child_fail(error_fd, CSB_STAGE_SIGNALS);
+
+    // First copy every source fd to >= 5 so that none can be clobbered by a
+    // dup2 into 0-4 (a parent started with fd 0 closed hands out pipe fds
+    // that low). dup2 then clears FD_CLOEXEC on 0-3; the error pipe lands on
+    // 4, CLOEXEC again, and everything from 5 up is closed.
+    int moved[4];
+    int error_copy = fcntl(error_fd, F_DUPFD_CLOEXEC, 5);
+    if (error_copy < 0) child_fail(error_fd, CSB_STAGE_FILE_DESCRIPTORS);
+    error_fd = error_copy;
+    for (int i = 0; i < 4; i++) {
+        moved[i] = fcntl(child_fds[i], F_DUPFD_CLOEXEC, 5);
+        if (moved[i] < 0) child_fail(error_fd, CSB_STAGE_FILE_DESCRIPTORS);
+    }
+    for (int i = 0; i < 4; i++)
+        if (dup2(moved[i], i) < 0) child_fail(error_fd, CSB_STAGE_FILE_DESCRIPTORS);
+    if (dup2(error_fd, 4) < 0 || fcntl(4, F_SETFD, FD_CLOEXEC) < 0)
+        child_fail(error_fd, CSB_STAGE_FILE_DESCRIPTORS);
+    error_fd = 4;
+    if (close_from(5) != 0) child_fail(error_fd, CSB_STAGE_FILE_DESCRIPTORS);
+
+    // Limits only now: fcntl(F_DUPFD) fails with EINVAL above a lowered
+    // RLIMIT_NOFILE, and a low RLIMIT_NPROC must not matter before execve.
+    if (set_limit(RLIMIT_CPU, limits->cpu_seconds) != 0)
+        child_fail(error_fd, CSB_STAGE_LIMIT_CPU);
+    if (set_limit(RLIMIT_AS, limits->address_space_bytes) != 0)
+        child_fail(error_fd, CSB_STAGE_LIMIT_ADDRESS_SPACE);
+    if (set_limit(RLIMIT_FSIZE, limits->file_size_bytes) != 0)
+        child_fail(error_fd, CSB_STAGE_LIMIT_FILE_SIZE);
+    if (set_limit(RLIMIT_NOFILE, limits->open_files) != 0)
+        child_fail(error_fd, CSB_STAGE_LIMIT_OPEN_FILES);
+    if (set_limit(RLIMIT_NPROC, limits->processes) != 0)
+        child_fail(error_fd, CSB_STAGE_LIMIT_PROCESSES);
+    if (set_limit(RLIMIT_CORE, limits->core_dump_bytes) != 0)
+        child_fail(error_fd, CSB_STAGE_LIMIT_CORE_DUMP);
+
+    if (cwd != NULL && chdir(cwd) != 0) child_fail(error_fd, CSB_STAGE_WORKING_DIRECTORY);
+    execve(path, argv, envp);
+    child_fail(error_fd, CSB_STAGE_EXEC);
+}
+
+pid_t csb_spawn(const char *path, char *const argv[], char *const envp[],
+                const char *cwd, const csb_limits *limits,
+                const int child_fds[4], int *stage, int *error) {
+    *stage = CSB_STAGE_NONE;
+    *error = 0;
+    int error_pipe[2];
+    if (csb_pipe(error_pipe, -1) != 0) {
+        *stage = CSB_STAGE_ERROR_PIPE;
+        *error = errno;
+        return -1;
+    }
+
+    // Block all signals across fork so that a handler installed by the host
+    // process cannot run in the child before the child resets dispositions.
+    // Only this thread's mask changes, and it is restored right after.
+    sigset_t all, saved;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &saved);
+    pid_t pid = fork();
+    if (pid == 0) child(path, argv, envp, cwd, limits, child_fds, error_pipe[1]);
+    int fork_errno = errno;
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    close(error_pipe[1]);
+    if (pid < 0) {
+        close(error_pipe[0]);
+        *stage = CSB_STAGE_FORK;
+        *error = fork_errno;
+        return -1;
+    }
+    // Also from the parent, so the group exists whoever runs first; fails
+    // harmlessly (EACCES) once the child has exec'd.
+    setpgid(pid, pid);
+
+    int message[2];
+    ssize_t got;
+    do got = read(error_pipe[0], message, sizeof message);
+    while (got < 0 && errno == EINTR);
+    close(error_pipe[0]);
+    if (got <= 0) return pid;  // EOF: execve succeeded
+
+    *stage = got == (ssize_t)sizeof message ? message[0] : CSB_STAGE_EXEC;
+    *error = got == (ssize_t)sizeof message ? message[1] : EIO;
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+    return -1;
+}
+
+int csb_pipe(int fds[2], int nonblocking_end) {
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    if (nonblocking_end == 0 || nonblocking_end == 1) {
+        int fd = fds[nonblocking_end];
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+            int saved = errno;
+            close(fds[0]);
+            close(fds[1]);
+            errno = saved;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int csb_pidfd_open(pid_t pid) {
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+// SIGPIPE for a write to a pipe goes to the writing thread, so blocking it in
+// this thread alone is enough; if the write raised it, consume it before
+// unblocking (unless one was already pending before we started).
+long csb_write_nosigpipe(int fd, const void *buffer, unsigned long length) {
+    sigset_t pipe_set, saved, pending;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &saved);
+    sigpending(&pending);
+    int was_pending = sigismember(&pending, SIGPIPE);
+    ssize_t written = write(fd, buffer, length);
+    int saved_errno = errno;
+    if (written < 0 && saved_errno == EPIPE && !was_pending) {
+        struct timespec zero = {0, 0};
+        sigtimedwait(&pipe_set, NULL, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    errno = saved_errno;
+    return (long)written;
+}
