@@ -54,9 +54,10 @@ public struct Verifier: Sendable {
                 jobs.append(Job(lesson: lesson, kind: .wrong, file: variant.file, expectedFailure: variant.expectedFailure))
             }
         }
-        let results = ConcurrentResults<Item>(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            results[index] = judge(jobs[index])
+        let queued = jobs
+        let results = ConcurrentResults<Item>(count: queued.count)
+        DispatchQueue.concurrentPerform(iterations: queued.count) { index in
+            results[index] = judge(queued[index])
         }
         var items = results.values
         for lesson in lessons {

@@ -1,0 +1,85 @@
+import Foundation
+import Grading
+
+/// Renders a grade report for the terminal: one line per check, the failing checks'
+/// explanations underneath, and a summary line.
+public struct ReportRenderer: Sendable {
+    public var style: TerminalRenderer.Style
+
+    public init(style: TerminalRenderer.Style) {
+        self.style = style
+    }
+
+    public func render(_ report: GradeReport, hints: Int = 0) -> String {
+        var lines: [String] = []
+        let verdict: String
+        switch report.status {
+        case .pass: verdict = paint("PASS", .bold, .foreground(.green))
+        case .fail: verdict = paint("FAIL", .bold, .foreground(.red))
+        case .error: verdict = paint("ERROR", .bold, .foreground(.magenta))
+        }
+        lines.append("\(paint(report.lesson, .bold))  \(report.file)  \(verdict)")
+        let width = max(20, style.width - 6)
+        for check in report.checks {
+            let (mark, attributes): (String, [ANSI.SGR]) =
+                switch check.status {
+                case .pass: ("✓", [.foreground(.green)])
+                case .fail: ("✗", [.foreground(.red), .bold])
+                case .error: ("!", [.foreground(.magenta), .bold])
+                case .skip: ("·", [.dim])
+                }
+            let label = paint("\(mark) \(check.id)", attributes)
+            switch check.status {
+            case .pass:
+                lines.append("  \(label)  \(paint(check.message, .dim))")
+            case .skip:
+                lines.append("  \(label)  \(paint(check.message.isEmpty ? "skipped" : check.message, .dim))")
+            case .fail, .error:
+                lines.append("  \(label)")
+                for paragraph in check.message.split(separator: "\n", omittingEmptySubsequences: false) {
+                    let text = String(paragraph)
+                    let indent = String(text.prefix { $0 == " " })
+                    for wrapped in TextWrap.wrap(String(text.dropFirst(indent.count)), width: max(10, width - indent.count)) {
+                        lines.append("      \(indent)\(wrapped)")
+                    }
+                }
+            }
+        }
+        if let notes = report.notes {
+            for note in notes { lines.append(paint("  note: \(note)", .dim)) }
+        }
+        if report.status != .pass, let output = report.output, !output.isEmpty {
+            lines.append(paint("  your code printed:", .dim))
+            for line in output.split(separator: "\n", omittingEmptySubsequences: false).prefix(12) {
+                lines.append(paint("    │ ", .dim) + String(line))
+            }
+        }
+        if report.status != .pass, let stderr = report.stderr, !stderr.isEmpty {
+            lines.append(paint("  stderr:", .dim))
+            for line in stderr.split(separator: "\n", omittingEmptySubsequences: false).suffix(12) {
+                lines.append(paint("    │ ", .dim) + String(line))
+            }
+        }
+        let passed = report.checks.filter { $0.status == .pass }.count
+        var summary = String(format: "%d/%d checks passed · %@ s virtual · %.2f s real", passed, report.checks.count,
+                             formatted(report.virtualSeconds), report.wallSeconds)
+        if report.seed != 0 { summary += " · seed \(report.seed)" }
+        lines.append(paint(summary, .dim))
+        if report.status == .fail, hints > 0 {
+            lines.append(paint("Stuck? `asynclings hint \(report.lesson)` shows a hint (\(hints) available).", .dim))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func paint(_ text: String, _ attributes: ANSI.SGR...) -> String {
+        ANSI.styled(text, attributes, enabled: style.color)
+    }
+
+    private func paint(_ text: String, _ attributes: [ANSI.SGR]) -> String {
+        ANSI.styled(text, attributes, enabled: style.color)
+    }
+
+    private func formatted(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.3g", seconds)
+    }
+}
