@@ -33,6 +33,13 @@ class FakeCall:
     cancelled: bool = False
     raised: BaseException | None = None
     result: Any = None
+    task_object: Any = None  # the asyncio.Task the call ran in
+
+    @property
+    def cancel_requested(self) -> bool:
+        """Someone called cancel() on the task running this call (it may not have unwound yet)."""
+        task = self.task_object
+        return bool(task is not None and (task.cancelled() or task.cancelling() > 0))
 
     @property
     def finished(self) -> bool:
@@ -122,7 +129,7 @@ class FakeAsync:
     async def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
-        call = FakeCall(args, kwargs, start=loop.time(), task=task.get_name() if task else "")
+        call = FakeCall(args, kwargs, start=loop.time(), task=task.get_name() if task else "", task_object=task)
         span = Span("io", _label(self.name, args), call.start, None, call.task)
         self.calls.append(call)
         self.trial.io_span(span)

@@ -83,7 +83,7 @@ class LearnerFile:
     def where(self, lineno: int, function: str | None = None) -> str:
         """``line 12 (in fetch_all)``: how messages point at the learner's code."""
         place = f"line {lineno}"
-        if function and function != "<module>":
+        if function and not function.startswith("<"):
             place += f" (in {function})"
         return place
 

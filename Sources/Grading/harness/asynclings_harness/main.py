@@ -175,6 +175,8 @@ class Harness:
         except BaseException as error:
             session.results.failed(R.RUN, f"importing your file raised {session.learner.describe_exception(error)}")
             return False
+        session.import_loops = session.loops_run
+        session.import_printed = session.output.getvalue()
         session.collect_warnings()
         return True
 

@@ -83,6 +83,10 @@ class Session:
     output: CappedOutput = field(default_factory=CappedOutput)
     instrumentation: Any = None
     last_spans: list[Span] = field(default_factory=list)
+    loops_run: int = 0
+    # What importing the learner's file did: a clean module only defines things.
+    import_loops: int = 0
+    import_printed: str = ""
     _warnings_seen: int = 0
 
     def __post_init__(self) -> None:
@@ -108,6 +112,7 @@ class Session:
         if self.running_loop is not None and self.running_loop.is_running():
             raise RuntimeError("asyncio.run() cannot be called from a running event loop")
         outer_loop, outer_recorder = self.running_loop, self.recorder
+        self.loops_run += 1
         loop = self.new_loop()
         recorder = TaskRecorder(self.learner, loop)
         loop.on_task_created = recorder.task_created

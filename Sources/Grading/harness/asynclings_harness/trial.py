@@ -177,6 +177,15 @@ class Trial:
         """Calls a plain learner function from synchronous code (it may run its own loop)."""
         return function(*args, **kwargs)
 
+    @property
+    def import_ran_code(self) -> str | None:
+        """Why importing the learner's file was not side-effect free (None when it was)."""
+        if self.session.import_loops:
+            return "it started an event loop (asyncio.run) when imported"
+        if self.session.import_printed:
+            return f"it printed {shorten(self.session.import_printed.strip())} when imported"
+        return None
+
     def run_as_main(self) -> str:
         """Runs the learner's file as a script (``__name__ == "__main__"``); returns what it printed."""
         module = self.session.learner.new_module("__main__")

@@ -1,0 +1,14 @@
+# expect: fail behaviour
+import asyncio
+
+
+async def fetch_data(url: str) -> dict:
+    return {"url": url, "data": "result"}
+
+
+async def main() -> None:
+    print(await fetch_data("https://api.example.com"))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

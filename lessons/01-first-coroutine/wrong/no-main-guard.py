@@ -1,0 +1,14 @@
+# expect: fail behaviour
+import asyncio
+
+
+async def fetch_data(url: str) -> dict:
+    await asyncio.sleep(1)
+    return {"url": url, "data": "result"}
+
+
+async def main() -> None:
+    print(await fetch_data("https://api.example.com"))
+
+
+asyncio.run(main())

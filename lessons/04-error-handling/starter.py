@@ -1,0 +1,14 @@
+import asyncio
+
+
+async def risky_operation(item_id: int) -> dict:
+    await asyncio.sleep(0.1)
+    if item_id % 3 == 0:
+        raise ValueError(f"Item {item_id} failed")
+    return {"id": item_id, "status": "success"}
+
+
+async def process_items(item_ids: list[int]) -> tuple[list[dict], list[Exception]]:
+    # TODO: one failure currently stops everything. Run all items, keep every outcome.
+    results = await asyncio.gather(*(risky_operation(i) for i in item_ids))
+    return list(results), []

@@ -1,0 +1,13 @@
+import asyncio
+
+
+async def slow_operation(delay: float) -> str:
+    await asyncio.sleep(delay)
+    return f"Completed after {delay}s"
+
+
+async def with_timeout(delay: float, limit: float) -> str | None:
+    try:
+        return await asyncio.wait_for(slow_operation(delay), timeout=limit)
+    except TimeoutError:
+        return None
