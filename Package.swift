@@ -55,15 +55,18 @@ let package = Package(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
-        .testTarget(name: "CourseTests", dependencies: ["Course"], swiftSettings: swiftSettings),
+        // Helpers shared by the test targets: scratch directories, the repository's course, the built binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CourseTests", dependencies: ["Course", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "GradingTests", dependencies: ["Grading", "Course"],
+            name: "GradingTests", dependencies: ["Grading", "Course", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "GitStoreTests", dependencies: ["GitStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RenderingTests", dependencies: ["Rendering"], swiftSettings: swiftSettings),
-        .testTarget(name: "CLITests", swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
 )
