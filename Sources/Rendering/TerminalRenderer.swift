@@ -228,7 +228,8 @@ public struct TerminalRenderer: Sendable {
         if let label {
             let shown = ANSI.truncate(label, to: max(1, ruleWidth - 6))
             let dashes = max(1, ruleWidth - 4 - ANSI.visibleWidth(of: shown))
-            top = styled("╭─ ", .foreground(.brightBlack)) + styled(shown, .bold)
+            top =
+                styled("╭─ ", .foreground(.brightBlack)) + styled(shown, .bold)
                 + styled(" " + String(repeating: "─", count: dashes), .foreground(.brightBlack))
         } else {
             top = styled("╭" + String(repeating: "─", count: ruleWidth - 1), .foreground(.brightBlack))
@@ -268,7 +269,8 @@ public struct TerminalRenderer: Sendable {
             for (column, cell) in row.enumerated() where column < columns {
                 let cellWidth = TextWrap.lines(cell).map { ANSI.visibleWidth(of: $0) }.max() ?? 0
                 natural[column] = max(natural[column], cellWidth)
-                let longestWord = ANSI.strip(cell).split(whereSeparator: { $0 == " " || $0 == "\n" })
+                let longestWord =
+                    ANSI.strip(cell).split(whereSeparator: { $0 == " " || $0 == "\n" })
                     .map { ANSI.visibleWidth(of: String($0)) }.max() ?? 0
                 minimum[column] = max(minimum[column], min(longestWord, Self.longestUnbrokenCell))
             }
@@ -362,7 +364,9 @@ public struct TerminalRenderer: Sendable {
     private func renderTableAsRecords(header: [String], rows: [[String]], width: Int) -> [String] {
         var lines: [String] = []
         for (index, row) in rows.enumerated() {
-            if index > 0 { lines.append(styled(String(repeating: "─", count: min(width, 8)), .foreground(.brightBlack))) }
+            if index > 0 {
+                lines.append(styled(String(repeating: "─", count: min(width, 8)), .foreground(.brightBlack)))
+            }
             for (column, cell) in row.enumerated() {
                 let label = column < header.count ? header[column] : ""
                 let text = label.isEmpty ? cell : label + ": " + cell

@@ -204,7 +204,24 @@ public enum TextWrap {
             case .escape(let sequence):
                 result.append(.escape(sequence))
             case .text(let piece):
-                for character in piece {
+                let bytes = piece.utf8
+                var index = bytes.startIndex
+                while index < bytes.endIndex {
+                    let byte = bytes[index]
+                    let next = bytes.index(after: index)
+                    // Fast path: an ASCII byte not followed by a combining mark (anything
+                    // non-ASCII might be one) is a whole grapheme cluster by itself.
+                    if byte >= 0x20 && byte < 0x7F && (next == bytes.endIndex || bytes[next] < 0x80) {
+                        if byte == 0x20 {
+                            result.append(.space(" ", width: 1))
+                        } else {
+                            result.append(.glyph(Character(Unicode.Scalar(byte)), width: 1, breakable: false))
+                        }
+                        index = next
+                        continue
+                    }
+                    let character = piece[index...].first ?? " "
+                    index = piece.index(after: index)
                     switch character {
                     case "\n", "\r\n", "\r":
                         result.append(.newline)
@@ -231,9 +248,10 @@ public enum TextWrap {
     private static func isBreakingSpace(_ character: Character) -> Bool {
         let scalars = character.unicodeScalars
         guard let scalar = scalars.first, scalars.count == 1 else { return false }
+        // The Zs category, spelled out (a property lookup is slow).
         switch scalar.value {
-        case 0xA0, 0x2007, 0x202F: return false
-        default: return scalar.properties.generalCategory == .spaceSeparator
+        case 0x20, 0x1680, 0x2000...0x2006, 0x2008...0x200A, 0x205F, 0x3000: return true
+        default: return false
         }
     }
 

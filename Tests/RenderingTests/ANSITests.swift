@@ -101,7 +101,8 @@ struct TextWrapTests {
 
     @Test(arguments: 1...20)
     func escapesAreNeverSplit(width: Int) {
-        let text = "a" + ANSI.styled("bcdefghij", .foreground(.palette(208)), .underline) + "klm \u{1B}]8;;u\u{1B}\\nopqrstu"
+        let text =
+            "a" + ANSI.styled("bcdefghij", .foreground(.palette(208)), .underline) + "klm \u{1B}]8;;u\u{1B}\\nopqrstu"
         for line in TextWrap.wrap(text, width: width) {
             // Every ESC must start a complete sequence: re-scanning finds no stray ESC.
             for case .text(let piece) in ANSI.segments(of: line) {

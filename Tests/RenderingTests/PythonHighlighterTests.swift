@@ -88,24 +88,24 @@ struct PythonHighlighterTests {
 }
 
 let sampleCode = #"""
-import asyncio
-import time
+    import asyncio
+    import time
 
 
-@dataclass(frozen=True)
-class Result:
-    """A fetched value and how long it took."""
-    value: int
-    seconds: float = 0.0
+    @dataclass(frozen=True)
+    class Result:
+        """A fetched value and how long it took."""
+        value: int
+        seconds: float = 0.0
 
 
-async def fetch(n: int) -> int:
-    await asyncio.sleep(n)  # never time.sleep() here!
-    return n * 10
+    async def fetch(n: int) -> int:
+        await asyncio.sleep(n)  # never time.sleep() here!
+        return n * 10
 
 
-async def main() -> None:
-    started = time.perf_counter()
-    results = await asyncio.gather(fetch(1), fetch(2), fetch(3), return_exceptions=False)
-    print(f"got {results} in {time.perf_counter() - started:.1f}s", 0x1F, 1_000)
-"""#
+    async def main() -> None:
+        started = time.perf_counter()
+        results = await asyncio.gather(fetch(1), fetch(2), fetch(3), return_exceptions=False)
+        print(f"got {results} in {time.perf_counter() - started:.1f}s", 0x1F, 1_000)
+    """#

@@ -26,6 +26,27 @@ struct TerminalRendererTests {
         }
     }
 
+    /// Deep nesting cannot push content past the edge: containers drop their indentation
+    /// once too little room is left.
+    @Test(arguments: [false, true])
+    func deepNestingStaysWithinTheWidth(color: Bool) {
+        var markdown = ""
+        for depth in 0..<12 {
+            markdown += String(repeating: "  ", count: depth) + "- level \(depth) with some words to wrap\n"
+        }
+        markdown += "\n" + String(repeating: "> ", count: 15) + "deeply quoted text that keeps going\n\n"
+        markdown += "> 1. item\n>\n>    | a | b | c |\n>    |---|---|---|\n>    | one | two | three |\n>\n"
+        markdown += ">    ```python\n>    print('a fairly long line of python code', 12345)\n>    ```\n"
+        for width in 10...40 {
+            let output = TerminalRenderer(style: .init(color: color, width: width)).render(markdown: markdown)
+            for line in output.split(separator: "\n") {
+                #expect(ANSI.visibleWidth(of: String(line)) <= width, "width \(width): \(line.debugDescription)")
+            }
+            #expect(ANSI.strip(output).contains("level 11"))
+            #expect(ANSI.strip(output).contains("three"))
+        }
+    }
+
     @Test(arguments: [20, 33, 80, 120])
     func wrappingLosesNoWords(width: Int) {
         let output = ANSI.strip(colored(sampleLesson, width: width))
@@ -266,4 +287,3 @@ struct TerminalRendererTests {
         #expect(lines.joined() == url)
     }
 }
-
