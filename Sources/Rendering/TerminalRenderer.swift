@@ -128,7 +128,7 @@ public struct TerminalRenderer: Sendable {
             var marker = ""
             if ordered {
                 let number = String(start + offset) + "."
-                let padded = String(repeating: " ", count: numberWidth - number.count + 1) + number
+                let padded = String(repeating: " ", count: max(0, numberWidth - (number.count - 1))) + number
                 plainMarker += padded + " "
                 marker += styled(padded, .foreground(.cyan)) + " "
             }
