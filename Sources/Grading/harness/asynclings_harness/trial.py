@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import io
-import random
 import sys
 from contextlib import redirect_stdout
 from dataclasses import dataclass
@@ -74,10 +73,19 @@ class Trial:
         self.scenario = scenario
         self.module = module
         self.seed = session.seed
-        self.random = random.Random(session.seed)
+        self._random: Any = None
         self.failed_ids: set[str] = set()
         self.output = io.StringIO()
         self._patches: list[tuple[Any, str, Any]] = []
+
+    @property
+    def random(self) -> Any:
+        """A ``random.Random`` seeded with the grade's seed (imported on first use: it is not free)."""
+        if self._random is None:
+            import random
+
+            self._random = random.Random(self.seed)
+        return self._random
 
     # -- expectations -----------------------------------------------------------
 
