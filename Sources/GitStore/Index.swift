@@ -46,7 +46,9 @@ final class Index {
 final class IndexLock {
     let indexPath: String
     let lockPath: String
-    private var held = true
+    /// False until the lock file is ours: a throwing `init` still runs `deinit`, which
+    /// must not delete a lock that belongs to someone else.
+    private var held = false
 
     /// Takes the lock, retrying with a short backoff while someone else holds it.
     ///
@@ -60,6 +62,7 @@ final class IndexLock {
             let fd = open(lockPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if fd >= 0 {
                 close(fd)
+                held = true
                 return
             }
             let code = errno

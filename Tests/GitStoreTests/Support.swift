@@ -189,8 +189,23 @@ final class ScratchRepository {
     }
 
     func fsck() throws -> String {
-        try git("fsck", "--full", "--strict")
+        // Dangling objects are normal (a replaced staged blob), not corruption.
+        try git("fsck", "--full", "--strict", "--no-dangling")
     }
+}
+
+/// Splits `git ls-files --stage --debug` into one string per entry (its line plus the
+/// indented stat lines under it).
+func indexEntries(_ listing: String) -> [String] {
+    var entries: [String] = []
+    for line in listing.split(separator: "\n") {
+        if line.hasPrefix(" "), !entries.isEmpty {
+            entries[entries.count - 1] += "\n" + line
+        } else {
+            entries.append(String(line))
+        }
+    }
+    return entries
 }
 
 extension ProgressRecord {
