@@ -36,9 +36,9 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { hex }
 
     public static func == (lhs: ObjectID, rhs: ObjectID) -> Bool {
-        withUnsafeBytes(of: lhs.raw) { l in
-            withUnsafeBytes(of: rhs.raw) { r in l.elementsEqual(r) }
-        }
+        var l = lhs.raw
+        var r = rhs.raw
+        return git_oid_equal(&l, &r) != 0
     }
 
     public func hash(into hasher: inout Hasher) {
