@@ -15,6 +15,7 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
     /// Parses a full 40-digit hex object name; nil when it is not one.
     public init?(hex: String) {
         guard hex.utf8.count == Int(GIT_OID_HEXSZ) else { return nil }
+        _ = libgit2Ready
         var oid = git_oid()
         guard git_oid_fromstr(&oid, hex) == 0 else { return nil }
         self.raw = oid

@@ -14,6 +14,8 @@ public struct Trailer: Hashable, Sendable {
     /// Parses the trailer block (the last paragraph) of `message` with libgit2's
     /// `git_message_trailers`, which follows `git interpret-trailers --parse`.
     public static func parse(_ message: String) -> [Trailer] {
+        // May be the first libgit2 call of the process: its allocator needs the init.
+        _ = libgit2Ready
         var array = git_message_trailer_array()
         guard git_message_trailers(&array, message) == 0 else { return [] }
         defer { git_message_trailer_array_free(&array) }
