@@ -21,7 +21,7 @@ let package = Package(
         .executableTarget(
             name: "asynclings",
             dependencies: [
-                "Course", "Grading", "GitStore", "Rendering",
+                "Course", "Grading", "GitStore", "Rendering", "Workshop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -40,6 +40,10 @@ let package = Package(
             resources: [.copy("harness")],
             swiftSettings: swiftSettings
         ),
+        // The learner's side of a workshop: check = grade + count + record, hints, progress.
+        .target(
+            name: "Workshop", dependencies: ["Course", "Grading", "GitStore"],
+            swiftSettings: swiftSettings),
         // Running a program under limits in its own process group.
         .target(name: "Sandbox", dependencies: ["CSandbox"], swiftSettings: swiftSettings),
         .target(name: "CSandbox"),
