@@ -114,22 +114,25 @@ public struct ProgressRecord: Hashable, Sendable {
 
     /// Reads a record from parsed trailers; see `init(message:)`.
     public init?(trailers: [Trailer]) {
-        var values: [String: String] = [:]
+        // The last occurrence of a key wins, as with `git interpret-trailers --parse | tail`.
+        var lesson = "", status = "", checks = "", attempts = "", hints = "", file = ""
         for trailer in trailers {
-            // The last occurrence wins, as with `git interpret-trailers --parse | tail`.
-            values[trailer.key.lowercased()] = trailer.value
+            switch trailer.key.lowercased() {
+            case Key.lesson.lowercased(): lesson = trailer.value
+            case Key.status.lowercased(): status = trailer.value
+            case Key.checks.lowercased(): checks = trailer.value
+            case Key.attempts.lowercased(): attempts = trailer.value
+            case Key.hints.lowercased(): hints = trailer.value
+            case Key.file.lowercased(): file = trailer.value
+            default: continue
+            }
         }
-        func value(_ key: String) -> String? { values[key.lowercased()] }
-        guard let lesson = value(Key.lesson), !lesson.isEmpty, let file = value(Key.file), !file.isEmpty else {
-            return nil
-        }
-        let checks = (value(Key.checks) ?? "").split(separator: "/", maxSplits: 1)
+        guard !lesson.isEmpty, !file.isEmpty else { return nil }
+        let fraction = checks.split(separator: "/", maxSplits: 1)
         self.init(
-            lesson: lesson, status: value(Key.status) ?? "",
-            checksPassed: checks.first.flatMap { Int($0) } ?? 0,
-            checksTotal: checks.count == 2 ? Int(checks[1]) ?? 0 : 0,
-            attempts: value(Key.attempts).flatMap { Int($0) } ?? 0,
-            hints: value(Key.hints).flatMap { Int($0) } ?? 0,
-            file: file)
+            lesson: lesson, status: status,
+            checksPassed: fraction.first.flatMap { Int($0) } ?? 0,
+            checksTotal: fraction.count == 2 ? Int(fraction[1]) ?? 0 : 0,
+            attempts: Int(attempts) ?? 0, hints: Int(hints) ?? 0, file: file)
     }
 }

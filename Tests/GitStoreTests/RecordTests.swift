@@ -188,3 +188,44 @@ struct RecordTests {
         #expect(try repo.git("log", "-1", "--format=%an <%ae>") == "Learner Zoë <zoe@example.com>\n")
     }
 }
+
+extension RecordTests {
+    @Test func linkedWorktreeRecordsOnItsOwnBranchAndIndex() throws {
+        let repo = try ScratchRepository.withCourse()
+        let scratch = try Scratch()
+        let linked = scratch.url("ana")
+        try repo.git("worktree", "add", "-q", "-b", "learner/ana", linked)
+        try scratch.write("ana/exercises/02-gather.py", Self.solution)
+        let mainIndex = try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/index"))
+
+        let repository = try Repository(discoveringFrom: linked)
+        #expect(try repository.head() == .branch("learner/ana"))
+        try repository.recordPass(.pass("02-gather"), content: Data(Self.solution.utf8))
+        #expect(try runGit(["status", "--porcelain"], in: linked) == "")
+        #expect(try repo.git("log", "-1", "--format=%s", "learner/ana") == "asynclings: pass 02-gather\n")
+        #expect(try repo.git("log", "-1", "--format=%s", "main") == "course\n")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/index")) == mainIndex)
+        #expect(try repo.git("status", "--porcelain") == "")
+        // Counters are per clone, in the common directory, whichever worktree counts.
+        #expect(repository.counters.directory.hasSuffix("/.git/asynclings/counters"))
+    }
+
+    /// libgit2's owner check would refuse this repository (as `git` does); the store
+    /// switches it off so an instructor can read copied clones.
+    @Test(.enabled(if: geteuid() == 0, "needs root to hand the repository to another user"))
+    func repositoryOwnedByAnotherUserOpensAndRecords() throws {
+        let repo = try ScratchRepository.withCourse()
+        try repo.write("exercises/02-gather.py", Self.solution)
+        #expect(chown(repo.path, 65534, 65534) == 0)
+        #expect(chown(repo.path + "/.git", 65534, 65534) == 0)
+        #expect(throws: GitFailure.self) { try repo.git("status") }
+
+        let repository = try repo.open()
+        #expect(try repository.head() == .branch("main"))
+        try repository.recordPass(.pass("02-gather"), content: Data(Self.solution.utf8))
+        #expect(try repository.progress(branch: "main").passedLessons == ["02-gather"])
+        let safe = ["-c", "safe.directory=*"]
+        #expect(try runGit(safe + ["status", "--porcelain"], in: repo.path) == "")
+        #expect(try runGit(safe + ["fsck", "--no-dangling"], in: repo.path).isEmpty)
+    }
+}
