@@ -75,11 +75,7 @@ public final class Repository {
 
     /// What HEAD points at right now.
     public func head() throws(GitStoreError) -> HeadState {
-        let head = try reference(named: "HEAD")
-        guard let head else {
-            // A repository always has HEAD; a missing one means a broken `.git`.
-            throw .git(GitError(code: GitError.notFound, errorClass: 0, message: "HEAD is missing"))
-        }
+        let head = try headReference()
         if let target = head.symbolicTarget {
             let name = Branch.shortName(of: target)
             if try reference(named: target)?.resolvedTarget() != nil {
@@ -91,6 +87,15 @@ public final class Repository {
             throw .git(GitError(code: GitError.notFound, errorClass: 0, message: "HEAD has no target"))
         }
         return .detached(id)
+    }
+
+    /// The HEAD reference itself, unresolved.
+    func headReference() throws(GitStoreError) -> Reference {
+        guard let head = try reference(named: "HEAD") else {
+            // A repository always has HEAD; a missing one means a broken `.git`.
+            throw .git(GitError(code: GitError.notFound, errorClass: 0, message: "HEAD is missing"))
+        }
+        return head
     }
 
     /// The signature for new commits: `user.name` and `user.email` from the repository's
