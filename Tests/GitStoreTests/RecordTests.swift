@@ -229,3 +229,29 @@ extension RecordTests {
         #expect(try runGit(safe + ["fsck", "--no-dangling"], in: repo.path).isEmpty)
     }
 }
+
+extension RecordTests {
+    /// A file changed within the same timestamp as the index write keeps looking clean by
+    /// its stat data; git notices only because the index is not older than the entry.
+    /// Rewriting the index must keep such a change visible ("racy git").
+    @Test func racilyCleanChangeStaysVisibleAfterTheIndexIsRewritten() throws {
+        let repo = try ScratchRepository.withCourse()
+        // Take ctime out of the picture: it cannot be set back, mtime can.
+        try repo.git("config", "core.trustctime", "false")
+        let stamp = "@1700000000.123456789"
+        try repo.write("notes.txt", "aaaa\n")
+        try run(["/usr/bin/touch", "-d", stamp, repo.path + "/notes.txt"])
+        try repo.git("add", "notes.txt")
+        try run(["/usr/bin/touch", "-d", stamp, repo.path + "/.git/index"])
+        // Same size, same mtime, same inode: only the content differs.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: repo.path + "/notes.txt"))
+        try handle.write(contentsOf: Data("bbbb\n".utf8))
+        try handle.close()
+        try run(["/usr/bin/touch", "-d", stamp, repo.path + "/notes.txt"])
+
+        try repo.write("exercises/02-gather.py", Self.solution)
+        try repo.open().recordPass(.pass("02-gather"), content: Data(Self.solution.utf8))
+        #expect(try repo.git("status", "--porcelain") == "AM notes.txt\n")
+        #expect(try repo.git("diff").contains("+bbbb"))
+    }
+}
