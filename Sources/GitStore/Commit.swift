@@ -83,7 +83,7 @@ extension Repository {
 
     /// The commit HEAD points at; nil while its branch is unborn.
     public func headCommit() throws(GitStoreError) -> Commit? {
-        guard let id = try reference(named: "HEAD")?.resolvedTarget() else { return nil }
+        guard let id = try headReference().resolvedTarget() else { return nil }
         return try commit(id)
     }
 }
