@@ -42,6 +42,7 @@ struct RecordTests {
         let repo = try ScratchRepository.withCourse()
         try repo.write("lessons/02/lesson.md", "v1\n")
         try repo.write("delete-me.txt", "x\n")
+        try repo.write("gone.txt", "g\n")
         try repo.git("add", "-A")
         try repo.git("commit", "-q", "-m", "more files")
         // Staged only, staged and then changed again, unstaged only, staged deletion,
@@ -53,6 +54,7 @@ struct RecordTests {
         try repo.write("lessons/02/lesson.md", "v3 unstaged on top\n")
         try repo.write("lessons/01-hello/lesson.md", "unstaged edit\n")
         try repo.git("rm", "-q", "--cached", "delete-me.txt")
+        try FileManager.default.removeItem(atPath: repo.path + "/gone.txt")
         try repo.write("new-staged.txt", "new\n")
         try repo.git("add", "new-staged.txt")
         try repo.write("untracked.txt", "u\n")
@@ -62,11 +64,12 @@ struct RecordTests {
         try repo.write("exercises/02-gather.py", Self.solution)
 
         let before = try repo.snapshot()
-        let others = ["README.md", "lessons", "delete-me.txt", "new-staged.txt"]
+        let others = ["README.md", "lessons", "delete-me.txt", "gone.txt", "new-staged.txt"]
         let beforeCachedOthers = try runGit(["diff", "--cached", "--"] + others, in: repo.path)
         let beforeDiffOthers = try runGit(["diff", "--"] + others, in: repo.path)
         let beforeStage = try repo.git("ls-files", "--stage", "--debug")
         #expect(before.status.contains("MM exercises/02-gather.py"))
+        #expect(before.status.contains(" D gone.txt"))
         let repository = try repo.open()
         try repository.recordPass(.pass("02-gather"), content: Data(Self.solution.utf8))
         let after = try repo.snapshot()
