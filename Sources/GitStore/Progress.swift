@@ -16,6 +16,7 @@ public struct LessonProgress: Hashable, Sendable {
 
 /// The progress recorded on one branch.
 public struct BranchProgress: Hashable, Sendable {
+    /// The branch read, with the tip the progress was computed at.
     public let branch: Branch
     /// Latest record per lesson id.
     public let lessons: [String: LessonProgress]

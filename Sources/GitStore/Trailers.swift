@@ -3,9 +3,12 @@ import Foundation
 
 /// One `Key: value` line from a commit message's trailer block.
 public struct Trailer: Hashable, Sendable {
+    /// The key as written, e.g. `Asynclings-Lesson`.
     public let key: String
+    /// The value, trimmed of surrounding whitespace.
     public let value: String
 
+    /// A trailer with the given key and value.
     public init(key: String, value: String) {
         self.key = key
         self.value = value
@@ -42,11 +45,17 @@ public struct Trailer: Hashable, Sendable {
 public struct ProgressRecord: Hashable, Sendable {
     /// The trailer keys, as written. Parsing compares them case-insensitively, like git.
     public enum Key {
+        /// The lesson id.
         public static let lesson = "Asynclings-Lesson"
+        /// The grade status (`pass`).
         public static let status = "Asynclings-Status"
+        /// Checks passed out of checks run, `9/9`.
         public static let checks = "Asynclings-Checks"
+        /// Grades run for the lesson on the branch.
         public static let attempts = "Asynclings-Attempts"
+        /// Hints shown for the lesson on the branch.
         public static let hints = "Asynclings-Hints"
+        /// The recorded file, relative to the working tree root.
         public static let file = "Asynclings-File"
     }
 
@@ -54,7 +63,9 @@ public struct ProgressRecord: Hashable, Sendable {
     public var lesson: String
     /// The grade status; `pass` for every record the engine writes.
     public var status: String
+    /// Checks that passed.
     public var checksPassed: Int
+    /// Checks that ran.
     public var checksTotal: Int
     /// Grades of this lesson on this branch up to and including the pass.
     public var attempts: Int
@@ -70,6 +81,7 @@ public struct ProgressRecord: Hashable, Sendable {
     /// recorded, or when the commit does not contain `file`.
     public internal(set) var blob: ObjectID?
 
+    /// A record to write; `commit`, `date` and `blob` are filled in by `recordPass`.
     public init(
         lesson: String, status: String = "pass", checksPassed: Int, checksTotal: Int,
         attempts: Int, hints: Int, file: String
