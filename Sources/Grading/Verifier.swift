@@ -12,7 +12,8 @@ public struct Verifier: Sendable {
     public var minimumWrongVariants = 3
 
     public init(grader: Grader, course: Course) {
-        self.grader = grader
+        // Many grades in one run: fork them from a warm interpreter.
+        self.grader = grader.warmedUp()
         self.course = course
     }
 

@@ -30,8 +30,11 @@ public enum Sandbox {
     /// The host must not reap children it did not start (`waitpid(-1)`) or set
     /// `SIGCHLD` to `SIG_IGN`, or the child's status is lost
     /// (`monitorFailed`).
-    public static func run(_ request: SandboxRequest) throws(SandboxError) -> SandboxResult {
+    public static func run(_ request: SandboxRequest, launcher: (any Launcher)? = nil) throws(SandboxError) -> SandboxResult {
         try validate(request)
+        if let launcher {
+            return try run(request, launchedBy: launcher)
+        }
         let argv = [request.executable] + request.arguments
         // Sorted so the child sees the same environ order on every run.
         let envp = request.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -63,8 +66,33 @@ public enum Sandbox {
         }
         if request.standardInput?.isEmpty == true { streams.closeInput() }
 
+        return try monitor(pid: pid, remote: nil, streams: &streams, request: request, start: start)
+    }
+
+    /// Like `run`, but the child is started by `launcher` (which forks it from
+    /// somewhere else, e.g. a warm interpreter) instead of fork/exec here. The
+    /// same pipes, caps, timeout and process-group kill apply.
+    private static func run(_ request: SandboxRequest, launchedBy launcher: any Launcher) throws(SandboxError) -> SandboxResult {
+        var streams = try ChildStreams(input: request.standardInput)
+        defer { streams.closeAll() }
+        let start = monotonicSeconds()
+        let child: any LaunchedChild
+        do {
+            child = try launcher.launch(request, childFDs: streams.childEnds)
+        } catch {
+            streams.closeChildEnds()
+            throw error
+        }
+        streams.closeChildEnds()
+        if request.standardInput?.isEmpty == true { streams.closeInput() }
+        return try monitor(pid: child.pid, remote: child, streams: &streams, request: request, start: start)
+    }
+
+    private static func monitor(
+        pid: pid_t, remote: (any LaunchedChild)?, streams: inout ChildStreams, request: SandboxRequest, start: Double
+    ) throws(SandboxError) -> SandboxResult {
         var monitor = Monitor(
-            pid: pid, streams: streams, input: request.standardInput ?? [],
+            pid: pid, remote: remote, streams: streams, input: request.standardInput ?? [],
             outputCap: request.outputCap, reportCap: request.reportCap,
             deadline: start + request.timeout)
         // The monitor owns the parent's ends from here and closes them.
@@ -254,6 +282,8 @@ private struct Monitor {
     static let fallbackPollSeconds = 0.005
 
     let pid: pid_t
+    /// Set when someone else forked the child (and reaps it): exit comes from here.
+    let remote: (any LaunchedChild)?
     var channels: [Channel]
     var inputFD: Int32
     let input: [UInt8]
@@ -262,10 +292,11 @@ private struct Monitor {
     var pidFD: Int32 = -1
 
     init(
-        pid: pid_t, streams: ChildStreams, input: [UInt8], outputCap: Int, reportCap: Int,
-        deadline: Double
+        pid: pid_t, remote: (any LaunchedChild)?, streams: ChildStreams, input: [UInt8], outputCap: Int,
+        reportCap: Int, deadline: Double
     ) {
         self.pid = pid
+        self.remote = remote
         self.inputFD = streams.parentEnds[0]
         self.input = input
         self.channels = [
@@ -383,6 +414,10 @@ private struct Monitor {
 
     /// Without a pidfd: whether the leader has exited, without reaping it.
     private func hasExited() -> Bool {
+        if remote != nil {
+            // Not our child: it is gone once its parent has reaped it.
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }
         var info = siginfo_t()
         let flags = WEXITED | WNOHANG | WNOWAIT
         // si_pid stays 0 while the child runs; it sits in a union that Swift
@@ -391,6 +426,7 @@ private struct Monitor {
     }
 
     private func reap() throws(SandboxError) -> Int32 {
+        if let remote { return try remote.waitForExit() }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             let code = errno
@@ -401,6 +437,10 @@ private struct Monitor {
 
     private func killAndReap() {
         kill(-pid, SIGKILL)
+        if let remote {
+            _ = try? remote.waitForExit()
+            return
+        }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }

@@ -21,6 +21,9 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
         case coreDumpLimit = "RLIMIT_CORE"
     }
 
+    /// A `Launcher` (e.g. a warm grade server) could not start the program or
+    /// lost it; `reason` says why. Callers usually fall back to a direct spawn.
+    case launcherFailed(reason: String)
     /// The request is unusable as given (a relative executable path, a NUL in
     /// a string, an environment key with `=`, a negative cap or limit, a
     /// timeout that is not > 0). Nothing was started.
@@ -51,7 +54,7 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
     /// The `errno` behind the failure, `nil` for `invalidRequest`.
     public var errorNumber: Int32? {
         switch self {
-        case .invalidRequest: nil
+        case .invalidRequest, .launcherFailed: nil
         case .pipeFailed(let code), .forkFailed(let code): code
         case .executableNotFound(_, let code), .cannotExecute(_, let code): code
         case .workingDirectoryFailed(_, let code), .childSetupFailed(_, let code): code
@@ -64,6 +67,7 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
     public var message: String {
         guard let code = errorNumber else {
             if case .invalidRequest(let reason) = self { return reason }
+            if case .launcherFailed(let reason) = self { return reason }
             return ""
         }
         // glibc's strerror is thread-safe for known codes (static strings) and
@@ -75,6 +79,7 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
         let detail = errorNumber.map { "\(message) (errno \($0))" } ?? message
         switch self {
         case .invalidRequest: return "invalid sandbox request: \(detail)"
+        case .launcherFailed: return "the launcher could not start the program: \(detail)"
         case .pipeFailed: return "cannot create pipes for the child: \(detail)"
         case .forkFailed: return "cannot fork: \(detail)"
         case .executableNotFound(let path, _): return "no executable at \(path): \(detail)"

@@ -148,3 +148,21 @@ public struct SandboxResult: Sendable {
         self.wallSeconds = wallSeconds
     }
 }
+
+/// Starts a sandboxed program by some means other than fork/exec from this
+/// process: for instance a warm interpreter that forks a child per request
+/// (see `ForkServer`). `Sandbox.run(_:launcher:)` still owns the pipes, the
+/// output caps, the timeout and the process-group kill.
+public protocol Launcher: Sendable {
+    /// Starts `request` with `childFDs` as its descriptors 0-3 (stdin, stdout,
+    /// stderr, report), in a new process group whose id is the child's pid.
+    func launch(_ request: SandboxRequest, childFDs: [Int32]) throws(SandboxError) -> any LaunchedChild
+}
+
+/// A child started by a `Launcher`: not ours to reap, so its exit status
+/// comes from whoever forked it.
+public protocol LaunchedChild: Sendable {
+    var pid: Int32 { get }
+    /// Blocks until the child has exited; its raw wait status.
+    func waitForExit() throws(SandboxError) -> Int32
+}

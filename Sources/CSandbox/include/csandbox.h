@@ -61,4 +61,13 @@ int csb_pidfd_open(pid_t pid);
 /// write() that reports EPIPE without letting SIGPIPE kill the process.
 long csb_write_nosigpipe(int fd, const void *buffer, unsigned long length);
 
+/// socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC): message boundaries kept,
+/// for talking to a warm grade server. 0 or -1/errno.
+int csb_seqpacket_pair(int fds[2]);
+
+/// Sends one message with `count` (at most 8) descriptors attached as
+/// SCM_RIGHTS, without SIGPIPE. Returns bytes sent or -1/errno.
+long csb_send_with_fds(int socket, const void *data, unsigned long length,
+                       const int *fds, int count);
+
 #endif
