@@ -56,15 +56,12 @@ public final class ForkServer: Launcher, @unchecked Sendable {
         var stage: Int32 = 0
         var error: Int32 = 0
         let childFDs: [Int32] = [devNull, devNull, devNull, pair[1]]
-        let spawned: pid_t = argv.withCStringArray { argvPointer in
-            envp.withCStringArray { envpPointer in
-                childFDs.withUnsafeBufferPointer { fds in
-                    if let workingDirectory {
-                        return workingDirectory.withCString {
-                            csb_spawn(executable, argvPointer, envpPointer, $0, &limits, fds.baseAddress, &stage, &error)
-                        }
+        let spawned: pid_t = withCStringArray(argv) { argvPointer in
+            withCStringArray(envp) { envpPointer in
+                withOptionalCString(workingDirectory) { cwd in
+                    childFDs.withUnsafeBufferPointer { fds in
+                        csb_spawn(executable, argvPointer, envpPointer, cwd, &limits, fds.baseAddress, &stage, &error)
                     }
-                    return csb_spawn(executable, argvPointer, envpPointer, nil, &limits, fds.baseAddress, &stage, &error)
                 }
             }
         }
@@ -195,14 +192,5 @@ private struct ServerChild: LaunchedChild {
 
     func waitForExit() throws(SandboxError) -> Int32 {
         try server.waitStatus(id)
-    }
-}
-
-extension Array where Element == String {
-    /// A NULL-terminated `char *[]` for the duration of `body`.
-    func withCStringArray<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-        var pointers = map { strdup($0) } + [nil]
-        defer { for pointer in pointers { free(pointer) } }
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }

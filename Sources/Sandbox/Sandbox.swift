@@ -463,7 +463,7 @@ private func pollTimeout(until wakeAt: Double, now: Double) -> Int32 {
 }
 
 /// A NULL-terminated `char *[]` built before fork: the child may not allocate.
-private func withCStringArray<R>(
+func withCStringArray<R>(
     _ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R
 ) -> R {
     let pointers = strings.map { strdup($0) } + [nil]
@@ -471,7 +471,7 @@ private func withCStringArray<R>(
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
-private func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
     guard let string else { return body(nil) }
     return string.withCString(body)
 }
