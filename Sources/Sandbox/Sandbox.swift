@@ -10,7 +10,7 @@ import CSandbox
 /// timeout, capturing stdout, stderr and a report channel on fd 3.
 ///
 /// Linux only (pipe2, pidfd_open, close_range). The child is a direct
-/// fork/exec from a small C shim: `Foundation.Process` cannot set rlimits or
+/// vfork/exec from a small C shim: `Foundation.Process` cannot set rlimits or
 /// hand over fd 3, and its `waitUntilExit` polls every 50 ms.
 ///
 /// Isolation is by process group: a descendant that calls `setsid` or
@@ -422,7 +422,7 @@ private func pollTimeout(until wakeAt: Double, now: Double) -> Int32 {
     return Int32(max(0, min(milliseconds, Double(Int32.max))))
 }
 
-/// A NULL-terminated `char *[]` built before fork: the child may not allocate.
+/// A NULL-terminated `char *[]` built before vfork: the child may not allocate.
 private func withCStringArray<R>(
     _ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R
 ) -> R {

@@ -28,7 +28,7 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
     /// Creating a pipe, or opening `/dev/null` for stdin, failed in the host
     /// process: usually `EMFILE`/`ENFILE`, too many open files.
     case pipeFailed(errno: Int32)
-    /// `fork` failed: `EAGAIN` (process limit reached) or `ENOMEM`.
+    /// `vfork` failed: `EAGAIN` (process limit reached) or `ENOMEM`.
     case forkFailed(errno: Int32)
     /// `execve` found no file: `ENOENT`, or `ENOTDIR` when a directory in the
     /// path is a file.

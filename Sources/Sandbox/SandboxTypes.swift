@@ -128,7 +128,7 @@ public struct SandboxResult: Sendable {
     public var stderr: CapturedOutput
     /// What the child wrote on fd 3.
     public var report: CapturedOutput
-    /// Real seconds from just before `fork` until the child was reaped
+    /// Real seconds from just before the child was started until it was reaped
     /// (excluding the final drain of leftover output).
     public var wallSeconds: Double
 
