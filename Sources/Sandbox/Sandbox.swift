@@ -1,10 +1,6 @@
 import CSandbox
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import Glibc
 
 /// Runs a program in its own process group under resource limits and a
 /// timeout, capturing stdout, stderr and a report channel on fd 3.
@@ -221,12 +217,10 @@ private struct Channel {
 
     var captured: CapturedOutput { CapturedOutput(bytes: head, totalBytes: total) }
 
-    mutating func append(_ chunk: UnsafeRawBufferPointer) {
+    mutating func append(_ chunk: ArraySlice<UInt8>) {
         total += chunk.count
         let room = cap - head.count
-        if room > 0 {
-            head.append(contentsOf: chunk.bindMemory(to: UInt8.self).prefix(room))
-        }
+        if room > 0 { head.append(contentsOf: chunk.prefix(room)) }
     }
 
     mutating func close() {
@@ -250,7 +244,7 @@ private struct Monitor {
     /// left the group and still hold a pipe.
     static let drainSeconds = 0.2
     /// Wake-up interval only when pidfd_open is unavailable (Linux < 5.3, or a
-    /// seccomp filter): then exit is detected by waitpid(WNOHANG) polling.
+    /// seccomp filter): then exit is detected by polling waitid(WNOHANG).
     static let fallbackPollSeconds = 0.005
 
     let pid: pid_t
@@ -304,7 +298,7 @@ private struct Monitor {
             fds.append(pollfd(fd: status == nil ? pidFD : -1, events: Int16(POLLIN), revents: 0))
 
             var wakeAt: Double
-            if let _ = status {
+            if status != nil {
                 wakeAt = exitTime + Self.drainSeconds
             } else {
                 wakeAt = timedOut ? .infinity : deadline
@@ -351,10 +345,12 @@ private struct Monitor {
         // One read per wake-up: a 64 KiB read empties a default pipe, and
         // returning to poll keeps the other streams and the timeout serviced
         // while one stream floods.
-        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        let (count, code) = buffer.withUnsafeMutableBytes {
+            (Glibc.read(fd, $0.baseAddress, $0.count), errno)
+        }
         if count > 0 {
-            buffer.withUnsafeBytes { channels[index].append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-        } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+            channels[index].append(buffer[..<count])
+        } else if count == 0 || (code != EAGAIN && code != EINTR) {
             channels[index].close()
         }
     }
@@ -365,13 +361,13 @@ private struct Monitor {
             return
         }
         let chunk = min(input.count - inputOffset, 64 * 1024)
-        let written = input.withUnsafeBytes {
-            csb_write_nosigpipe(inputFD, $0.baseAddress! + inputOffset, UInt(chunk))
+        let (written, code) = input.withUnsafeBytes {
+            (csb_write_nosigpipe(inputFD, $0.baseAddress! + inputOffset, UInt(chunk)), errno)
         }
         if written > 0 {
             inputOffset += written
             if inputOffset == input.count { closeInput() }
-        } else if written < 0 && errno != EAGAIN && errno != EINTR {
+        } else if written < 0 && code != EAGAIN && code != EINTR {
             closeInput()  // EPIPE: the child no longer reads
         }
     }
@@ -381,13 +377,18 @@ private struct Monitor {
         inputFD = -1
     }
 
-    /// Without a pidfd: whether the leader has exited, without reaping it.
+    /// Without a pidfd: whether the leader has exited, without reaping it
+    /// (WNOWAIT), so that its group can still be killed safely.
     private func hasExited() -> Bool {
         var info = siginfo_t()
-        let flags = WEXITED | WNOHANG | WNOWAIT
-        // si_pid stays 0 while the child runs; it sits in a union that Swift
-        // imports awkwardly, but any exited child sets si_signo to SIGCHLD.
-        return waitid(P_PID, id_t(pid), &info, flags) == 0 && info.si_signo == SIGCHLD
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else {
+            // ECHILD: someone else reaped it. Report an exit so that reap()
+            // surfaces the error instead of this loop spinning forever.
+            return errno != EINTR
+        }
+        // si_pid (in a union Swift imports awkwardly) stays 0 while the child
+        // runs; an exited child also sets si_signo to SIGCHLD.
+        return info.si_signo == SIGCHLD
     }
 
     private func reap() throws(SandboxError) -> Int32 {

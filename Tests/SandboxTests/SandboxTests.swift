@@ -216,6 +216,22 @@ struct SandboxTests {
         #expect(processIsGone(grandchild))
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid")))
+    func drainEndsWhenADescendantThatLeftTheGroupHoldsThePipes() throws {
+        // setsid puts the sleep beyond the group kill, still holding stdout,
+        // so EOF never comes: only the 200 ms drain limit ends the run (the
+        // timeout no longer applies once the child has exited).
+        let started = Date()
+        let result = try Sandbox.run(shell("setsid sleep 30 & echo $!", timeout: 20))
+        let elapsed = Date().timeIntervalSince(started)
+        let escaped = Int32(result.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        defer { if let escaped, escaped > 0 { kill(escaped, SIGKILL) } }
+        #expect(result.termination == .exited(0))
+        #expect(!result.timedOut)
+        #expect(escaped != nil)
+        #expect(elapsed < 15)  // did not wait for the 30 s sleep to close stdout
+    }
+
     @Test func childRunsInItsOwnGroupWithDefaultSignals() throws {
         // Make the host's state non-default so that inheriting it would show:
         // SIGUSR1 blocked on this thread (the one that forks), SIGUSR2 ignored
