@@ -1,4 +1,4 @@
-// fork/exec with limits for the Sandbox target. See csandbox.h for the API.
+// vfork/exec with limits for the Sandbox target. See csandbox.h for the API.
 //
 // The child is started with vfork(): it borrows the parent's memory and the
 // parent thread sleeps until execve, so nothing is copied. Plain fork() cost
@@ -145,10 +145,10 @@ pid_t csb_spawn(const char *path, char *const argv[], char *const envp[],
         *error = fork_errno;
         return -1;
     }
-    // Also from the parent, so the group exists whoever runs first; fails
-    // harmlessly (EACCES) once the child has exec'd.
-    setpgid(pid, pid);
-
+    // The parent resumes once the child has exec'd or failed, so by now the
+    // process group exists (no setpgid race) or the pipe holds the failure.
+    // Another thread's child may briefly hold a copy of the write end (it is
+    // only CLOEXEC), which can delay EOF until that child execs too.
     int message[2];
     ssize_t got;
     do got = read(error_pipe[0], message, sizeof message);

@@ -1,5 +1,4 @@
 import CSandbox
-
 import Glibc
 
 /// Runs a program in its own process group under resource limits and a
@@ -428,7 +427,7 @@ private func withCStringArray<R>(
     _ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R
 ) -> R {
     let pointers = strings.map { strdup($0) } + [nil]
-    defer { pointers.forEach { free($0) } }
+    defer { for pointer in pointers { free(pointer) } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 

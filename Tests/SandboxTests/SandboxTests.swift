@@ -193,7 +193,8 @@ struct SandboxTests {
         #expect(result.termination == .signaled(SIGKILL))
         #expect(result.wallSeconds >= 1)
         #expect(result.wallSeconds < 15)  // not the 30 s of the sleeps
-        let grandchild = try #require(Int32(result.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let grandchild = try #require(
+            Int32(result.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(grandchild > 0)
         #expect(processIsGone(grandchild))
     }
@@ -212,7 +213,8 @@ struct SandboxTests {
         let result = try Sandbox.run(shell("sleep 30 & echo $!", timeout: 20))
         #expect(result.termination == .exited(0))
         #expect(!result.timedOut)
-        let grandchild = try #require(Int32(result.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let grandchild = try #require(
+            Int32(result.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(processIsGone(grandchild))
     }
 
@@ -253,7 +255,8 @@ struct SandboxTests {
         #expect(status.stdout.text == "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n")
 
         // /proc/self/stat: pid (comm) state ppid pgrp session ...
-        let stat = try Sandbox.run(SandboxRequest(executable: "/bin/cat", arguments: ["/proc/self/stat"]))
+        let stat = try Sandbox.run(
+            SandboxRequest(executable: "/bin/cat", arguments: ["/proc/self/stat"]))
         let fields = stat.stdout.text.split(separator: " ")
         let pid = try #require(Int32(fields[0]))
         let group = try #require(Int32(fields[4]))
@@ -319,11 +322,12 @@ struct SandboxTests {
             cpuSeconds: 7, addressSpaceBytes: 3 << 30, fileSizeBytes: 5 << 20, openFiles: 33,
             processes: 4000, coreDumpBytes: 1 << 20)
         let result = try Sandbox.run(
-            SandboxRequest(executable: "/bin/cat", arguments: ["/proc/self/limits"], limits: limits))
+            SandboxRequest(executable: "/bin/cat", arguments: ["/proc/self/limits"], limits: limits)
+        )
         // "Max cpu time   7   7   seconds": soft, then hard.
+        let lines = result.stdout.text.split(separator: "\n")
         func values(_ name: String) -> [String] {
-            guard let line = result.stdout.text.split(separator: "\n").first(where: { $0.hasPrefix(name) })
-            else { return [] }
+            guard let line = lines.first(where: { $0.hasPrefix(name) }) else { return [] }
             return line.dropFirst(name.count).split(separator: " ").prefix(2).map(String.init)
         }
         #expect(values("Max cpu time") == ["7", "7"])
@@ -382,7 +386,8 @@ struct SandboxTests {
         request.workingDirectory = directory
         let result = try Sandbox.run(request)
         #expect(result.stdout.text == "errno \(EFBIG)\n")
-        let size = try FileManager.default.attributesOfItem(atPath: directory + "/out.bin")[.size] as? Int
+        let size =
+            try FileManager.default.attributesOfItem(atPath: directory + "/out.bin")[.size] as? Int
         #expect(size == 1 << 20)
     }
 
