@@ -1,10 +1,7 @@
 import Foundation
+import Glibc
 import Sandbox
 import Testing
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 // Every test runs real processes through /bin/sh, coreutils or
 // /usr/bin/python3. Assertions are about behaviour, never about speed; the
@@ -60,27 +57,20 @@ func processIsGone(_ pid: Int32, within seconds: Double = 5) -> Bool {
 }
 
 /// Resets the process's peak resident set size (VmHWM) to the current size,
-/// so a later `peakResidentBytes()` shows only what happened in between.
+/// so a later VmHWM shows only what happened in between.
 /// (getrusage's ru_maxrss cannot be reset, and the test runner's own start-up
 /// peak would hide growth below it.)
 func resetPeakResidentBytes() -> Bool {
     (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil
 }
 
-func peakResidentBytes() -> Int? {
+/// A size line of /proc/self/status ("VmHWM:   1234 kB") in bytes.
+func statusBytes(_ field: String) -> Int? {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-        let kilobytes = Int(line.split(separator: " ")[1])
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") })
     else { return nil }
-    return kilobytes * 1024
-}
-
-func currentResidentBytes() -> Int? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-        let kilobytes = Int(line.split(separator: " ")[1])
-    else { return nil }
-    return kilobytes * 1024
+    let words = line.split(whereSeparator: \.isWhitespace)
+    return words.count >= 2 ? Int(words[1]).map { $0 * 1024 } : nil
 }
 
 @Suite(.timeLimit(.minutes(2)))
@@ -236,7 +226,7 @@ struct SandboxTests {
 
     @Test func childRunsInItsOwnGroupWithDefaultSignals() throws {
         // Make the host's state non-default so that inheriting it would show:
-        // SIGUSR1 blocked on this thread (the one that forks), SIGUSR2 ignored
+        // SIGUSR1 blocked on this thread (the one that spawns), SIGUSR2 ignored
         // process-wide (harmless for a test process; restored after).
         var usr1 = sigset_t()
         var savedMask = sigset_t()
@@ -270,12 +260,12 @@ struct SandboxTests {
         let flood = 100 << 20
         let cap = 64 << 10
         let canMeasure = resetPeakResidentBytes()
-        let before = currentResidentBytes()
+        let before = statusBytes("VmRSS")
         let result = try Sandbox.run(
             shell("printf BEGIN; head -c \(flood) /dev/zero | tr '\\0' x; printf END") {
                 $0.outputCap = cap
             })
-        let peak = peakResidentBytes()
+        let peak = statusBytes("VmHWM")
         // Plain values only: #expect captures and renders its operands on
         // failure, which for a 100 MiB array takes minutes and gigabytes.
         let output = result.stdout
@@ -476,11 +466,10 @@ struct SandboxTests {
         SandboxRequest(executable: "/bin/sh", limits: ResourceLimits(cpuSeconds: -1)),
     ])
     func invalidRequestsAreRejectedBeforeSpawning(request: SandboxRequest) {
-        #expect {
-            try Sandbox.run(request)
-        } throws: { error in
-            guard case .invalidRequest = error as? SandboxError else { return false }
-            return true
+        let error = #expect(throws: SandboxError.self) { try Sandbox.run(request) }
+        guard case .invalidRequest = error else {
+            Issue.record("expected invalidRequest, got \(String(describing: error))")
+            return
         }
     }
 
