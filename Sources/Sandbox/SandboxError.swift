@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import Glibc
 
 /// Why `Sandbox.run` could not run a program, or lost track of it. A program
 /// that runs and fails (non-zero exit, signal, timeout) is not an error: see
@@ -31,15 +27,14 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
     /// Creating a pipe, or opening `/dev/null` for stdin, failed in the host
     /// process: usually `EMFILE`/`ENFILE`, too many open files.
     case pipeFailed(errno: Int32)
-    /// `fork` failed: `EAGAIN` (process limit reached) or `ENOMEM`.
+    /// `vfork` failed: `EAGAIN` (process limit reached) or `ENOMEM`.
     case forkFailed(errno: Int32)
     /// `execve` found no file: `ENOENT`, or `ENOTDIR` when a directory in the
     /// path is a file.
     case executableNotFound(path: String, errno: Int32)
     /// `execve` failed otherwise: `EACCES` (not executable, not a regular file,
-    /// or a directory not searchable), `ENOEXEC` (unknown format), `ENOMEM`
-    /// (`addressSpaceBytes` too small to load it), `E2BIG` (arguments and
-    /// environment too long), `ETXTBSY`...
+    /// or a directory not searchable), `ENOEXEC` (unknown format), `E2BIG`
+    /// (arguments and environment too long), `ETXTBSY`, `ENOMEM`...
     case cannotExecute(path: String, errno: Int32)
     /// `chdir` to the working directory failed in the child: `ENOENT`,
     /// `ENOTDIR`, `EACCES`.
