@@ -19,6 +19,7 @@ from types import FrameType, ModuleType
 from typing import Any
 
 from . import report as R
+from . import static
 from .clock import LoopAborted
 from .instrument import Instrumentation, real_perf_counter
 from .learner import LearnerFile
@@ -117,6 +118,7 @@ class Harness:
             self.finish(session.report())
             return
         session.results.passed(R.COMPILE)
+        session.static_findings = static.analyse(learner.source, learner.path)
 
         instrumentation = Instrumentation(session)
         session.instrumentation = instrumentation
@@ -126,6 +128,7 @@ class Harness:
         module = learner.new_module(module_name)
         sys.modules[module_name] = module
         if not self.import_learner(session, module):
+            session.apply_static_findings()
             session.results.skip_unset("not run: importing the file failed")
             self.finish(session.report())
             return
@@ -145,6 +148,7 @@ class Harness:
             # Every declared check must be decided: a check that never ran cannot pass.
             for check_id in never:
                 session.results.errored(check_id, f"the lesson's checks never evaluated `{check_id}` (a bug in {args.lesson_dir}/check.py)")
+        session.apply_static_findings()
         session.results.skip_unset("not reached: an earlier step failed")
         self.finish(session.report())
 

@@ -15,6 +15,7 @@ from typing import Any
 from . import report as R
 from .clock import LoopAborted, TaskStack, VirtualClockLoop
 from .learner import LearnerFile, in_importlib
+from .static import StaticFinding
 from .tracking import Span, TaskRecorder
 
 ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
@@ -87,6 +88,7 @@ class Session:
     # What importing the learner's file did: a clean module only defines things.
     import_loops: int = 0
     import_printed: str = ""
+    static_findings: list[StaticFinding] = field(default_factory=list)
     _warnings_seen: int = 0
 
     def __post_init__(self) -> None:
@@ -296,6 +298,23 @@ class Session:
             more = f"\n  (and {len(found) - 3} more)" if len(found) > 3 else ""
             text = shown[0] if len(shown) == 1 else "\n".join(f"  • {m}" for m in shown)
             self.results.failed(check_id, f"{text}{more}\n{FIXES[check_id]}")
+
+    def apply_static_findings(self) -> None:
+        """Points failing checks at the lines the static pass found; every other finding becomes a note.
+
+        The dynamic checks decide the grade: a static finding alone never fails it.
+        """
+        name = os.path.basename(self.learner.path)
+        for finding in self.static_findings:
+            where = f"{name}:{finding.line}" + (f" (in {finding.function})" if finding.function else "")
+            where += self.learner.quote(finding.line)
+            result = self.results.checks.get(finding.check_id)
+            if result is not None and result.status == R.FAIL:
+                if any(f.line == finding.line for f in self.findings.get(finding.check_id, [])):
+                    continue  # the dynamic message already shows this line
+                result.message += f"\nWhere: {where}: {finding.message}"
+            else:
+                self.note(f"{where}: {finding.message}")
 
     def report(self, status_override: str | None = None) -> dict[str, Any]:
         self.results.finish()
