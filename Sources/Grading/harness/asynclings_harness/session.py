@@ -89,6 +89,9 @@ class Session:
     import_loops: int = 0
     import_printed: str = ""
     static_findings: list[StaticFinding] = field(default_factory=list)
+    # Tasks that outlived their loop's shutdown (they ignored cancellation). Kept referenced so the
+    # garbage collector never closes their coroutines: closing runs learner code that may loop forever.
+    stuck_tasks: list[Any] = field(default_factory=list)
     _warnings_seen: int = 0
 
     def __post_init__(self) -> None:
@@ -159,6 +162,7 @@ class Session:
         except BaseException as error:  # a task's cleanup misbehaved; the loop still closes
             self.notes.append(f"while shutting the event loop down: {type(error).__name__}: {error}")
         finally:
+            self.stuck_tasks += [t for t in asyncio.all_tasks(loop) if not t.done()]
             try:
                 loop.close()
             except Exception:

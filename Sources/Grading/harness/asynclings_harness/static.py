@@ -426,18 +426,23 @@ class _Analysis:
             if not self._catches_cancellation(handler.type):
                 continue
             outcome = _reraises(handler.body, handler.name)
-            caught = "everything" if handler.type is None else f"`{ast.unparse(handler.type)}`"
             if outcome == _RERAISED:
                 return  # CancelledError leaves here; later handlers never see it
+            if handler.type is None:
+                caught = "this bare `except:` catches everything, the task's cancellation (CancelledError) included,"
+            elif self._names_cancelled_error(handler.type):
+                caught = "this handler catches the task's cancellation"
+            else:
+                caught = (f"this handler catches every `{ast.unparse(handler.type)}`, "
+                          "the task's cancellation (CancelledError) included,")
             if outcome == _OTHER_RAISE:
                 self._add(SWALLOWED_CANCELLATION, handler,
-                          f"this `except` catches {caught}, including the task's cancellation (CancelledError), and raises a "
-                          "different exception instead, so the task no longer ends cancelled. Fix: re-raise it with a bare `raise`.")
+                          f"{caught} and raises a different exception instead, so the task no longer ends cancelled. "
+                          "Fix: re-raise the CancelledError itself with a bare `raise`.")
             else:
                 self._add(SWALLOWED_CANCELLATION, handler,
-                          f"this `except` catches {caught}, including the task's cancellation (CancelledError), and does not "
-                          "re-raise it on every path: the cancel is lost and the task carries on as if nothing happened. "
-                          "Fix: do the cleanup, then `raise` (or put the cleanup in a `finally:` block).")
+                          f"{caught} and does not re-raise it on every path: the cancel is lost and the task carries on "
+                          "as if nothing happened. Fix: do the cleanup, then `raise` (or put the cleanup in a `finally:` block).")
             return
 
     def _awaits_cancelled_task(self, body: list[ast.stmt]) -> bool:
@@ -458,6 +463,10 @@ class _Analysis:
                 self._add(SWALLOWED_CANCELLATION, call,
                           "`contextlib.suppress` here swallows the task's cancellation (CancelledError): the cancel is lost. "
                           "Fix: suppress only the exceptions you expect, never CancelledError or BaseException.")
+
+    def _names_cancelled_error(self, kind: ast.expr) -> bool:
+        kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+        return any((self.qualified(each) or "").endswith("CancelledError") for each in kinds)
 
     def _catches_cancellation(self, kind: ast.expr | None) -> bool:
         if kind is None:
