@@ -126,12 +126,14 @@ class Harness:
 
         module_name = getattr(check_module, "MODULE", "exercise")
         module = learner.new_module(module_name)
-        sys.modules[module_name] = module
-        if not self.import_learner(session, module):
-            session.apply_static_findings()
-            session.results.skip_unset("not run: importing the file failed")
-            self.finish(session.report())
-            return
+        # A testing lesson's file is a test module that its own runner imports (IMPORT_LEARNER = False).
+        if getattr(check_module, "IMPORT_LEARNER", True):
+            sys.modules[module_name] = module
+            if not self.import_learner(session, module):
+                session.apply_static_findings()
+                session.results.skip_unset("not run: importing the file failed")
+                self.finish(session.report())
+                return
 
         for item in scenarios:
             if session.results.checks[R.TIME_LIMIT].status == R.FAIL:

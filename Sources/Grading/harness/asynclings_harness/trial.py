@@ -26,7 +26,7 @@ import random
 import sys
 from contextlib import redirect_stdout
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
 from . import report as R
 from .fakes import FakeAsync, FakeBlocking, Latency
@@ -35,6 +35,7 @@ from .tracking import Span
 
 if TYPE_CHECKING:
     from .clock import VirtualClockLoop
+    from .mutants import Mutant
     from .session import Session
 
 
@@ -199,6 +200,25 @@ class Trial:
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
         return buffer.getvalue()
+
+    def tests_catch_mutants(self, reference: str, mutants: Sequence[Mutant], *, module: str = "subject") -> None:
+        """Runs the learner's pytest tests against the reference subject and each mutant.
+
+        For the plain ``def`` scenario of a testing lesson: ``reference`` is the path of
+        the correct ``module``; the verdict goes to ``tests-catch-mutants`` (see mutants.py).
+        """
+        from . import mutants as M  # imports pytest: only testing lessons pay for it
+
+        with open(reference, encoding="utf-8") as handle:
+            source = handle.read()
+        try:
+            run = M.run_tests(self.session.learner.path, source, mutants, module=module, new_loop=self.session.new_loop)
+        except M.EnvironmentProblem as problem:
+            self.session.results.errored(R.TESTS_CATCH_MUTANTS, str(problem))
+            return
+        finally:
+            self.session.collect_warnings()
+        M.judge(self, run, mutants)
 
     # -- the loop -----------------------------------------------------------------
 
