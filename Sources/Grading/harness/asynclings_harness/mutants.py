@@ -131,6 +131,7 @@ def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], 
         raise EnvironmentProblem("this lesson needs pytest-asyncio 1.5 (pinned in requirements.txt), which lets the grader "
                                  "run tests on its virtual clock; run `make venv` in the course folder.")
     sources = [("the correct subject", reference_source)] + [(m.name, m.apply(reference_source)) for m in mutants]
+    saved_modules = set(sys.modules)
     plugin = _Runner(pytest, test_file, module, sources, new_loop)
     with tempfile.TemporaryDirectory(prefix="asynclings-pytest-") as scratch:
         ini = os.path.join(scratch, "pytest.ini")
@@ -142,7 +143,6 @@ def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], 
                 "-o", "asyncio_default_test_loop_scope=function"]
         for name in DISABLED_PLUGINS:
             args += ["-p", f"no:{name}"]
-        saved_modules = set(sys.modules)
         try:
             pytest.main([*args, os.path.abspath(test_file)], plugins=[plugin])
         finally:
