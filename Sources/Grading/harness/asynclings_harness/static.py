@@ -67,7 +67,13 @@ BLOCKING_CALLS: dict[str, str] = {
     "os.posix_spawn": _SUBPROCESS,
     "os.posix_spawnp": _SUBPROCESS,
     "os.wait": _SUBPROCESS,
+    "os.wait3": _SUBPROCESS,
+    "os.wait4": _SUBPROCESS,
+    "os.waitid": _SUBPROCESS,
     "os.waitpid": _SUBPROCESS,
+    "os.fdopen": _TO_THREAD,
+    "io.open_code": _TO_THREAD,
+    "urllib3.request": _HTTP,
     "subprocess.run": _SUBPROCESS,
     "subprocess.call": _SUBPROCESS,
     "subprocess.check_call": _SUBPROCESS,
@@ -84,6 +90,8 @@ BLOCKING_CALLS: dict[str, str] = {
 for _verb in ("get", "post", "put", "patch", "delete", "head", "options", "request"):
     BLOCKING_CALLS[f"requests.{_verb}"] = _HTTP
     BLOCKING_CALLS[f"httpx.{_verb}"] = _HTTP
+for _suffix in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe"):
+    BLOCKING_CALLS[f"os.spawn{_suffix}"] = _SUBPROCESS
 
 # asyncio functions that return a coroutine (calling them does nothing until awaited).
 ASYNCIO_COROUTINES = frozenset({
@@ -345,8 +353,11 @@ class _Analysis:
         """Walks an expression: names read, blocking calls; nested functions get their own scope."""
         stack: list[ast.AST] = [node]
         scope = self.scopes[-1]
+        awaited: set[int] = set()  # calls awaited directly return awaitables: not the blocking kind
         while stack:
             current = stack.pop()
+            if isinstance(current, ast.Await) and isinstance(current.value, ast.Call):
+                awaited.add(id(current.value))
             if isinstance(current, ast.Lambda):
                 # A lambda's body runs whenever it is called, maybe in a thread: not "on the loop here".
                 lam = _Scope("<lambda>", False, scope.class_coroutines)
@@ -355,7 +366,7 @@ class _Analysis:
                 continue
             if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Load):
                 scope.loaded.add(current.id)
-            elif isinstance(current, ast.Call) and scope.is_async:
+            elif isinstance(current, ast.Call) and scope.is_async and id(current) not in awaited:
                 reason = self.blocking_reason(current)
                 if reason is not None:
                     what, fix = reason
