@@ -184,25 +184,38 @@ class _Runner:
 
     # -- hooks --------------------------------------------------------------------------
 
+    def pytest_configure(self, config: Any) -> None:
+        # Only each failure's last line is shown, and pytest's default traceback (source
+        # ranges of every frame) costs more than running the tests: use the plain one.
+        config.option.tbstyle = "native"
+
     def pytest_asyncio_loop_factories(self, config: Any, item: Any) -> dict[str, Any]:
         return {"virtual-clock": self.new_loop}
 
     def pytest_runtestloop(self, session: Any) -> bool:
         if self.runs[0].collection_error is not None or not session.items:
             return True
-        self.run_items(session, session.items)
+        self.run_items(session.items, until_failure=False)
         module_node = session.items[0].getparent(self.pytest.Module)
         for index in range(1, len(self.sources)):
             self.current = index
             self.install(index)
             fresh = self.pytest.Module.from_parent(module_node.parent, path=module_node.path)
-            self.run_items(session, list(session.genitems(fresh)))
+            self.run_items(list(session.genitems(fresh)), until_failure=True)
         return True
 
-    def run_items(self, session: Any, items: list[Any]) -> None:
+    def run_items(self, items: list[Any], *, until_failure: bool) -> None:
+        """Runs ``items`` in order. Against a mutant, one failing test is enough: the rest are skipped.
+
+        Stopping early needs every item torn down completely (``nextitem=None``), so that
+        no fixture is left set up for an item that will never run.
+        """
+        run = self.runs[self.current]
         for i, item in enumerate(items):
-            nextitem = items[i + 1] if i + 1 < len(items) else None
+            nextitem = None if until_failure else (items[i + 1] if i + 1 < len(items) else None)
             item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+            if until_failure and run.failed:
+                break
 
     def pytest_collectreport(self, report: Any) -> None:
         if report.failed and self.runs[self.current].collection_error is None:
