@@ -178,12 +178,14 @@ class _Scope:
     is_async: bool
     class_coroutines: frozenset[str] = frozenset()
     cancelled: frozenset[str] = frozenset()  # names this function calls .cancel() on
-    loaded: set[str] = field(default_factory=set)
-    # name -> (finding to report if the name is never read again)
+    loaded: set[str] = field(default_factory=set)  # every name read in the function (nested ones included)
+    # name -> the finding to report if that name is never read in the function
     unused_candidates: dict[str, StaticFinding] = field(default_factory=dict)
 
 
 class _Analysis:
+    """One walk over a module's tree, keeping a stack of the functions it is inside."""
+
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
         self.imports = _imports(tree)
@@ -215,6 +217,7 @@ class _Analysis:
         return ".".join([head, *parts[1:]])
 
     def _module_assignments(self) -> set[str]:
+        """Names the module binds itself: a `def open(...)` of its own is not the builtin."""
         names: set[str] = set()
         for node in self.tree.body:
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -323,13 +326,11 @@ class _Analysis:
             elif isinstance(child, ast.expr):
                 self._expression(child)
             elif isinstance(child, (ast.excepthandler, ast.withitem, ast.match_case)):
-                for grandchild in ast.iter_child_nodes(child):
+                for grandchild in ast.iter_child_nodes(child):  # (match patterns bind names; nothing to see)
                     if isinstance(grandchild, ast.stmt):
                         self._statement(grandchild)
                     elif isinstance(grandchild, ast.expr):
                         self._expression(grandchild)
-                    elif isinstance(grandchild, ast.pattern):
-                        pass
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, class_coroutines: frozenset[str]) -> None:
         cancelled = frozenset(
