@@ -322,6 +322,58 @@ class SwallowedCancellation(unittest.TestCase):
         self.assertEqual(found(source), [])
 
 
+class ApplyingFindings(unittest.TestCase):
+    """Session.apply_static_findings: failing checks get the line; everything else becomes a note."""
+
+    SOURCE = textwrap.dedent("""
+        import asyncio, time
+        async def save(r): ...
+        async def save_all(rs):
+            for r in rs:
+                save(r)
+            time.sleep(1)
+            asyncio.create_task(save(0))
+    """).lstrip("\n")
+
+    def session(self):  # type: ignore[no-untyped-def]
+        from asynclings_harness.learner import LearnerFile
+        from asynclings_harness.session import Session
+        learner = LearnerFile("/course/exercises/06-missing-await.py", self.SOURCE.encode())
+        self.assertIsNone(learner.compile())
+        session = Session("06-missing-await", learner, ["behaviour"])
+        session.static_findings = analyse(self.SOURCE)
+        return session
+
+    def test_failing_check_gets_file_line_and_explanation(self) -> None:
+        from asynclings_harness import report as R
+        session = self.session()
+        session.results.failed(R.UNAWAITED, "a coroutine was never awaited\nFix: await it.")
+        session.apply_static_findings()
+        message = session.results.checks[R.UNAWAITED].message
+        self.assertIn("Where: 06-missing-await.py:5 (in save_all): `save(r)`: `save(...)` only creates a coroutine", message)
+        self.assertNotIn("Fix: `await` it", message)  # the dynamic message has the fix already
+
+    def test_passing_checks_get_notes_and_never_fail(self) -> None:
+        from asynclings_harness import report as R
+        session = self.session()
+        for check in (R.BLOCKING, R.UNAWAITED, R.LEAKED_TASKS, R.BEHAVIOUR):
+            session.results.passed(check)
+        session.apply_static_findings()
+        self.assertEqual(session.results.checks[R.BLOCKING].status, R.PASS)
+        self.assertEqual(len(session.notes), 3)
+        self.assertTrue(session.notes[1].startswith("06-missing-await.py:6 (in save_all): `time.sleep(1)`: `time.sleep()` blocks"))
+        self.assertIn("Fix:", session.notes[1])
+
+    def test_a_line_the_dynamic_check_already_shows_is_not_repeated(self) -> None:
+        from asynclings_harness import report as R
+        from asynclings_harness.session import Finding
+        session = self.session()
+        session.add_finding(R.BLOCKING, Finding("time.sleep(1) blocked the event loop thread", 6, "save_all"))
+        session.results.failed(R.BLOCKING, "time.sleep(1) blocked the event loop thread, called from line 6")
+        session.apply_static_findings()
+        self.assertNotIn("Where:", session.results.checks[R.BLOCKING].message)
+
+
 class Robustness(unittest.TestCase):
     def test_source_that_does_not_parse_has_no_findings(self) -> None:
         self.assertEqual(analyse("def f(:\n"), [])
@@ -330,6 +382,33 @@ class Robustness(unittest.TestCase):
     def test_bytes_and_line_order(self) -> None:
         source = b"import time\nasync def f():\n    time.sleep(1)\n    f()\n"
         self.assertEqual([(f.rule, f.line) for f in analyse(source)], [(BLOCKING_CALL, 3), (UNAWAITED_COROUTINE, 4)])
+
+    def test_every_message_has_an_explanation_and_a_fix(self) -> None:
+        source = """
+            import asyncio, time, contextlib
+            async def work(): ...
+            async def f():
+                time.sleep(1)
+                work()
+                pending = work()
+                asyncio.create_task(work())
+                task = asyncio.create_task(work())
+                with contextlib.suppress(asyncio.CancelledError):
+                    await work()
+                try:
+                    await work()
+                except asyncio.CancelledError:
+                    pass
+                try:
+                    await work()
+                finally:
+                    return
+        """
+        findings = analyse(textwrap.dedent(source).lstrip("\n"))
+        self.assertEqual({f.rule for f in findings}, set(static.RULE_CHECKS))
+        for finding in findings:
+            self.assertIn(" Fix: ", finding.message, finding)
+            self.assertNotIn("Fix:", finding.explanation, finding)
 
     def test_every_rule_maps_to_a_known_check(self) -> None:
         from asynclings_harness.report import ALL_CHECKS

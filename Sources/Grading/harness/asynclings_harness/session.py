@@ -316,7 +316,7 @@ class Session:
             if result is not None and result.status == R.FAIL:
                 if any(f.line == finding.line for f in self.findings.get(finding.check_id, [])):
                     continue  # the dynamic message already shows this line
-                result.message += f"\nWhere: {where}: {finding.message}"
+                result.message += f"\nWhere: {where}: {finding.explanation}"
             else:
                 self.note(f"{where}: {finding.message}")
 

@@ -113,7 +113,8 @@ _TRY_NODES: tuple[type[ast.AST], ...] = (ast.Try, getattr(ast, "TryStar", ast.Tr
 
 @dataclass(frozen=True)
 class StaticFinding:
-    """One suspicious line. ``message`` says what is wrong and why, without the location."""
+    """One suspicious line. ``message`` says what is wrong and why, then `` Fix: `` and the fix;
+    the location is not part of it."""
 
     rule: str
     line: int
@@ -124,6 +125,11 @@ class StaticFinding:
     @property
     def check_id(self) -> str:
         return RULE_CHECKS[self.rule]
+
+    @property
+    def explanation(self) -> str:
+        """The message without its fix (for a failing check whose message has a fix already)."""
+        return self.message.split(" Fix: ", 1)[0]
 
 
 def analyse(source: str | bytes, filename: str = "<exercise>") -> list[StaticFinding]:
