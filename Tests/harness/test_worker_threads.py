@@ -112,5 +112,21 @@ class WorkerWaitingForTheLoop(unittest.TestCase):
         self.assertLess(got["real"], 5)
 
 
+    def test_coroutines_made_in_workers_know_where_they_were_made(self) -> None:
+        got = run("""
+            def worker():
+                coroutine = asyncio.sleep(1)
+                origin = coroutine.cr_origin
+                coroutine.close()
+                return origin is not None and origin[0][2] == "worker"
+
+            async def main():
+                return await asyncio.get_running_loop().run_in_executor(None, worker)
+
+            print(json.dumps({"tracked": session.run_loop(main(), entry="main")}))
+        """)
+        self.assertTrue(got["tracked"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -8,7 +8,8 @@
 * ``asyncio.run`` and ``asyncio.new_event_loop`` that hand out virtual-clock loops,
   so a learner's own entry point runs on the same clock;
 * every warning recorded (never-awaited coroutines arrive as RuntimeWarnings);
-* coroutine origin tracking, so a never-awaited coroutine names the line that made it;
+* coroutine origin tracking, so a never-awaited coroutine names the line that made it
+  (in worker threads too: the setting is per thread, so ``Thread.run`` turns it on);
 * ``concurrent.futures.Future.result``/``exception`` that tell the virtual clock when a
   worker thread blocks waiting for the loop (``run_coroutine_threadsafe(...).result()``),
   so the clock moves on instead of waiting for a thread that waits for it;
@@ -60,6 +61,8 @@ real_time = time.time
 real_asyncio_run = asyncio.run
 real_new_event_loop = asyncio.new_event_loop
 real_future_result = concurrent.futures.Future.result
+real_thread_run = threading.Thread.run
+ORIGIN_DEPTH = 16
 real_future_exception = concurrent.futures.Future.exception
 
 
@@ -74,7 +77,8 @@ class Instrumentation:
         self._started_real = real_time()
 
     def install(self) -> None:
-        sys.set_coroutine_origin_tracking_depth(16)
+        sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
+        threading.Thread.run = _run_tracking_origins  # type: ignore[method-assign]
         catcher = warnings.catch_warnings(record=True)
         self.warnings = catcher.__enter__()  # kept for the life of the process
         warnings.simplefilter("always")
@@ -205,6 +209,12 @@ class Instrumentation:
             with asyncio.Runner(loop_factory=VirtualClockLoop) as runner:
                 return runner.run(main)
         return self.session.run_loop(main, entry="asyncio.run")
+
+
+def _run_tracking_origins(thread: threading.Thread) -> None:
+    """``Thread.run`` with coroutine origin tracking on in the new thread (it is a per-thread setting)."""
+    sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
+    real_thread_run(thread)
 
 
 class _WaitRelease:
