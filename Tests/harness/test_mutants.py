@@ -137,7 +137,9 @@ class EndToEnd(unittest.TestCase):
             path = os.path.join(folder, "10-tests.py")
             with open(path, "w") as handle:
                 handle.write(textwrap.dedent(tests))
-            return M.run_tests(path, REFERENCE, MUTANTS)
+            run = M.run_tests(path, REFERENCE, MUTANTS)
+            self.assertEqual(os.listdir(folder), ["10-tests.py"], "nothing may be written beside the learner's file")
+            return run
 
     def test_a_thorough_suite_catches_every_mutant_on_the_virtual_clock(self) -> None:
         started = time.perf_counter()

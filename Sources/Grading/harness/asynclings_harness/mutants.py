@@ -143,9 +143,13 @@ def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], 
                 "-o", "asyncio_default_test_loop_scope=function"]
         for name in DISABLED_PLUGINS:
             args += ["-p", f"no:{name}"]
+        # pytest's assertion rewriting would otherwise leave a __pycache__ beside the learner's file.
+        saved_dont_write = sys.dont_write_bytecode
+        sys.dont_write_bytecode = True
         try:
             pytest.main([*args, os.path.abspath(test_file)], plugins=[plugin])
         finally:
+            sys.dont_write_bytecode = saved_dont_write
             for name in set(sys.modules) - saved_modules:
                 if name == module or plugin.is_test_module(sys.modules.get(name)):
                     sys.modules.pop(name, None)
