@@ -49,5 +49,22 @@ class NewLessons(unittest.TestCase):
                 self.assertEqual(report.get("notes", []), [], lesson)
 
 
+@unittest.skipUnless(have_pytest(), "pytest and pytest-asyncio are not installed for this interpreter")
+class TestingLesson(unittest.TestCase):
+    def test_generic_checks_judge_the_tests_against_the_correct_subject_only(self) -> None:
+        # asyncio.run inside a plain test runs on the grader's loop; against the mutant that
+        # leaks its task, the leak happens under the learner's line, but is the mutant's doing.
+        report = grade("10-testing-async", """
+            import asyncio
+            from subject import with_timeout
+
+            def test_with_timeout_gives_up():
+                assert asyncio.run(with_timeout(5, 1)) is None
+        """)
+        self.assertEqual(statuses(report)["tests-catch-mutants"], "fail", report)
+        self.assertEqual(statuses(report)["leaked-tasks"], "pass", report)
+        self.assertIn("leaves the slow operation running", message(report, "tests-catch-mutants"))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import types
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from . import report as R
 from .clock import VirtualClockLoop
@@ -117,8 +117,11 @@ class EnvironmentProblem(Exception):
 
 
 def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], *, module: str = "subject",
-              new_loop: Any = VirtualClockLoop) -> MutationRun:
-    """Runs the tests in ``test_file`` against the reference subject, then against each mutant."""
+              new_loop: Any = VirtualClockLoop, after_reference: Callable[[], None] | None = None) -> MutationRun:
+    """Runs the tests in ``test_file`` against the reference subject, then against each mutant.
+
+    ``after_reference`` is called between the reference run and the first mutant's.
+    """
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only the plugins named below, whatever is installed
     try:
         import pytest
@@ -132,7 +135,7 @@ def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], 
                                  "run tests on its virtual clock; run `make venv` in the course folder.")
     sources = [("the correct subject", reference_source)] + [(m.name, m.apply(reference_source)) for m in mutants]
     saved_modules = set(sys.modules)
-    plugin = _Runner(pytest, test_file, module, sources, new_loop)
+    plugin = _Runner(pytest, test_file, module, sources, new_loop, after_reference)
     with tempfile.TemporaryDirectory(prefix="asynclings-pytest-") as scratch:
         ini = os.path.join(scratch, "pytest.ini")
         with open(ini, "w") as handle:
@@ -161,8 +164,10 @@ def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], 
 class _Runner:
     """A pytest plugin: runs the collected tests once per subject, and records every outcome."""
 
-    def __init__(self, pytest: Any, test_file: str, module: str, sources: list[tuple[str, str]], new_loop: Any) -> None:
+    def __init__(self, pytest: Any, test_file: str, module: str, sources: list[tuple[str, str]], new_loop: Any,
+                 after_reference: Callable[[], None] | None) -> None:
         self.pytest = pytest
+        self.after_reference = after_reference
         self.test_file = os.path.abspath(test_file)
         self.module = module
         self.sources = sources
@@ -200,6 +205,8 @@ class _Runner:
         if self.runs[0].collection_error is not None or not session.items:
             return True
         self.run_items(session.items, until_failure=False)
+        if self.after_reference is not None:
+            self.after_reference()
         module_node = session.items[0].getparent(self.pytest.Module)
         for index in range(1, len(self.sources)):
             self.current = index

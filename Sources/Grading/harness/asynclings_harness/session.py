@@ -252,6 +252,16 @@ class Session:
         self.add_finding(R.UNAWAITED, Finding(
             f"the coroutine {name}() was created{where} but never awaited, so its body never ran", line, function))
 
+    def forget_findings_since(self, snapshot: dict[str, int]) -> None:
+        """Drops the generic findings (and unread warnings) that came after ``snapshot`` of finding counts.
+
+        For runs the learner is not answerable for, such as their tests against a broken subject.
+        """
+        for check_id, found in self.findings.items():
+            del found[snapshot.get(check_id, 0):]
+        if self.instrumentation is not None:
+            self._warnings_seen = len(self.instrumentation.warnings)
+
     def blocking_call(self, what: str, seconds: float | None, *, asyncio_ok: bool = False) -> None:
         """Records a blocking call on the loop thread, if the learner's code made it."""
         frame: FrameType | None = sys._getframe(1)

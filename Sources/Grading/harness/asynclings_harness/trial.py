@@ -214,18 +214,33 @@ class Trial:
 
         For the plain ``def`` scenario of a testing lesson: ``reference`` is the path of
         the correct ``module``; the verdict goes to ``tests-catch-mutants`` (see mutants.py).
+        The generic checks (blocking, unawaited, leaked tasks...) judge the tests as they
+        ran against the correct subject only: what a broken subject does is not the
+        learner's doing.
         """
         from . import mutants as M  # imports pytest: only testing lessons pay for it
 
+        session = self.session
         with open(reference, encoding="utf-8") as handle:
             source = handle.read()
+        snapshot: dict[str, int] | None = None
+
+        def reference_done() -> None:
+            nonlocal snapshot
+            session.collect_warnings()
+            snapshot = {check_id: len(found) for check_id, found in session.findings.items()}
+
         try:
-            run = M.run_tests(self.session.learner.path, source, mutants, module=module, new_loop=self.session.new_loop)
+            run = M.run_tests(session.learner.path, source, mutants, module=module, new_loop=session.new_loop,
+                              after_reference=reference_done)
         except M.EnvironmentProblem as problem:
-            self.session.results.errored(R.TESTS_CATCH_MUTANTS, str(problem))
+            session.results.errored(R.TESTS_CATCH_MUTANTS, str(problem))
             return
         finally:
-            self.session.collect_warnings()
+            if snapshot is None:
+                session.collect_warnings()
+            else:
+                session.forget_findings_since(snapshot)
         M.judge(self, run, mutants)
 
     # -- the loop -----------------------------------------------------------------
