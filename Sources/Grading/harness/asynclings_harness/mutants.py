@@ -152,7 +152,7 @@ def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], 
         saved_dont_write = sys.dont_write_bytecode
         sys.dont_write_bytecode = saved_dont_write or not getattr(sys, "pycache_prefix", None)
         try:
-            pytest.main([*args, os.path.abspath(test_file)], plugins=[plugin])
+            code = pytest.main([*args, os.path.abspath(test_file)], plugins=[plugin])
         finally:
             sys.dont_write_bytecode = saved_dont_write
             for name in set(sys.modules) - saved_modules:
@@ -160,6 +160,8 @@ def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], 
                     sys.modules.pop(name, None)
     if plugin.internal_error is not None:
         raise RuntimeError(f"pytest failed inside the grader: {plugin.internal_error}")
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        raise RuntimeError(f"pytest refused the grader's command line (exit {int(code)}): {' '.join(args)}")
     return MutationRun(plugin.runs[0], list(zip(mutants, plugin.runs[1:])))
 
 
