@@ -34,6 +34,7 @@ class FakeCall:
     raised: BaseException | None = None
     result: Any = None
     task_object: Any = None  # the asyncio.Task the call ran in
+    loop: Any = None  # the event loop the call ran on (async fakes)
 
     @property
     def cancel_requested(self) -> bool:
@@ -129,7 +130,7 @@ class FakeAsync:
     async def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
-        call = FakeCall(args, kwargs, start=loop.time(), task=self.trial.task_label(task), task_object=task)
+        call = FakeCall(args, kwargs, start=loop.time(), task=self.trial.task_label(task), task_object=task, loop=loop)
         span = Span("io", _label(self.name, args), call.start, None, call.task)
         self.calls.append(call)
         self.trial.io_span(span)

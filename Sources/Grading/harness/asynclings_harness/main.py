@@ -18,6 +18,7 @@ from types import FrameType, ModuleType
 from typing import Any
 
 from . import report as R
+from . import static
 from .clock import LoopAborted
 from .instrument import Instrumentation, real_perf_counter
 from .learner import LearnerFile
@@ -116,6 +117,7 @@ class Harness:
             self.finish(session.report())
             return
         session.results.passed(R.COMPILE)
+        session.static_findings = static.analyse(learner.source, learner.path)
 
         instrumentation = Instrumentation(session)
         session.instrumentation = instrumentation
@@ -123,11 +125,14 @@ class Harness:
 
         module_name = getattr(check_module, "MODULE", "exercise")
         module = learner.new_module(module_name)
-        sys.modules[module_name] = module
-        if not self.import_learner(session, module):
-            session.results.skip_unset("not run: importing the file failed")
-            self.finish(session.report())
-            return
+        # A testing lesson's file is a test module that its own runner imports (IMPORT_LEARNER = False).
+        if getattr(check_module, "IMPORT_LEARNER", True):
+            sys.modules[module_name] = module
+            if not self.import_learner(session, module):
+                session.apply_static_findings()
+                session.results.skip_unset("not run: importing the file failed")
+                self.finish(session.report())
+                return
 
         for item in scenarios:
             if session.results.checks[R.TIME_LIMIT].status == R.FAIL:
@@ -144,6 +149,7 @@ class Harness:
             # Every declared check must be decided: a check that never ran cannot pass.
             for check_id in never:
                 session.results.errored(check_id, f"the lesson's checks never evaluated `{check_id}` (a bug in {args.lesson_dir}/check.py)")
+        session.apply_static_findings()
         session.results.skip_unset("not reached: an earlier step failed")
         self.finish(session.report())
 

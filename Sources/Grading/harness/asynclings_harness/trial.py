@@ -25,7 +25,7 @@ import io
 import sys
 from contextlib import redirect_stdout
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
 from . import report as R
 from .fakes import FakeAsync, FakeBlocking, Latency
@@ -34,6 +34,7 @@ from .tracking import Span
 
 if TYPE_CHECKING:
     from .clock import VirtualClockLoop
+    from .mutants import Mutant
     from .session import Session
 
 
@@ -207,6 +208,40 @@ class Trial:
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
         return buffer.getvalue()
+
+    def tests_catch_mutants(self, reference: str, mutants: Sequence[Mutant], *, module: str = "subject") -> None:
+        """Runs the learner's pytest tests against the reference subject and each mutant.
+
+        For the plain ``def`` scenario of a testing lesson: ``reference`` is the path of
+        the correct ``module``; the verdict goes to ``tests-catch-mutants`` (see mutants.py).
+        The generic checks (blocking, unawaited, leaked tasks...) judge the tests as they
+        ran against the correct subject only: what a broken subject does is not the
+        learner's doing.
+        """
+        from . import mutants as M  # imports pytest: only testing lessons pay for it
+
+        session = self.session
+        with open(reference, encoding="utf-8") as handle:
+            source = handle.read()
+        snapshot: dict[str, int] | None = None
+
+        def reference_done() -> None:
+            nonlocal snapshot
+            session.collect_warnings()
+            snapshot = {check_id: len(found) for check_id, found in session.findings.items()}
+
+        try:
+            run = M.run_tests(session.learner.path, source, mutants, module=module, new_loop=session.new_loop,
+                              after_reference=reference_done)
+        except M.EnvironmentProblem as problem:
+            session.results.errored(R.TESTS_CATCH_MUTANTS, str(problem))
+            return
+        finally:
+            if snapshot is None:
+                session.collect_warnings()
+            else:
+                session.forget_findings_since(snapshot)
+        M.judge(self, run, mutants)
 
     # -- the loop -----------------------------------------------------------------
 
