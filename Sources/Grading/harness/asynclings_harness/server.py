@@ -93,8 +93,12 @@ def _become_grade(channel: socket.socket, request: dict[str, Any], fds: list[int
     try:
         os.setpgid(0, 0)
         signal.set_wakeup_fd(-1)
-        for number in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGALRM):
+        # As a freshly started Python has them: SIGPIPE and SIGXFSZ ignored (writes raise
+        # instead of killing), SIGINT raising KeyboardInterrupt, the rest default.
+        for number in (signal.SIGCHLD, signal.SIGTERM, signal.SIGALRM):
             signal.signal(number, signal.SIG_DFL)
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, [])
         for target, fd in enumerate(fds):
