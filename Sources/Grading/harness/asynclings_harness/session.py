@@ -88,6 +88,10 @@ class Session:
     import_loops: int = 0
     import_printed: str = ""
     _warnings_seen: int = 0
+    # Schedule exploration (explore.py): the schedule new loops run under (None: asyncio's
+    # ordinary order), and what each explored scenario did.
+    schedule: Any = None
+    explorations: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         order = list(R.LEADING_CHECKS)
@@ -100,6 +104,7 @@ class Session:
     def new_loop(self) -> VirtualClockLoop:
         loop = VirtualClockLoop()
         loop.deadline = self.scenario_budget
+        loop.schedule = self.schedule
         return loop
 
     def run_loop(self, coro: Any, *, entry: str) -> Any:

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Benchmarks the `race` check's schedule exploration (folded into `make bench`).
+
+For every lesson with explored scenarios (``@scenario(..., explore=...)``):
+
+* the reference solution, over seeds 0..N (0 is asyncio's ordinary order): any
+  failing seed is a false positive, and there must be none;
+* every wrong variant: whether asyncio's ordinary order already fails it, the first
+  explored seed (1, 2, ...) that fails it, and the share of the N seeds that do.
+  ``P(miss)`` is the chance that the default budget of schedules misses a bug that
+  fails that share of seeds, were the seeds independent draws;
+* the cold grade time of lesson 15 (a fresh process per grade, median of several),
+  through the built binary when given, otherwise through the harness directly.
+
+    scripts/bench_race.py [--seeds 1000] [--binary .build/release/asynclings] [--lessons 13 15]
+
+Each file runs in its own interpreter (the check scripts register scenarios globally).
+Stdlib only; run it with the interpreter that grades (e.g. .venv/bin/python).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HARNESS = os.path.join(ROOT, "Sources", "Grading", "harness")
+
+
+def sweep_one(lesson_dir: str, path: str, seeds: int) -> dict[str, Any]:
+    """(Child process) Grades ``path`` with every explored scenario swept over seeds 0..N."""
+    sys.path.insert(0, HARNESS)
+    from asynclings_harness import explore, main  # noqa: PLC0415
+
+    sweeps: list[dict[str, Any]] = []
+
+    def swept(harness: Any, session: Any, item: Any, module: Any) -> None:
+        started = time.process_time()
+        runs = explore.sweep(harness, session, item, module, list(range(0, seeds + 1)))
+        failing = [seed for seed, run in runs.items() if run.failed]
+        first_message = ""
+        for seed in failing[:1]:
+            log = runs[seed].results.log
+            first_message = next((f"{check}: {message}" for status, check, message in log if status != "pass"), "")
+            if not first_message and runs[seed].new_findings:
+                first_message = runs[seed].new_findings[0].message
+        sweeps.append({
+            "scenario": item.title,
+            "fifo_fails": 0 in failing,
+            "failing": [s for s in failing if s > 0],
+            "cpu_seconds": time.process_time() - started,
+            "picks": sum(run.schedule.picks for run in runs.values() if run.schedule is not None),
+            "first_message": first_message[:300],
+        })
+
+    main.explore_scenario = swept  # type: ignore[assignment]
+    read, write = os.pipe()
+    args = main.parse(["--lesson-dir", lesson_dir, "--lesson-id", os.path.basename(lesson_dir),
+                       "--file", path, "--report-fd", str(write), "--budget", "600"])
+    harness = main.Harness(args)
+    report: dict[str, Any] = {}
+    harness.finish = lambda body: report.update(body)  # type: ignore[method-assign]
+    harness.run()
+    os.close(read)
+    return {"file": path, "status": report.get("status"), "sweeps": sweeps}
+
+
+def child(lesson_dir: str, path: str, seeds: int) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    done = subprocess.run([sys.executable, "-s", "-P", __file__, "--one", lesson_dir, path, "--seeds", str(seeds)],
+                          capture_output=True, text=True, env=env, timeout=3600)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"bench child failed for {path}:\n{done.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def explored_lessons(wanted: list[str]) -> list[str]:
+    lessons = []
+    for name in sorted(os.listdir(os.path.join(ROOT, "lessons"))):
+        check = os.path.join(ROOT, "lessons", name, "check.py")
+        if not os.path.isfile(check) or "explore=" not in open(check, encoding="utf-8").read():
+            continue
+        if wanted and not any(name.startswith(w) for w in wanted):
+            continue
+        lessons.append(name)
+    return lessons
+
+
+def miss_chance(rate: float, budget: int) -> str:
+    if rate <= 0:
+        return "1"
+    chance = (1 - rate) ** budget
+    return f"{chance:.0e}" if chance > 0 else "<1e-300"
+
+
+def grade_time(binary: str | None, runs: int = 7) -> tuple[str, list[float]]:
+    lesson = os.path.join(ROOT, "lessons", "15-locks")
+    solution = os.path.join(lesson, "solution.py")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        if binary:
+            command = [binary, "grade", "15-locks", solution, "--json"]
+            env = dict(os.environ, ASYNCLINGS_HARNESS=HARNESS)
+            subprocess.run(command, cwd=ROOT, capture_output=True, env=env, check=False)
+        else:
+            command = [sys.executable, "-s", "-P", os.path.join(HARNESS, "grade.py"), "--lesson-dir", lesson,
+                       "--lesson-id", "15-locks", "--file", solution, "--report-fd", "3"]
+            subprocess.run(command, capture_output=True, check=False, env=dict(os.environ, PYTHONHASHSEED="0"),
+                           preexec_fn=lambda: os.dup2(os.open(os.devnull, os.O_WRONLY), 3))
+        times.append(time.perf_counter() - started)
+    how = f"`{os.path.relpath(binary, ROOT)} grade 15-locks`" if binary else "the harness (grade.py) directly"
+    return how, times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, default=1000)
+    parser.add_argument("--binary")
+    parser.add_argument("--lessons", nargs="*", default=[])
+    parser.add_argument("--one", nargs=2, metavar=("LESSON_DIR", "FILE"))
+    parser.add_argument("--no-timing", action="store_true")
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(sweep_one(args.one[0], args.one[1], args.seeds)))
+        return
+
+    sys.path.insert(0, HARNESS)
+    from asynclings_harness.explore import DEFAULT_SCHEDULES  # noqa: PLC0415
+
+    print(f"race exploration, {args.seeds} seeds per file (default budget: {DEFAULT_SCHEDULES} schedules "
+          f"after asyncio's ordinary order), Python {sys.version.split()[0]}")
+    for lesson in explored_lessons(args.lessons):
+        folder = os.path.join(ROOT, "lessons", lesson)
+        print(f"\n{lesson}")
+        result = child(folder, os.path.join(folder, "solution.py"), args.seeds)
+        for sweep in result["sweeps"]:
+            failures = len(sweep["failing"]) + (1 if sweep["fifo_fails"] else 0)
+            print(f"  solution          {failures} failing of {args.seeds + 1} seeds  "
+                  f"({sweep['cpu_seconds'] / (args.seeds + 1) * 1000:.2f} ms CPU per schedule)  — {sweep['scenario']}")
+            if failures:
+                print(f"    FALSE POSITIVE: {sweep['first_message']}")
+        wrong_dir = os.path.join(folder, "wrong")
+        for name in sorted(os.listdir(wrong_dir)):
+            path = os.path.join(wrong_dir, name)
+            with open(path, encoding="utf-8") as handle:
+                expect = handle.readline().strip()
+            result = child(folder, path, args.seeds)
+            for sweep in result["sweeps"]:
+                failing = sweep["failing"]
+                rate = len(failing) / args.seeds
+                first = failing[0] if failing else "-"
+                print(f"  {name:<28} ordinary order {'fails' if sweep['fifo_fails'] else 'passes':<6}  "
+                      f"first failing seed {first!s:<4}  {len(failing):>4}/{args.seeds} seeds fail  "
+                      f"P(miss) {miss_chance(rate, DEFAULT_SCHEDULES):<7}  [{expect}]  — {sweep['scenario']}")
+
+    if not args.no_timing:
+        how, times = grade_time(args.binary)
+        print(f"\ncold grade of lesson 15's solution via {how}: median {statistics.median(times):.3f} s "
+              f"(min {min(times):.3f}, max {max(times):.3f}, {len(times)} runs)")
+
+
+if __name__ == "__main__":
+    main()
