@@ -312,29 +312,45 @@ def sweep(harness: Harness, session: Session, item: Scenario, module: ModuleType
 
 
 def _commit(session: Session, outcome: ScheduleRun, replay: bool, budget: int) -> None:
-    """Copies one schedule's verdicts onto the grade, failures tagged with how to replay them."""
-    where = _where(session, outcome.seed, replay, budget)
+    """Copies one schedule's verdicts onto the grade, failures tagged with how to replay them.
+
+    A schedule other than asyncio's ordinary order only runs once the ordinary order
+    has passed, so what fails under it fails *because of the order*: in a lesson
+    that declares the ``race`` check, that failure is reported as ``race`` (a
+    deadlock that needs a particular interleaving is a race, too), and the check it
+    broke keeps the verdict the ordinary order gave it. Task leaks and the like seen
+    only under such a schedule become ``race`` failures the same way.
+    """
+    seed = outcome.seed
+    where = _where(session, seed, replay, budget) if seed else ""
+    as_race = bool(seed) and R.RACE in session.checks
     for status, check_id, message in outcome.results.log:
         if status == R.PASS:
             session.results.passed(check_id, message)
         elif status == R.FAIL:
-            session.results.failed(check_id, f"{message}\n{where}" if where else message)
+            if not seed and check_id == R.RACE:
+                message += "\n(This happens in asyncio's ordinary order already, before any reordering.)"
+            session.results.failed(R.RACE if as_race else check_id, f"{message}\n{where}" if where else message)
         else:
             session.results.errored(check_id, message or "")
-    if outcome.seed:
-        for finding in outcome.new_findings:
-            finding.message += f" (under schedule {outcome.seed}: replay it with `--seed {outcome.seed}`)"
+    for finding in outcome.new_findings:
+        if as_race:
+            for key, found in session.findings.items():
+                if finding in found:
+                    found.remove(finding)
+                    session.results.failed(R.RACE, f"{finding.message}\n{where}")
+        elif seed:
+            finding.message += f" (under schedule {seed}: replay it with `--seed {seed}`)"
 
 
 def _where(session: Session, seed: int, replay: bool, budget: int) -> str:
-    if seed == 0:
-        return "(This happened in asyncio's ordinary order: the first schedule the grader tries.)"
+    """How a failure under schedule ``seed`` came about, and how to see it again."""
     command = f"asynclings grade {session.lesson_id} --seed {seed}"
     if replay:
         return f"This is schedule {seed}, replayed exactly (`{command}`)."
-    return (f"This happened under schedule {seed} of the {budget} the grader tries after asyncio's ordinary order "
-            f"(its own choice of which ready task runs next, and of how long the simulated I/O takes). "
-            f"Replay exactly this schedule: `{command}`.")
+    return (f"Your code gets this right in asyncio's ordinary order, but not under schedule {seed} of the {budget} "
+            f"the grader tries next (each picks which ready task runs next, step by step, and may vary how long "
+            f"the simulated I/O takes). Replay exactly this schedule: `{command}`.")
 
 
 def _summary(exploration: Exploration, budget: int, replay: bool) -> str:

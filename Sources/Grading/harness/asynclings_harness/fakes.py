@@ -148,6 +148,22 @@ class FakeAsync:
                 intervals.append((begin, end, count))
         return intervals
 
+    def shortfall(self, limit: int, total: int | None = None) -> tuple[float, float, int, int] | None:
+        """The first stretch of virtual time with fewer calls in flight than the work allowed.
+
+        While ``total`` calls' worth of work is not yet done, ``min(limit, work left)``
+        calls should be in flight. Returns ``(from, to, in_flight, allowed)`` for the
+        first stretch that falls short, or None when the limit was used all along.
+        ``total`` defaults to the number of calls made.
+        """
+        total = len(self.calls) if total is None else total
+        for begin, end, count in self.occupancy():
+            done = sum(1 for c in self.calls if c.end is not None and c.end <= begin)
+            allowed = min(limit, total - done)
+            if count < allowed:
+                return (begin, end, count, allowed)
+        return None
+
     async def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
