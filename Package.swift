@@ -21,7 +21,7 @@ let package = Package(
         .executableTarget(
             name: "asynclings",
             dependencies: [
-                "Course", "Grading", "GitStore", "Rendering",
+                "Course", "Grading", "GitStore", "Rendering", "Workshop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -40,6 +40,10 @@ let package = Package(
             resources: [.copy("harness")],
             swiftSettings: swiftSettings
         ),
+        // The learner's side of a workshop: check = grade + count + record, hints, progress.
+        .target(
+            name: "Workshop", dependencies: ["Course", "Grading", "GitStore"],
+            swiftSettings: swiftSettings),
         // Running a program under limits in its own process group.
         .target(name: "Sandbox", dependencies: ["CSandbox"], swiftSettings: swiftSettings),
         .target(name: "CSandbox"),
@@ -55,15 +59,18 @@ let package = Package(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
-        .testTarget(name: "CourseTests", dependencies: ["Course"], swiftSettings: swiftSettings),
+        // Helpers shared by the test targets: scratch directories, the repository's course, the built binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CourseTests", dependencies: ["Course", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "GradingTests", dependencies: ["Grading", "Course"],
+            name: "GradingTests", dependencies: ["Grading", "Course", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "GitStoreTests", dependencies: ["GitStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RenderingTests", dependencies: ["Rendering"], swiftSettings: swiftSettings),
-        .testTarget(name: "CLITests", swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -124,8 +124,17 @@ public enum ANSI {
     public static func visibleWidth(of text: String) -> Int {
         var total = 0
         for case .text(let piece) in segments(of: text) {
-            for character in piece { total += width(of: character) }
+            total += width(ofText: piece)
         }
+        return total
+    }
+
+    /// The width of text without escape sequences.
+    static func width(ofText text: String) -> Int {
+        // Prose is mostly printable ASCII, one column per byte: skip grapheme breaking.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+        var total = 0
+        for character in text { total += width(of: character) }
         return total
     }
 
@@ -137,14 +146,9 @@ public enum ANSI {
     /// VS16, flags, ZWJ sequences) 2. Control characters are 0.
     public static func width(of character: Character) -> Int {
         let scalars = character.unicodeScalars
-        guard let first = scalars.first else { return 0 }
-        let value = first.value
-        let single = scalars.index(after: scalars.startIndex) == scalars.endIndex
-        // Fast path: printable Latin-1 on its own, by far the most common case.
-        if single && value < 0x300 {
-            if value < 0x20 || (value >= 0x7F && value < 0xA0) { return 0 }
-            return 1
-        }
+        var iterator = scalars.makeIterator()
+        guard let first = iterator.next() else { return 0 }
+        guard iterator.next() != nil else { return width(ofSingle: first) }
         var hasVS15 = false
         var hasVS16 = false
         for scalar in scalars {
@@ -156,17 +160,34 @@ public enum ANSI {
             if properties.isEmojiPresentation { return 2 }
             if hasVS16 && properties.isEmoji { return 2 }
         }
+        return width(ofSingle: first)
+    }
+
+    /// The width of a cluster of one scalar (or of a cluster's base scalar).
+    private static func width(ofSingle scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
+        // Fast paths for the blocks lessons and reports are made of: Unicode property
+        // lookups cost about 100 ns each, several times the rest of the work.
+        switch value {
+        // U+00AD SOFT HYPHEN (a format character) is drawn by most terminals: count it.
+        case 0x20..<0x7F, 0xA0..<0x300: return 1
+        case 0..<0x20, 0x7F..<0xA0: return 0
+        case 0x300..<0x370: return 0  // combining diacritical marks
+        case 0x2010...0x2027, 0x2030...0x205E, 0x2190...0x21FF, 0x2500...0x259F: return 1
+        case 0x3099, 0x309A: return 0  // combining kana voicing marks
+        case 0x3040...0x30FF, 0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xFF01...0xFF60: return 2
+        default: break
+        }
+        let properties = scalar.properties
+        if properties.isEmojiPresentation { return 2 }
         switch properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .control, .lineSeparator, .paragraphSeparator:
+        case .nonspacingMark, .enclosingMark, .control, .lineSeparator, .paragraphSeparator, .format:
             return 0
-        case .format:
-            // U+00AD SOFT HYPHEN is drawn by most terminals; overestimating is the safe side.
-            return value == 0xAD ? 1 : 0
         default:
             break
         }
         // Hangul medial vowels and final consonants join the preceding syllable.
-        if (0x1160...0x11FF).contains(value) { return 0 }
+        if (0x1160...0x11FF).contains(value) || (0xD7B0...0xD7FF).contains(value) { return 0 }
         return isWide(value) ? 2 : 1
     }
 

@@ -236,8 +236,10 @@ public enum Markdown {
         var result: [Inline] = []
         for child in children(of: node) {
             for inline in inlines(from: child) {
-                // cmark splits text at every special character and smart quote: merge so
-                // that equal documents give equal trees.
+                // cmark splits text at every special character and smart quote, and the
+                // autolink extension leaves empty text nodes: merge and drop so that equal
+                // documents give equal trees.
+                if case .text(let more) = inline, more.isEmpty { continue }
                 if case .text(let more) = inline, case .text(let text)? = result.last {
                     result[result.count - 1] = .text(text + more)
                 } else {

@@ -113,9 +113,10 @@ private struct Lexer {
     private let scalars: [Unicode.Scalar]
     private var index = 0
     private(set) var tokens: [PythonHighlighter.Token] = []
-    /// The previous token that was not whitespace or a comment, for context rules
-    /// (`def` → name, `.` → attribute, line start → decorator).
-    private var previous: (kind: PythonHighlighter.Kind, text: String)?
+    /// What the previous token that was not whitespace or a comment said about the next
+    /// name: after `def`/`class` it is being defined, after `.` it is an attribute.
+    private var previousWasDefinition = false
+    private var previousWasDot = false
     private var atLineStart = true
 
     init(_ scalars: [Unicode.Scalar]) {
@@ -177,9 +178,8 @@ private struct Lexer {
 
     /// Remembers the last significant token and leaves line-start state.
     private mutating func note(_ kind: PythonHighlighter.Kind, from start: Int) {
-        var text = ""
-        text.unicodeScalars.append(contentsOf: scalars[start..<index])
-        previous = (kind, text)
+        previousWasDot = kind == .operator && index - start == 1 && scalars[start] == "."
+        previousWasDefinition = false
         atLineStart = false
     }
 
@@ -192,9 +192,9 @@ private struct Lexer {
             return
         }
         let kind: PythonHighlighter.Kind
-        if previous?.text == "." {
+        if previousWasDot {
             kind = .plain  // An attribute: `asyncio.sleep`, `self.print` are not builtins.
-        } else if previous?.kind == .keyword && (previous?.text == "def" || previous?.text == "class") {
+        } else if previousWasDefinition {
             kind = .definitionName
         } else if PythonHighlighter.keywords.contains(word) {
             kind = .keyword
@@ -205,6 +205,7 @@ private struct Lexer {
         }
         emit(kind, from: start)
         note(kind, from: start)
+        previousWasDefinition = kind == .keyword && (word == "def" || word == "class")
     }
 
     private func isStringPrefix(_ word: String) -> Bool {
@@ -311,7 +312,7 @@ private struct Lexer {
             let sign = peek(1)
             if sign.map(isDigit) == true {
                 index += 1
-            } else if (sign == "+" || sign == "-"), peek(2).map(isDigit) == true {
+            } else if sign == "+" || sign == "-", peek(2).map(isDigit) == true {
                 index += 2
             }
             while let next = peek(), isDigit(next) || next == "_" { index += 1 }

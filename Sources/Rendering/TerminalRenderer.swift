@@ -6,8 +6,9 @@
 /// - Code is never reflowed. A line wider than the block is *soft-wrapped*: it continues
 ///   on the next line behind a `↪` marker in the gutter. Clipping would hide code the
 ///   learner has to read or type, so wrapping with a visible marker is the readable choice.
-/// - Tables shrink their widest columns and wrap cell text when the terminal is too
-///   narrow; when even that cannot fit, each row is shown as `Header: value` lines.
+/// - Tables give the space they lack to the columns that need it most and wrap cell
+///   text; when the columns could not even keep their words whole, each row is shown as
+///   `Header: value` lines instead of a grid.
 /// - Containers (quotes, list items) that would leave under ``minimumContentWidth``
 ///   columns for their content drop their indentation instead.
 public struct TerminalRenderer: Sendable {
@@ -127,7 +128,7 @@ public struct TerminalRenderer: Sendable {
             var marker = ""
             if ordered {
                 let number = String(start + offset) + "."
-                let padded = String(repeating: " ", count: numberWidth - number.count + 1) + number
+                let padded = String(repeating: " ", count: max(0, numberWidth - (number.count - 1))) + number
                 plainMarker += padded + " "
                 marker += styled(padded, .foreground(.cyan)) + " "
             }
@@ -218,7 +219,7 @@ public struct TerminalRenderer: Sendable {
                 if index == 0 {
                     body.append(ANSI.visibleWidth(of: piece) == 0 ? bar : bar + " " + piece)
                 } else {
-                    body.append(bar + marker + piece)
+                    body.append(marker + " " + piece)
                 }
             }
         }
@@ -227,7 +228,8 @@ public struct TerminalRenderer: Sendable {
         if let label {
             let shown = ANSI.truncate(label, to: max(1, ruleWidth - 6))
             let dashes = max(1, ruleWidth - 4 - ANSI.visibleWidth(of: shown))
-            top = styled("╭─ ", .foreground(.brightBlack)) + styled(shown, .bold)
+            top =
+                styled("╭─ ", .foreground(.brightBlack)) + styled(shown, .bold)
                 + styled(" " + String(repeating: "─", count: dashes), .foreground(.brightBlack))
         } else {
             top = styled("╭" + String(repeating: "─", count: ruleWidth - 1), .foreground(.brightBlack))
@@ -259,21 +261,28 @@ public struct TerminalRenderer: Sendable {
         let bodyCells = rows.map { row in row.map { inlineText($0) } }
         let allRows = (headerCells.isEmpty ? [] : [headerCells]) + bodyCells
 
+        // Natural width: the widest line of any cell. Minimum: the widest word, so that a
+        // column at least never breaks words (capped, or one URL would force records).
         var natural = Array(repeating: 1, count: columns)
+        var minimum = Array(repeating: 1, count: columns)
         for row in allRows {
             for (column, cell) in row.enumerated() where column < columns {
                 let cellWidth = TextWrap.lines(cell).map { ANSI.visibleWidth(of: $0) }.max() ?? 0
                 natural[column] = max(natural[column], cellWidth)
+                let longestWord =
+                    ANSI.strip(cell).split(whereSeparator: { $0 == " " || $0 == "\n" })
+                    .map { ANSI.visibleWidth(of: String($0)) }.max() ?? 0
+                minimum[column] = max(minimum[column], min(longestWord, Self.longestUnbrokenCell))
             }
         }
 
         // "│ " + cells joined by " │ " + " │"
         let budget = width - (3 * columns + 1)
-        let narrowest = 6
-        guard budget >= columns * narrowest else {
+        guard budget >= minimum.reduce(0, +) else {
+            // A grid this narrow would break words in every cell: records read better.
             return renderTableAsRecords(header: headerCells, rows: bodyCells, width: width)
         }
-        let widths = Self.columnWidths(natural: natural, budget: budget)
+        let widths = Self.columnWidths(natural: natural, minimum: minimum, budget: budget)
 
         let border = { (left: String, middle: String, right: String) -> String in
             self.styled(
@@ -313,22 +322,31 @@ public struct TerminalRenderer: Sendable {
         return lines
     }
 
-    /// Column widths within `budget`: columns narrower than an equal share keep their
-    /// natural width; the remaining space is shared equally by the wide ones.
-    static func columnWidths(natural: [Int], budget: Int) -> [Int] {
+    /// The widest word a table column is guaranteed to keep whole.
+    static let longestUnbrokenCell = 16
+
+    /// Column widths within `budget` (which must be at least the sum of `minimum`): every
+    /// column gets its minimum, and the space left is shared in proportion to how much
+    /// each column still lacks of its natural width (the CSS automatic table layout).
+    static func columnWidths(natural: [Int], minimum: [Int], budget: Int) -> [Int] {
         guard natural.reduce(0, +) > budget else { return natural }
-        var widths = natural
-        var open = Array(natural.indices)
-        var remaining = budget
-        while !open.isEmpty {
-            let share = remaining / open.count
-            let fitting = open.filter { natural[$0] <= share }
-            if fitting.isEmpty { break }
-            for column in fitting { remaining -= natural[column] }
-            open.removeAll { fitting.contains($0) }
+        var widths = minimum
+        let lacking = natural.indices.map { max(0, natural[$0] - minimum[$0]) }
+        let totalLacking = lacking.reduce(0, +)
+        let spare = budget - minimum.reduce(0, +)
+        guard totalLacking > 0, spare > 0 else { return widths }
+        var given = 0
+        for column in natural.indices {
+            let share = spare * lacking[column] / totalLacking
+            widths[column] += share
+            given += share
         }
-        for (position, column) in open.enumerated() {
-            widths[column] = remaining / open.count + (position < remaining % open.count ? 1 : 0)
+        // Rounding leftovers go to the columns that lack the most.
+        for column in natural.indices.sorted(by: { lacking[$0] > lacking[$1] }) where given < spare {
+            if widths[column] < natural[column] {
+                widths[column] += 1
+                given += 1
+            }
         }
         return widths
     }
@@ -346,7 +364,9 @@ public struct TerminalRenderer: Sendable {
     private func renderTableAsRecords(header: [String], rows: [[String]], width: Int) -> [String] {
         var lines: [String] = []
         for (index, row) in rows.enumerated() {
-            if index > 0 { lines.append(styled(String(repeating: "─", count: min(width, 8)), .foreground(.brightBlack))) }
+            if index > 0 {
+                lines.append(styled(String(repeating: "─", count: min(width, 8)), .foreground(.brightBlack)))
+            }
             for (column, cell) in row.enumerated() {
                 let label = column < header.count ? header[column] : ""
                 let text = label.isEmpty ? cell : label + ": " + cell

@@ -44,8 +44,10 @@ public enum TextWrap {
             } else if builder.lineWidth + gapWidth + wordWidth <= width {
                 builder.append(contentsOf: gap)
             } else {
-                builder.append(contentsOf: gap.filter(\.isEscape))
+                // Break first, then replay the gap's escapes, so a style that opens before
+                // this word opens on the line that shows it.
                 builder.endLine(soft: true)
+                builder.append(contentsOf: gap.filter(\.isEscape))
             }
             if builder.lineWidth + wordWidth <= width {
                 builder.append(contentsOf: word)
@@ -57,7 +59,29 @@ public enum TextWrap {
             gap.removeAll(keepingCapacity: true)
         }
 
+        // Escapes right after a word's last glyph. If another glyph follows they are inside
+        // the word; if a space follows, those up to the last reset close the word's style and
+        // stay with it, while later ones open the next word's style and go with the gap.
+        var trailing: [Atom] = []
+        // Ends the current word; returns the escapes that belong to the gap after it.
+        func endWord() -> [Atom] {
+            let lastReset = trailing.lastIndex {
+                if case .escape(let sequence) = $0 { return ANSI.isSGRReset(sequence) }
+                return false
+            }
+            let split = lastReset.map { $0 + 1 } ?? 0
+            word += trailing[..<split]
+            let opening = Array(trailing[split...])
+            trailing.removeAll(keepingCapacity: true)
+            flushWord()
+            return opening
+        }
+
         for atom in atoms(of: text) {
+            if case .glyph = atom, !trailing.isEmpty {
+                word += trailing
+                trailing.removeAll(keepingCapacity: true)
+            }
             switch atom {
             case .glyph(_, let glyphWidth, let breakable):
                 if breakable {
@@ -72,17 +96,20 @@ public enum TextWrap {
             case .escape:
                 // Escapes travel with the word they touch, so a style that opens before a
                 // word moves to the next line together with it.
-                if word.isEmpty { gap.append(atom) } else { word.append(atom) }
+                if word.isEmpty { gap.append(atom) } else { trailing.append(atom) }
             case .space:
-                flushWord()
+                let opening = endWord()
+                gap += opening
                 gap.append(atom)
             case .newline:
-                flushWord()
+                let opening = endWord()
                 builder.append(contentsOf: gap.filter(\.isEscape))
+                builder.append(contentsOf: opening)
                 gap.removeAll(keepingCapacity: true)
                 builder.endLine(soft: false)
             }
         }
+        word += trailing
         flushWord()
         builder.append(contentsOf: gap.filter(\.isEscape))
         return builder.finish()
@@ -177,7 +204,24 @@ public enum TextWrap {
             case .escape(let sequence):
                 result.append(.escape(sequence))
             case .text(let piece):
-                for character in piece {
+                let bytes = piece.utf8
+                var index = bytes.startIndex
+                while index < bytes.endIndex {
+                    let byte = bytes[index]
+                    let next = bytes.index(after: index)
+                    // Fast path: an ASCII byte not followed by a combining mark (anything
+                    // non-ASCII might be one) is a whole grapheme cluster by itself.
+                    if byte >= 0x20 && byte < 0x7F && (next == bytes.endIndex || bytes[next] < 0x80) {
+                        if byte == 0x20 {
+                            result.append(.space(" ", width: 1))
+                        } else {
+                            result.append(.glyph(Character(Unicode.Scalar(byte)), width: 1, breakable: false))
+                        }
+                        index = next
+                        continue
+                    }
+                    let character = piece[index...].first ?? " "
+                    index = piece.index(after: index)
                     switch character {
                     case "\n", "\r\n", "\r":
                         result.append(.newline)
@@ -204,9 +248,10 @@ public enum TextWrap {
     private static func isBreakingSpace(_ character: Character) -> Bool {
         let scalars = character.unicodeScalars
         guard let scalar = scalars.first, scalars.count == 1 else { return false }
+        // The Zs category, spelled out (a property lookup is slow).
         switch scalar.value {
-        case 0xA0, 0x2007, 0x202F: return false
-        default: return scalar.properties.generalCategory == .spaceSeparator
+        case 0x20, 0x1680, 0x2000...0x2006, 0x2008...0x200A, 0x205F, 0x3000: return true
+        default: return false
         }
     }
 

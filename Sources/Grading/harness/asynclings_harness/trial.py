@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import io
-import random
 import sys
 from contextlib import redirect_stdout
 from dataclasses import dataclass
@@ -81,10 +80,19 @@ class Trial:
         self.scenario = scenario
         self.module = module
         self.seed = session.seed
-        self.random = random.Random(session.seed)
+        self._random: Any = None
         self.failed_ids: set[str] = set()
         self.output = io.StringIO()
         self._patches: list[tuple[Any, str, Any]] = []
+
+    @property
+    def random(self) -> Any:
+        """A ``random.Random`` seeded with the grade's seed (imported on first use: it is not free)."""
+        if self._random is None:
+            import random
+
+            self._random = random.Random(self.seed)
+        return self._random
 
     # -- expectations -----------------------------------------------------------
 
@@ -248,6 +256,15 @@ class Trial:
         beat = Heartbeat(self, interval)
         beat.task = self.spawn(beat.run(), name="grader-heartbeat")
         return beat
+
+    def task_label(self, task: asyncio.Task[Any] | None) -> str:
+        """A readable name for a task: its coroutine's name, or "grader" for the scenario's own."""
+        if task is None:
+            return ""
+        record = self.session.recorder.by_task.get(id(task)) if self.session.recorder else None
+        if record is None or not record.by_learner:
+            return "grader"
+        return record.label
 
     def io_span(self, span: Span) -> None:
         self.session.io_span(span)

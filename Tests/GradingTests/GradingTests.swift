@@ -1,0 +1,188 @@
+import Course
+import Foundation
+import Grading
+import TestSupport
+import Testing
+
+/// A grader on the repository's interpreter (.venv when `make` made one) and the built harness.
+func makeGrader() throws -> Grader {
+    let interpreter = try PythonInterpreter.resolve(explicit: nil, courseRoot: Repository.root)
+    return Grader(interpreter: interpreter, harness: try Harness.locate())
+}
+
+let repositoryCourse = Course.load(root: Repository.root)
+
+@Suite("Grading the repository's lessons")
+struct GradingLessons {
+    @Test(arguments: Repository.lessonIDs)
+    func theSolutionPassesEveryCheck(id: String) throws {
+        let lesson = try repositoryCourse.lesson(id)
+        let report = try makeGrader().grade(lesson, file: lesson.solution)
+        #expect(report.status == .pass, "\(report.json())")
+        #expect(report.checks.allSatisfy { $0.status == .pass })
+        #expect(report.checks.map(\.id).starts(with: ["compile", "run", "time-limit", "deadlock"]))
+    }
+
+    @Test(arguments: Repository.lessonIDs)
+    func theStarterCompilesAndFails(id: String) throws {
+        let lesson = try repositoryCourse.lesson(id)
+        let report = try makeGrader().grade(lesson, file: lesson.starter)
+        #expect(report.status == .fail)
+        #expect(report.check(.compile)?.status == .pass)
+        #expect(!report.failedChecks.isEmpty)
+        #expect(report.failedChecks.allSatisfy { !$0.message.isEmpty })
+    }
+}
+
+@Suite("Bad input: a clear verdict, nothing lost", .scratchDirectory)
+struct BadInput {
+    let lesson = try! repositoryCourse.lesson("02-gather")
+
+    func grade(_ source: String, lesson: Lesson? = nil) throws -> GradeReport {
+        let file = try Scratch.write(source, to: "exercise.py")
+        return try makeGrader().grade(lesson ?? self.lesson, file: file)
+    }
+
+    @Test func aSyntaxErrorFailsCompileWithLineAndCaret() throws {
+        let report = try grade("import asyncio\nasync def fetch_user(user_id)\n    pass\n")
+        #expect(report.status == .fail)
+        let compile = try #require(report.check(.compile))
+        #expect(compile.status == .fail)
+        #expect(compile.message.contains("line 2") && compile.message.contains("^"))
+    }
+
+    @Test func aMissingFileSaysHowToCreateIt() throws {
+        #expect {
+            try makeGrader().grade(lesson, file: Scratch.directory.appendingPathComponent("nope.py"))
+        } throws: { error in
+            guard case GradingError.fileMissing = error else { return false }
+            return "\(error)".contains("asynclings start 02-gather")
+        }
+    }
+
+    @Test func aDirectoryIsNotGraded() throws {
+        #expect {
+            try makeGrader().grade(lesson, file: Scratch.directory)
+        } throws: { error in
+            if case GradingError.notARegularFile(_, let kind) = error { return kind == "a directory" }
+            return false
+        }
+    }
+
+    @Test func hundredMegabytesOfOutputAreCappedNotBuffered() throws {
+        let report = try grade("""
+            import os
+            chunk = b"x" * (1 << 20)
+            for _ in range(100):
+                os.write(1, chunk)
+            os._exit(0)
+            """)
+        #expect(report.status == .fail)
+        #expect((report.output?.utf8.count ?? 0) <= 4000)
+        #expect(report.check(.run)?.status == .fail)
+    }
+
+    @Test func nonUTF8OutputIsDecodedLossily() throws {
+        let report = try grade("import os\nos.write(1, b'\\xff\\xfe bad bytes')\nos.write(2, b'\\xc3\\x28')\nos._exit(3)\n")
+        #expect(report.status == .fail)
+        #expect(report.output?.contains("bad bytes") == true)
+    }
+
+    @Test func aChildProcessLeftRunningIsKilledWithTheGroup() throws {
+        let marker = Scratch.directory.appendingPathComponent("child.pid").path
+        let report = try grade("""
+            import subprocess
+            child = subprocess.Popen(["sleep", "60"])
+            open(\(String(reflecting: marker)), "w").write(str(child.pid))
+            async def fetch_user(user_id): return {"id": user_id, "name": f"User {user_id}"}
+            async def fetch_all_users(user_ids): return []
+            """)
+        #expect(report.status == .fail)
+        let pid = try #require(Int32(String(contentsOfFile: marker, encoding: .utf8)))
+        var gone = false
+        for _ in 0..<100 where !gone {
+            let state = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            gone = state == nil || state!.contains(") Z")
+            if !gone { usleep(20_000) }
+        }
+        #expect(gone, "the learner's child process \(pid) survived the grade")
+    }
+
+    @Test func aMemoryBombIsARunFailure() throws {
+        let report = try grade("blocks = []\nwhile True:\n    blocks.append(bytearray(1 << 30))\n")
+        #expect(report.status == .fail)
+        #expect(report.check(.run)?.status == .fail)
+    }
+
+    @Test func exitingEarlyIsNeverAPass() throws {
+        for source in ["import sys\nsys.exit(0)\n", "import os\nos._exit(0)\n"] {
+            let report = try grade(source)
+            #expect(report.status == .fail)
+            #expect(report.check(.run)?.status == .fail)
+        }
+    }
+
+    @Test func aFakeReportOnStdoutIsIgnored() throws {
+        let fake = #"{"lesson": "02-gather", "file": "x", "status": "pass", "checks": [], "seed": 0, "virtual_seconds": 0, "wall_seconds": 0}"#
+        let report = try grade("print('\(fake)')\nimport os\ntry:\n    os.write(3, b'\(fake)')\nexcept OSError:\n    pass\n")
+        #expect(report.status == .fail)
+    }
+
+    @Test func codeTheHarnessCannotInterruptIsKilledAtTheBudget() throws {
+        try SampleLesson.write(id: "01-sample", in: Scratch.directory, budget: 1)
+        let lesson = try Course.load(root: Scratch.directory).lesson("01-sample")
+        // SIGALRM blocked: the harness cannot stop it, so the runner kills the whole group.
+        let report = try grade("import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])\nwhile True:\n    pass\n", lesson: lesson)
+        #expect(report.status == .fail)
+        #expect(report.check(.timeLimit)?.status == .fail)
+        #expect(report.wallSeconds < 30)
+    }
+
+    @Test func anInfiniteLoopFailsTheTimeLimitAtItsLine() throws {
+        try SampleLesson.write(id: "01-sample", in: Scratch.directory, budget: 1)
+        let lesson = try Course.load(root: Scratch.directory).lesson("01-sample")
+        let report = try grade("async def work():\n    while True:\n        pass\n", lesson: lesson)
+        let check = try #require(report.check(.timeLimit))
+        #expect(check.status == .fail)
+        #expect(check.message.contains("line 2"))
+    }
+}
+
+@Suite("Finding Python")
+struct FindingPython {
+    @Test func aMissingInterpreterIsAnEnvironmentError() {
+        #expect {
+            try PythonInterpreter.resolve(explicit: "/nonexistent/python3", courseRoot: nil)
+        } throws: { error in
+            (error as? GradingError)?.exitCode == 3
+        }
+    }
+
+    @Test func noPythonOnPathSaysHowToGetOne() {
+        #expect {
+            try PythonInterpreter.resolve(explicit: nil, courseRoot: nil, environment: ["PATH": "/nonexistent"])
+        } throws: { error in
+            guard case GradingError.noPython = error else { return false }
+            return "\(error)".contains("make deps") && (error as? GradingError)?.exitCode == 3
+        }
+    }
+
+    @Test(.scratchDirectory) func anOldPythonIsRefusedWithTheVersion() throws {
+        let fake = try Scratch.write("#!/bin/sh\necho /usr/bin/python3.9\necho 3 9\n", to: "python3.9")
+        chmod(fake.path, 0o755)
+        #expect {
+            try PythonInterpreter.resolve(explicit: fake.path, courseRoot: nil)
+        } throws: { error in
+            guard case GradingError.pythonTooOld(_, let version, _) = error else { return false }
+            return version == PythonVersion(major: 3, minor: 9)
+        }
+    }
+
+    @Test func theVenvIsPreferredAndResolvedOnce() throws {
+        let venv = Repository.root.appendingPathComponent(".venv/bin/python").path
+        try #require(FileManager.default.isExecutableFile(atPath: venv), "run `make deps` first")
+        let found = try PythonInterpreter.resolve(explicit: nil, courseRoot: Repository.root)
+        #expect(found.path == venv)
+        #expect(found.version >= .minimumSupported)
+    }
+}

@@ -1,0 +1,48 @@
+"""Shared helpers for the harness tests: run a coroutine on the virtual clock, grade a file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from typing import Any
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HARNESS = os.path.join(ROOT, "Sources", "Grading", "harness")
+LESSONS = os.path.join(ROOT, "lessons")
+sys.path.insert(0, HARNESS)
+
+
+def grade(lesson: str, source: str | None = None, *, path: str | None = None, seed: int = 0,
+          budget: float = 10.0, lesson_dir: str | None = None) -> dict[str, Any]:
+    """Grades ``source`` (or the file at ``path``) with this interpreter, as the Swift side would."""
+    with tempfile.TemporaryDirectory() as scratch:
+        if path is None:
+            path = os.path.join(scratch, "exercise.py")
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(textwrap.dedent(source or ""))
+        read_fd, write_fd = os.pipe()
+        env = {"PATH": "/usr/bin:/bin", "HOME": scratch, "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}
+        process = subprocess.Popen(
+            [sys.executable, "-s", "-P", os.path.join(HARNESS, "grade.py"),
+             "--lesson-dir", lesson_dir or os.path.join(LESSONS, lesson), "--lesson-id", lesson,
+             "--file", path, "--report-fd", str(write_fd), "--seed", str(seed), "--budget", str(budget)],
+            pass_fds=(write_fd,), env=env, cwd=scratch, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        os.close(write_fd)
+        with os.fdopen(read_fd, "rb") as channel:
+            data = channel.read()
+        process.communicate(timeout=budget + 30)
+        if not data:
+            return {"status": "no-report", "checks": [], "returncode": process.returncode}
+        return json.loads(data)
+
+
+def statuses(report: dict[str, Any]) -> dict[str, str]:
+    return {c["id"]: c["status"] for c in report["checks"]}
+
+
+def message(report: dict[str, Any], check_id: str) -> str:
+    return next(c["message"] for c in report["checks"] if c["id"] == check_id)

@@ -1,0 +1,141 @@
+"""The virtual clock: exact times, deadlock and livelock detection, threads on virtual time."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import unittest
+
+import support  # noqa: F401  (puts the harness on sys.path)
+from asynclings_harness.clock import LoopAborted, VirtualClockLoop
+
+
+def run(coro_factory, *, deadline: float = float("inf")):
+    loop = VirtualClockLoop()
+    loop.deadline = deadline
+    try:
+        result = loop.run_until_complete(coro_factory())
+        return result, loop.time()
+    finally:
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+        loop.close()
+
+
+class VirtualTime(unittest.TestCase):
+    def test_gather_of_sleeps_takes_the_longest(self) -> None:
+        async def main():
+            await asyncio.gather(*(asyncio.sleep(5) for _ in range(100)))
+        started = time.perf_counter()
+        _, now = run(main)
+        self.assertEqual(now, 5.0)
+        self.assertLess(time.perf_counter() - started, 2.0)  # generous: this is not a speed test
+
+    def test_sequential_sleeps_add_up_exactly(self) -> None:
+        async def main():
+            for _ in range(100):
+                await asyncio.sleep(0.1)
+        _, now = run(main)
+        self.assertAlmostEqual(now, 10.0, places=9)
+
+    def test_wait_for_times_out_at_the_limit(self) -> None:
+        async def main():
+            try:
+                await asyncio.wait_for(asyncio.sleep(10), 3)
+            except TimeoutError:
+                return asyncio.get_running_loop().time()
+        at, _ = run(main)
+        self.assertEqual(at, 3.0)
+
+    def test_timeout_context_manager(self) -> None:
+        async def main():
+            try:
+                async with asyncio.timeout(2):
+                    await asyncio.sleep(5)
+            except TimeoutError:
+                return asyncio.get_running_loop().time()
+        at, _ = run(main)
+        self.assertEqual(at, 2.0)
+
+    def test_semaphore_bounds_and_time(self) -> None:
+        peak = 0
+        running = 0
+
+        async def job(sem):
+            nonlocal peak, running
+            async with sem:
+                running += 1
+                peak = max(peak, running)
+                await asyncio.sleep(1)
+                running -= 1
+
+        async def main():
+            sem = asyncio.Semaphore(10)
+            await asyncio.gather(*(job(sem) for _ in range(100)))
+        _, now = run(main)
+        self.assertEqual((peak, now), (10, 10.0))
+
+    def test_to_thread_with_time_sleep_is_virtual_when_instrumented(self) -> None:
+        # Without the instrumentation time.sleep is real; the loop waits for the thread
+        # without moving the clock, so only the asyncio.sleep counts.
+        async def main():
+            await asyncio.gather(asyncio.to_thread(time.sleep, 0.05), asyncio.sleep(100))
+        _, now = run(main)
+        self.assertEqual(now, 100.0)
+
+    def test_thread_sleep_parks_on_virtual_time(self) -> None:
+        async def main():
+            loop = asyncio.get_running_loop()
+            await asyncio.gather(*(loop.run_in_executor(None, loop.thread_sleep, 2.0) for _ in range(4)))
+        _, now = run(main)
+        self.assertEqual(now, 2.0)
+
+
+class Stuck(unittest.TestCase):
+    def test_deadlock_is_detected_with_the_waiting_task(self) -> None:
+        async def waiter(event):
+            await event.wait()
+
+        async def main():
+            event = asyncio.Event()
+            await asyncio.create_task(waiter(event))
+        with self.assertRaises(LoopAborted) as caught:
+            run(main)
+        self.assertEqual(caught.exception.kind, "deadlock")
+        functions = [frame[2] for stack in caught.exception.stacks for frame in stack.frames]
+        self.assertTrue(any(name.endswith("waiter") for name in functions), functions)
+
+    def test_livelock_is_a_time_limit(self) -> None:
+        async def main():
+            while True:
+                await asyncio.sleep(0)
+        with self.assertRaises(LoopAborted) as caught:
+            run(main)
+        self.assertEqual(caught.exception.kind, "time-limit")
+
+    def test_virtual_deadline_is_a_time_limit(self) -> None:
+        async def main():
+            while True:
+                await asyncio.sleep(1)
+        with self.assertRaises(LoopAborted) as caught:
+            run(main, deadline=50)
+        self.assertEqual(caught.exception.kind, "time-limit")
+
+    def test_busy_wait_still_sees_time_pass(self) -> None:
+        async def main():
+            done = False
+
+            async def later():
+                nonlocal done
+                await asyncio.sleep(1)
+                done = True
+            task = asyncio.create_task(later())
+            while not done:
+                await asyncio.sleep(0)
+            await task
+        _, now = run(main)
+        self.assertEqual(now, 1.0)
+
+
+if __name__ == "__main__":
+    unittest.main()
