@@ -42,24 +42,18 @@ def sweep_one(lesson_dir: str, path: str, seeds: int) -> dict[str, Any]:
 
     def swept(harness: Any, session: Any, item: Any, module: Any) -> None:
         started = time.process_time()
-        runs = explore.sweep(harness, session, item, module, list(range(0, seeds + 1)))
-        failing = [seed for seed, run in runs.items() if run.failed]
-        first_message = ""
-        for seed in failing[:1]:
-            log = runs[seed].results.log
-            first_message = next((f"{check}: {message}" for status, check, message in log if status != "pass"), "")
-            if not first_message and runs[seed].new_findings:
-                first_message = runs[seed].new_findings[0].message
+        verdicts = explore.sweep(harness, session, item, module, list(range(0, seeds + 1)))
+        failing = [seed for seed, verdict in verdicts.items() if verdict.failed]
         sweeps.append({
             "scenario": item.title,
             "fifo_fails": 0 in failing,
             "failing": [s for s in failing if s > 0],
             "cpu_seconds": time.process_time() - started,
-            "picks": sum(run.schedule.picks for run in runs.values() if run.schedule is not None),
-            "first_message": first_message[:300],
+            "picks": sum(verdict.picks for verdict in verdicts.values()),
+            "first_message": verdicts[failing[0]].message[:300] if failing else "",
         })
 
-    main.explore_scenario = swept  # type: ignore[assignment]
+    explore.explore_scenario = swept  # type: ignore[assignment]  (main imports it when a lesson explores)
     read, write = os.pipe()
     args = main.parse(["--lesson-dir", lesson_dir, "--lesson-id", os.path.basename(lesson_dir),
                        "--file", path, "--report-fd", str(write), "--budget", "600"])

@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
-import hashlib
 import random
 from collections import deque
 from typing import TYPE_CHECKING, Any
@@ -88,7 +87,7 @@ class Schedule:
         self.vary_latencies = self._walk.random() < 0.5 if vary_latencies is None else vary_latencies
         self.picks = 0  # callbacks run
         self.choices = 0  # picks that had more than one candidate
-        self._trace = hashlib.blake2b(digest_size=8)
+        self._trace = 0  # a rolling hash of every choice made (see fingerprint)
 
     def __repr__(self) -> str:
         return f"Schedule(seed={self.seed}, vary_latencies={self.vary_latencies})"
@@ -96,7 +95,12 @@ class Schedule:
     @property
     def fingerprint(self) -> str:
         """A digest of every choice made so far: equal fingerprints, equal interleavings."""
-        return self._trace.hexdigest()
+        return f"{self._trace & 0xFFFFFFFFFFFFFFFF:016x}"
+
+    def _record(self, *values: float) -> None:
+        # Hashes of ints, floats and tuples of them do not depend on PYTHONHASHSEED (only
+        # str and bytes hashes are randomised), so the fingerprint is the same in every process.
+        self._trace = hash((self._trace, *values))
 
     def pick(self, ready: deque[asyncio.Handle], task_order: dict[int, int]) -> asyncio.Handle | None:
         if len(ready) == 1:  # the common case: nothing to choose
@@ -138,7 +142,7 @@ class Schedule:
             choice = self._walk.randrange(len(candidates))
             chosen = candidates[choice]
             self.choices += 1
-            self._trace.update(b"%d/%d;" % (choice, len(candidates)))
+            self._record(choice, len(candidates))
         self.picks += 1
         handle = ready[chosen]
         del ready[chosen]
@@ -153,7 +157,7 @@ class Schedule:
         if not self.vary_latencies or seconds <= 0:
             return seconds
         varied = seconds * self._latency.choice(LATENCY_FACTORS)
-        self._trace.update(b"~%r;" % varied)
+        self._record(varied)
         return varied
 
 
@@ -296,25 +300,41 @@ def _run_schedule(harness: Harness, session: Session, item: Scenario, module: Mo
     return ScheduleRun(seed, schedule, run, new_findings)
 
 
+@dataclasses.dataclass
+class Verdict:
+    """What one schedule of a sweep came to (small: a sweep keeps thousands)."""
+
+    failed: bool
+    message: str  # the first failure, or ""
+    picks: int
+    fingerprint: str
+
+
 def sweep(harness: Harness, session: Session, item: Scenario, module: ModuleType,
-          seeds: list[int]) -> dict[int, ScheduleRun]:
+          seeds: list[int]) -> dict[int, Verdict]:
     """Runs every schedule in ``seeds`` without stopping or touching the grade (benchmarks, tests).
 
     Each run starts from the same session state: verdicts, findings, notes and the
     timeline a run leaves are undone before the next.
     """
-    runs: dict[int, ScheduleRun] = {}
+    verdicts: dict[int, Verdict] = {}
     gc.collect()
     gc.freeze()
     try:
         for seed in seeds:
             findings = {key: list(found) for key, found in session.findings.items()}
             notes, timeline = list(session.notes), session.timeline
-            runs[seed] = _run_schedule(harness, session, item, module, seed, quiet=True)
+            outcome = _run_schedule(harness, session, item, module, seed, quiet=True)
             session.findings, session.notes, session.timeline = findings, notes, timeline
+            message = next((f"{check}: {text}" for status, check, text in outcome.results.log if status != R.PASS), "")
+            if not message and outcome.new_findings:
+                message = outcome.new_findings[0].message
+            schedule = outcome.schedule
+            verdicts[seed] = Verdict(outcome.failed, message, schedule.picks if schedule else 0,
+                                     schedule.fingerprint if schedule else "")
     finally:
         gc.unfreeze()
-    return runs
+    return verdicts
 
 
 def _commit(session: Session, outcome: ScheduleRun, replay: bool, budget: int) -> None:

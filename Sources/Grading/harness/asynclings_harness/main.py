@@ -19,7 +19,6 @@ from typing import Any
 
 from . import report as R
 from .clock import LoopAborted
-from .explore import explore_scenario
 from .instrument import Instrumentation, real_perf_counter
 from .learner import LearnerFile
 from .session import Session, internal_error, learner_raised
@@ -134,6 +133,8 @@ class Harness:
             if session.results.checks[R.TIME_LIMIT].status == R.FAIL:
                 break  # each further scenario would spend its whole budget the same way
             if item.explore:
+                from .explore import explore_scenario  # imported when a lesson explores: `random` is not free
+
                 explore_scenario(self, session, item, module)
             else:
                 self.run_scenario(session, item, module)
