@@ -42,10 +42,13 @@ def sweep_one(lesson_dir: str, path: str, seeds: int) -> dict[str, Any]:
 
     def swept(harness: Any, session: Any, item: Any, module: Any) -> None:
         started = time.process_time()
-        verdicts = explore.sweep(harness, session, item, module, list(range(0, seeds + 1)))
+        # A program that spins (sleep(0) loops) costs thousands of callbacks a schedule: stop
+        # such a sweep at a few million callbacks; the grade itself stops at explore.PICK_BUDGET.
+        verdicts = explore.sweep(harness, session, item, module, list(range(0, seeds + 1)), max_picks=3_000_000)
         failing = [seed for seed, verdict in verdicts.items() if verdict.failed]
         sweeps.append({
             "scenario": item.title,
+            "seeds": len(verdicts) - 1,
             "fifo_fails": 0 in failing,
             "failing": [s for s in failing if s > 0],
             "cpu_seconds": time.process_time() - started,
@@ -94,24 +97,32 @@ def miss_chance(rate: float, budget: int) -> str:
     return f"{chance:.0e}" if chance > 0 else "<1e-300"
 
 
-def grade_time(binary: str | None, runs: int = 7) -> tuple[str, list[float]]:
+def grade_time(binary: str | None, runs: int = 9) -> tuple[str, list[float], list[float]]:
+    """Cold grades of lesson 15's solution, interleaved with `python -I -c "import asyncio"` as a load baseline."""
     lesson = os.path.join(ROOT, "lessons", "15-locks")
     solution = os.path.join(lesson, "solution.py")
-    times = []
+    if binary:
+        command = [binary, "grade", "15-locks", solution, "--json"]
+        env = dict(os.environ, ASYNCLINGS_HARNESS=HARNESS)
+        preexec = None
+    else:
+        command = [sys.executable, "-s", "-P", os.path.join(HARNESS, "grade.py"), "--lesson-dir", lesson,
+                   "--lesson-id", "15-locks", "--file", solution, "--report-fd", "3"]
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        preexec = lambda: os.dup2(os.open(os.devnull, os.O_WRONLY), 3)  # noqa: E731
+    baseline = [sys.executable, "-I", "-c", "import asyncio"]
+    grades: list[float] = []
+    imports: list[float] = []
+    subprocess.run(command, cwd=ROOT, capture_output=True, env=env, preexec_fn=preexec, check=False)  # warm caches
     for _ in range(runs):
         started = time.perf_counter()
-        if binary:
-            command = [binary, "grade", "15-locks", solution, "--json"]
-            env = dict(os.environ, ASYNCLINGS_HARNESS=HARNESS)
-            subprocess.run(command, cwd=ROOT, capture_output=True, env=env, check=False)
-        else:
-            command = [sys.executable, "-s", "-P", os.path.join(HARNESS, "grade.py"), "--lesson-dir", lesson,
-                       "--lesson-id", "15-locks", "--file", solution, "--report-fd", "3"]
-            subprocess.run(command, capture_output=True, check=False, env=dict(os.environ, PYTHONHASHSEED="0"),
-                           preexec_fn=lambda: os.dup2(os.open(os.devnull, os.O_WRONLY), 3))
-        times.append(time.perf_counter() - started)
+        subprocess.run(command, cwd=ROOT, capture_output=True, env=env, preexec_fn=preexec, check=False)
+        grades.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        subprocess.run(baseline, capture_output=True, check=False)
+        imports.append(time.perf_counter() - started)
     how = f"`{os.path.relpath(binary, ROOT)} grade 15-locks`" if binary else "the harness (grade.py) directly"
-    return how, times
+    return how, grades, imports
 
 
 def main() -> None:
@@ -137,10 +148,18 @@ def main() -> None:
         result = child(folder, os.path.join(folder, "solution.py"), args.seeds)
         for sweep in result["sweeps"]:
             failures = len(sweep["failing"]) + (1 if sweep["fifo_fails"] else 0)
-            print(f"  solution          {failures} failing of {args.seeds + 1} seeds  "
-                  f"({sweep['cpu_seconds'] / (args.seeds + 1) * 1000:.2f} ms CPU per schedule)  — {sweep['scenario']}")
+            print(f"  solution                     {failures} failing of {sweep['seeds'] + 1} seeds (0..{sweep['seeds']})  "
+                  f"{sweep['cpu_seconds'] / (args.seeds + 1) * 1000:.2f} ms CPU per schedule, "
+                  f"{sweep['picks'] / args.seeds:.0f} callbacks per schedule  — “{sweep['scenario']}”")
             if failures:
                 print(f"    FALSE POSITIVE: {sweep['first_message']}")
+        alternatives = os.path.join(ROOT, "Tests", "harness", "alternatives", lesson)
+        for name in sorted(os.listdir(alternatives)) if os.path.isdir(alternatives) else []:
+            result = child(folder, os.path.join(alternatives, name), args.seeds)
+            for sweep in result["sweeps"]:
+                failures = len(sweep["failing"]) + (1 if sweep["fifo_fails"] else 0)
+                print(f"  {'alt: ' + name:<28} {failures} failing of {sweep['seeds'] + 1} seeds"
+                      + (f"   FALSE POSITIVE: {sweep['first_message']}" if failures else ""))
         wrong_dir = os.path.join(folder, "wrong")
         for name in sorted(os.listdir(wrong_dir)):
             path = os.path.join(wrong_dir, name)
@@ -149,17 +168,20 @@ def main() -> None:
             result = child(folder, path, args.seeds)
             for sweep in result["sweeps"]:
                 failing = sweep["failing"]
-                rate = len(failing) / args.seeds
+                swept = max(1, sweep["seeds"])
+                rate = len(failing) / swept
                 first = failing[0] if failing else "-"
+                racy = expect.endswith(" race")
+                chance = miss_chance(rate, DEFAULT_SCHEDULES) if racy else "-"
                 print(f"  {name:<28} ordinary order {'fails' if sweep['fifo_fails'] else 'passes':<6}  "
-                      f"first failing seed {first!s:<4}  {len(failing):>4}/{args.seeds} seeds fail  "
-                      f"P(miss) {miss_chance(rate, DEFAULT_SCHEDULES):<7}  [{expect}]  — {sweep['scenario']}")
+                      f"first failing seed {first!s:<4}  {len(failing):>4}/{swept} seeds fail  "
+                      f"P(miss) {chance:<7}  [{expect.removeprefix('# ')}]")
 
     if not args.no_timing:
-        how, times = grade_time(args.binary)
-        print(f"\ncold grade of lesson 15's solution via {how}: median {statistics.median(times):.3f} s "
-              f"(min {min(times):.3f}, max {max(times):.3f}, {len(times)} runs)")
-
+        how, grades, imports = grade_time(args.binary)
+        print(f"\ncold grade of lesson 15's solution via {how}: median {statistics.median(grades):.3f} s "
+              f"(min {min(grades):.3f}, max {max(grades):.3f}, {len(grades)} runs, load {os.getloadavg()[0]:.1f}); "
+              f"`python -I -c 'import asyncio'` interleaved: median {statistics.median(imports):.3f} s")
 
 if __name__ == "__main__":
     main()

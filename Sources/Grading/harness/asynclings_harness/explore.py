@@ -311,17 +311,21 @@ class Verdict:
 
 
 def sweep(harness: Harness, session: Session, item: Scenario, module: ModuleType,
-          seeds: list[int]) -> dict[int, Verdict]:
-    """Runs every schedule in ``seeds`` without stopping or touching the grade (benchmarks, tests).
+          seeds: list[int], max_picks: int | None = None) -> dict[int, Verdict]:
+    """Runs every schedule in ``seeds`` without stopping at a failure or touching the grade (benchmarks, tests).
 
     Each run starts from the same session state: verdicts, findings, notes and the
-    timeline a run leaves are undone before the next.
+    timeline a run leaves are undone before the next. ``max_picks`` stops the sweep
+    once its schedules have run that many callbacks in all.
     """
     verdicts: dict[int, Verdict] = {}
+    picks = 0
     gc.collect()
     gc.freeze()
     try:
         for seed in seeds:
+            if max_picks is not None and picks > max_picks:
+                break
             findings = {key: list(found) for key, found in session.findings.items()}
             notes, timeline = list(session.notes), session.timeline
             outcome = _run_schedule(harness, session, item, module, seed, quiet=True)
@@ -332,6 +336,7 @@ def sweep(harness: Harness, session: Session, item: Scenario, module: ModuleType
             schedule = outcome.schedule
             verdicts[seed] = Verdict(outcome.failed, message, schedule.picks if schedule else 0,
                                      schedule.fingerprint if schedule else "")
+            picks += verdicts[seed].picks
     finally:
         gc.unfreeze()
     return verdicts
