@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
+import os
 import random
 from collections import deque
 from typing import TYPE_CHECKING, Any
@@ -376,7 +377,10 @@ def _commit(session: Session, outcome: ScheduleRun, replay: bool, budget: int) -
 
 def _where(session: Session, seed: int, replay: bool, budget: int) -> str:
     """How a failure under schedule ``seed`` came about, and how to see it again."""
-    command = f"asynclings grade {session.lesson_id} --seed {seed}"
+    path = session.learner.path
+    default = path.replace(os.sep, "/").endswith(f"/exercises/{session.lesson_id}.py")
+    # The exercise file is what `grade LESSON` grades by default; any other file must be named.
+    command = f"asynclings grade {session.lesson_id}{'' if default else ' ' + path} --seed {seed}"
     if replay:
         return f"This is schedule {seed}, replayed exactly (`{command}`)."
     return (f"Your code gets this right in asyncio's ordinary order, but not under schedule {seed} of the {budget} "

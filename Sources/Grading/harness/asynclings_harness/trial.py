@@ -58,7 +58,8 @@ def scenario(title: str, *, virtual_budget: float = 600.0,
 
     ``explore=True`` runs it under asyncio's ordinary order and then under many
     seeded schedules (``explore.DEFAULT_SCHEDULES``; an int sets the number), until
-    one fails: the ``race`` check. The scenario must be an ``async def``.
+    one fails: the ``race`` check. Every loop the run creates (the scenario's, or the
+    learner's own ``asyncio.run`` in a plain ``def`` scenario) runs under the schedule.
     """
 
     def register(function: Callable[..., Any]) -> Callable[..., Any]:
