@@ -137,7 +137,12 @@ class Harness:
         for item in scenarios:
             if session.results.checks[R.TIME_LIMIT].status == R.FAIL:
                 break  # each further scenario would spend its whole budget the same way
-            self.run_scenario(session, item, module)
+            if item.explore:
+                from .explore import explore_scenario  # imported when a lesson explores: `random` is not free
+
+                explore_scenario(self, session, item, module)
+            else:
+                self.run_scenario(session, item, module)
 
         session.conclude_generic_checks()
         if session.results.checks[R.RUN].status == R.SKIP:
@@ -160,6 +165,7 @@ class Harness:
             self.course_error(f"the lesson has no check script at {path}")
             return None
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses (and pickling) look the defining module up by name
         try:
             spec.loader.exec_module(module)
         except BaseException as error:

@@ -93,6 +93,10 @@ class Session:
     # garbage collector never closes their coroutines: closing runs learner code that may loop forever.
     stuck_tasks: list[Any] = field(default_factory=list)
     _warnings_seen: int = 0
+    # Schedule exploration (explore.py): the schedule new loops run under (None: asyncio's
+    # ordinary order), and what each explored scenario did.
+    schedule: Any = None
+    explorations: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         order = list(R.LEADING_CHECKS)
@@ -105,6 +109,7 @@ class Session:
     def new_loop(self) -> VirtualClockLoop:
         loop = VirtualClockLoop()
         loop.deadline = self.scenario_budget
+        loop.schedule = self.schedule
         return loop
 
     def run_loop(self, coro: Any, *, entry: str) -> Any:

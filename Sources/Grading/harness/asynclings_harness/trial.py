@@ -43,6 +43,7 @@ class Scenario:
     title: str
     function: Callable[[Trial], Awaitable[None] | None]
     virtual_budget: float
+    explore: bool | int = False  # run under many seeded schedules (explore.py); an int sets how many
 
     @property
     def is_async(self) -> bool:
@@ -52,11 +53,18 @@ class Scenario:
 REGISTERED: list[Scenario] = []
 
 
-def scenario(title: str, *, virtual_budget: float = 600.0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Registers a scenario of the lesson being graded, in definition order."""
+def scenario(title: str, *, virtual_budget: float = 600.0,
+             explore: bool | int = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Registers a scenario of the lesson being graded, in definition order.
+
+    ``explore=True`` runs it under asyncio's ordinary order and then under many
+    seeded schedules (``explore.DEFAULT_SCHEDULES``; an int sets the number), until
+    one fails: the ``race`` check. Every loop the run creates (the scenario's, or the
+    learner's own ``asyncio.run`` in a plain ``def`` scenario) runs under the schedule.
+    """
 
     def register(function: Callable[..., Any]) -> Callable[..., Any]:
-        REGISTERED.append(Scenario(title, function, virtual_budget))
+        REGISTERED.append(Scenario(title, function, virtual_budget, explore))
         return function
 
     return register
@@ -149,10 +157,15 @@ class Trial:
         setattr(self.module, name, replacement)
 
     def fake_async(self, name: str, *, latency: Latency | None, result: Any = None,
-                   raises: Callable[..., BaseException | None] | None = None) -> FakeAsync:
-        """Swaps the learner's async function ``name`` for an instrumented fake."""
+                   raises: Callable[..., BaseException | None] | None = None, patch: bool = True) -> FakeAsync:
+        """Swaps the learner's async function ``name`` for an instrumented fake.
+
+        ``patch=False`` leaves the module alone: pass ``fake.function`` to the learner
+        yourself (for callables the exercise takes as arguments).
+        """
         fake = FakeAsync(self, name, latency=latency, result=result, raises=raises)
-        self.patch(name, fake.function)
+        if patch:
+            self.patch(name, fake.function)
         return fake
 
     def fake_blocking(self, name: str, *, duration: Latency, result: Any = None) -> FakeBlocking:
@@ -255,6 +268,16 @@ class Trial:
     def now(self) -> float:
         """Virtual seconds since this scenario's loop started."""
         return self.loop.time()
+
+    @property
+    def schedule(self) -> Any:
+        """The explored schedule this run is under (``explore.Schedule``), or None for asyncio's ordinary order."""
+        return self.session.schedule
+
+    def vary(self, seconds: float) -> float:
+        """``seconds`` of the grader's own simulated delay, varied by the schedule (as fake I/O latencies are)."""
+        schedule = self.session.schedule
+        return schedule.vary(seconds) if schedule is not None else seconds
 
     def spawn(self, coro: Any, name: str | None = None) -> asyncio.Task[Any]:
         """Starts a task of the grader's own (never counted as the learner's)."""
