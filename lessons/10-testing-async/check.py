@@ -6,7 +6,8 @@ are what the learner reads when no test notices it.
 
 import os
 
-from asynclings_harness import Mutant, Trial, scenario
+from asynclings_harness import Trial, scenario
+from asynclings_harness.mutants import Mutant  # its own module: it is only loaded for testing lessons
 
 CHECKS = ["tests-catch-mutants"]
 IMPORT_LEARNER = False  # the learner's file is a pytest module: the test runner imports it

@@ -4,8 +4,7 @@ Lesson check scripts use :func:`scenario` and :class:`Trial`; see ``trial.py``.
 """
 
 from .fakes import FakeAsync, FakeBlocking, FakeCall
-from .mutants import Mutant
 from .report import ALL_CHECKS
 from .trial import Abort, Heartbeat, Trial, scenario
 
-__all__ = ["ALL_CHECKS", "Abort", "FakeAsync", "FakeBlocking", "FakeCall", "Heartbeat", "Mutant", "Trial", "scenario"]
+__all__ = ["ALL_CHECKS", "Abort", "FakeAsync", "FakeBlocking", "FakeCall", "Heartbeat", "Trial", "scenario"]

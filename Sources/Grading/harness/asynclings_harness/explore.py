@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import gc
 import os
 import random
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from . import report as R
-from .session import CappedOutput
+from .session import CappedOutput, frozen_heap
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -237,12 +236,8 @@ def explore_scenario(harness: Harness, session: Session, item: Scenario, module:
     # tasks destroyed while pending). Freezing what exists now (the harness, the
     # learner's module) makes those collections scan only what the runs create:
     # hundreds of objects instead of tens of thousands, for every schedule.
-    gc.collect()
-    gc.freeze()
-    try:
+    with frozen_heap():
         _explore(harness, session, item, module, exploration, budget, replay)
-    finally:
-        gc.unfreeze()
     if R.RACE in session.checks and exploration.failed_seed is None:
         base.passed(R.RACE, _summary(exploration, budget, replay))
     if exploration.stopped_early and R.RACE not in session.checks:
@@ -321,9 +316,7 @@ def sweep(harness: Harness, session: Session, item: Scenario, module: ModuleType
     """
     verdicts: dict[int, Verdict] = {}
     picks = 0
-    gc.collect()
-    gc.freeze()
-    try:
+    with frozen_heap():
         for seed in seeds:
             if max_picks is not None and picks > max_picks:
                 break
@@ -338,8 +331,6 @@ def sweep(harness: Harness, session: Session, item: Scenario, module: ModuleType
             verdicts[seed] = Verdict(outcome.failed, message, schedule.picks if schedule else 0,
                                      schedule.fingerprint if schedule else "")
             picks += verdicts[seed].picks
-    finally:
-        gc.unfreeze()
     return verdicts
 
 
