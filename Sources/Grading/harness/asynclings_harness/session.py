@@ -177,8 +177,11 @@ class Session:
                 task.cancel()
             if pending:
                 loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
+            # Each pass below is a loop run of its own: skip the ones with nothing to do.
+            if loop._asyncgens:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            if loop._default_executor is not None:
+                loop.run_until_complete(loop.shutdown_default_executor())
         except LoopAborted:
             pass
         except BaseException as error:  # a task's cleanup misbehaved; the loop still closes
