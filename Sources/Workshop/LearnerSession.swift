@@ -105,9 +105,9 @@ public struct LearnerSession: Sendable {
         guard record else {
             return CheckOutcome(lesson: lesson, report: report, recording: .notRecorded(reason: "--no-record"))
         }
-        let where = store()
-        guard case .branch(let branch, let workdir) = where, let repository = openRepository() else {
-            let reason = if case .unavailable(let why) = where { why } else { "no repository" }
+        let destination = store()
+        guard case .branch(let branch, let workdir) = destination, let repository = openRepository() else {
+            let reason = if case .unavailable(let why) = destination { why } else { "no repository" }
             return CheckOutcome(lesson: lesson, report: report, recording: .notRecorded(reason: reason))
         }
         let counters = repository.counters
