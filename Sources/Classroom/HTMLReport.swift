@@ -77,8 +77,9 @@ public struct HTMLReport: Sendable {
         if matrix.regrade != nil { states = [.passed, .failsNow, .changed, .passing, .failing, .refused, .error, .none] }
         var html = "<ul class=\"legend\" aria-label=\"Legend\">\n"
         for state in states {
-            html += "<li><span class=\"cell s-\(state.rawValue)\"><span class=\"g\">\(escape(state.glyph))</span> "
-            html += "<span class=\"l\">\(escape(state.label))</span></span> \(escape(state.meaning))</li>\n"
+            html += "<li><span class=\"cell s-\(state.rawValue)\"><span class=\"g\">\(escape(state.glyph))</span>"
+            if state != .none { html += " <span class=\"l\">\(escape(state.label))</span>" }
+            html += "</span> \(escape(state.meaning))</li>\n"
         }
         return html + "</ul>\n"
     }
@@ -99,7 +100,9 @@ public struct HTMLReport: Sendable {
                 let state = cell.state
                 let hover = "\(learner.name) · \(matrix.lessons[index].id)\n\(state.label): \(hoverText(cell))"
                 html += "<td class=\"cell s-\(state.rawValue)\" title=\"\(escape(hover))\">"
-                html += "<span class=\"g\">\(escape(state.glyph))</span><span class=\"l\">\(escape(state.label))</span>"
+                html += "<span class=\"g\">\(escape(state.glyph))</span>"
+                // An empty cell stays quiet: a room of "none" labels would drown the rest.
+                if state != .none { html += "<span class=\"l\">\(escape(state.label))</span>" }
                 if let detail = detail(cell) { html += "<span class=\"d\">\(escape(detail))</span>" }
                 html += "</td>"
             }

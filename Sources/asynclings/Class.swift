@@ -43,14 +43,12 @@ struct Class: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the matrix as a self-contained HTML page.", valueName: "file"))
     var html: String?
 
-    func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if courseRef != nil && !regrade { throw ValidationError("--course-ref only applies with --regrade") }
-    }
-
     func run() throws {
         var failsNow = 0
         try reportingFailures {
+            // Checked here rather than in `validate()`, whose errors exit 64: usage is 2.
+            if let jobs, jobs < 1 { throw Failure.usage("--jobs must be at least 1") }
+            if courseRef != nil && !regrade { throw Failure.usage("--course-ref only applies with --regrade") }
             let course = try? courseOptions.load(reportProblems: !json)
             let start = courseOptions.course.map { URL(fileURLWithPath: $0).path } ?? FileManager.default.currentDirectoryPath
             let repository: Repository

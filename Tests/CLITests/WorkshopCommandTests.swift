@@ -391,32 +391,6 @@ struct ProgressCommand {
     }
 }
 
-/// A workshop in miniature: a bare repository holding the scratch course on `main`, and
-/// helpers to clone it as a learner.
-struct Room {
-    let directory: URL
-    let bare: URL
-
-    init(in directory: URL, course build: (URL) throws -> Void = { try ScratchCourse.write(in: $0) }) throws {
-        self.directory = directory
-        bare = directory.appendingPathComponent("room.git")
-        let seed = directory.appendingPathComponent("seed")
-        try build(seed)
-        try Git.initialise(seed)
-        try Git.run(["add", "-A"], in: seed)
-        try Git.run(["commit", "-qm", "the course"], in: seed)
-        try Git.run(["clone", "-q", "--bare", seed.path, bare.path], in: directory)
-    }
-
-    /// A learner's clone with a local identity.
-    func clone(_ name: String) throws -> URL {
-        let clone = directory.appendingPathComponent(name)
-        try Git.run(["clone", "-q", bare.path, clone.path], in: directory)
-        try Git.identify(clone, name: name)
-        return clone
-    }
-}
-
 /// Results of concurrent runs, filled from worker threads.
 final class ConcurrentRuns: @unchecked Sendable {
     private var results: [Shell.Result?]

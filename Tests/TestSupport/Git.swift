@@ -9,15 +9,15 @@ import Glibc
 /// The real git command line, for building and inspecting scratch repositories (the
 /// product itself never runs it). System and global configuration are ignored so only
 /// what a test sets counts.
-enum Git {
-    struct Failure: Error, CustomStringConvertible {
-        let arguments: [String]
-        let status: Int32
-        let output: String
-        var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(output)" }
+public enum Git {
+    public struct Failure: Error, CustomStringConvertible {
+        public let arguments: [String]
+        public let status: Int32
+        public let output: String
+        public var description: String { "git \(arguments.joined(separator: " ")) exited \(status): \(output)" }
     }
 
-    static let environment: [String: String] = [
+    public static let environment: [String: String] = [
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_CONFIG_GLOBAL": "/dev/null",
         "GIT_AUTHOR_NAME": "Test Author",
@@ -29,26 +29,26 @@ enum Git {
 
     /// Runs `git -C directory arguments…`; returns stdout, throws on a non-zero exit.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> String {
+    public static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> String {
         let result = try Shell.run(["/usr/bin/git", "-C", directory.path] + arguments, environment: environment.merging(extra) { $1 })
         guard result.status == 0 else { throw Failure(arguments: arguments, status: result.status, output: result.stdout + result.stderr) }
         return result.stdout
     }
 
     /// `git init -b BRANCH` with a local identity.
-    static func initialise(_ directory: URL, branch: String = "main", bare: Bool = false) throws {
+    public static func initialise(_ directory: URL, branch: String = "main", bare: Bool = false) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try run(["init", "-q", "-b", branch] + (bare ? ["--bare"] : []), in: directory)
         if !bare { try identify(directory) }
     }
 
-    static func identify(_ directory: URL, name: String = "Learner Zoë") throws {
+    public static func identify(_ directory: URL, name: String = "Learner Zoë") throws {
         try run(["config", "user.name", name], in: directory)
         try run(["config", "user.email", "learner@example.com"], in: directory)
     }
 
     /// Trailers of the commits on `revision`'s first-parent chain, newest first.
-    static func lessonsRecorded(on revision: String, in directory: URL) throws -> [String] {
+    public static func lessonsRecorded(on revision: String, in directory: URL) throws -> [String] {
         try run(["log", "--first-parent", "--format=%(trailers:key=Asynclings-Lesson,valueonly)", revision], in: directory)
             .split(separator: "\n").map(String.init)
     }
@@ -56,14 +56,14 @@ enum Git {
 
 /// Runs a program to completion and captures its output (files, not pipes, so neither
 /// stream can fill up and stall it).
-enum Shell {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+public enum Shell {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
     }
 
-    static func run(_ argv: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) throws -> Result {
+    public static func run(_ argv: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0])
         process.arguments = Array(argv.dropFirst())
@@ -95,8 +95,8 @@ enum Shell {
 }
 
 /// The interpreter tests grade with: the repository's `.venv`, else `python3` on PATH.
-enum Python {
-    static var path: String {
+public enum Python {
+    public static var path: String {
         let venv = Repository.root.appendingPathComponent(".venv/bin/python").path
         return FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3"
     }
@@ -104,23 +104,49 @@ enum Python {
 
 /// A scratch course of sample lessons (their checks are quick) in `directory`, with the
 /// `.gitignore` a course ships with.
-enum ScratchCourse {
-    static let lessons = ["01-alpha", "02-beta", "03-gamma"]
+public enum ScratchCourse {
+    public static let lessons = ["01-alpha", "02-beta", "03-gamma"]
 
     @discardableResult
-    static func write(in directory: URL, lessons: [String] = lessons) throws -> URL {
+    public static func write(in directory: URL, lessons: [String] = lessons) throws -> URL {
         for id in lessons { try SampleLesson.write(id: id, in: directory) }
         try Scratch.write(".venv/\n__pycache__/\n", to: ".gitignore", in: directory)
         return directory
     }
 
     /// A solution for a sample lesson, distinct per `variant` (so blobs differ).
-    static func solution(_ variant: String = "") -> String {
+    public static func solution(_ variant: String = "") -> String {
         SampleLesson.solution + (variant.isEmpty ? "" : "\n# \(variant)") + "\n"
     }
 
     /// Writes `text` as the learner's file for `lesson`.
-    static func exercise(_ lesson: String, _ text: String, in directory: URL) throws {
+    public static func exercise(_ lesson: String, _ text: String, in directory: URL) throws {
         try Scratch.write(text, to: "exercises/\(lesson).py", in: directory)
+    }
+}
+
+/// A workshop in miniature: a bare repository holding the scratch course on `main`, and
+/// helpers to clone it as a learner.
+public struct Room {
+    public let directory: URL
+    public let bare: URL
+
+    public init(in directory: URL, course build: (URL) throws -> Void = { try ScratchCourse.write(in: $0) }) throws {
+        self.directory = directory
+        bare = directory.appendingPathComponent("room.git")
+        let seed = directory.appendingPathComponent("seed")
+        try build(seed)
+        try Git.initialise(seed)
+        try Git.run(["add", "-A"], in: seed)
+        try Git.run(["commit", "-qm", "the course"], in: seed)
+        try Git.run(["clone", "-q", "--bare", seed.path, bare.path], in: directory)
+    }
+
+    /// A learner's clone with a local identity.
+    public func clone(_ name: String) throws -> URL {
+        let clone = directory.appendingPathComponent(name)
+        try Git.run(["clone", "-q", bare.path, clone.path], in: directory)
+        try Git.identify(clone, name: name)
+        return clone
     }
 }
