@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ClassroomTests",
-            dependencies: ["Classroom", "Course", "Grading", "GitStore", "Workshop", "TestSupport"],
+            dependencies: ["Classroom", "Course", "Grading", "GitStore", "Rendering", "Workshop", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )
