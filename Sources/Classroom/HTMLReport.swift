@@ -162,11 +162,7 @@ public struct HTMLReport: Sendable {
     }
 
     func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        WallClock(timeZone: timeZone).format(date, dateStyle: .full)
     }
 
     /// Escapes text for an element body or a double-quoted attribute.

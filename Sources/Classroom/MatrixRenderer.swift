@@ -43,6 +43,7 @@ public struct MatrixRenderer: Sendable {
         for title in headers { header += "  " + ANSI.pad(title, to: cellWidth, alignment: .center) }
         header += "  passed  attempts  hints  last pass"
         lines.append(paint(header, .bold))
+        let clock = WallClock(timeZone: timeZone)
         for learner in matrix.learners {
             var line = ANSI.pad(ANSI.truncate(learner.name, to: nameWidth), to: nameWidth)
             for cell in learner.cells {
@@ -53,7 +54,7 @@ public struct MatrixRenderer: Sendable {
             line += "  " + ANSI.pad(passed, to: 6, alignment: .right)
             line += "  " + ANSI.pad(String(learner.attempts), to: 8, alignment: .right)
             line += "  " + ANSI.pad(String(learner.hints), to: 5, alignment: .right)
-            line += "  " + (learner.lastPass.map { format($0, now: now) } ?? "—")
+            line += "  " + (learner.lastPass.map { clock.format($0, dateStyle: clock.sameDay($0, now) ? .none : .short) } ?? "—")
             lines.append(line)
         }
         var totals = ANSI.pad("passed", to: nameWidth)
@@ -132,17 +133,6 @@ public struct MatrixRenderer: Sendable {
         case .refused, .error: [.foreground(.magenta), .bold]
         case .none: [.dim]
         }
-    }
-
-    /// `14:02` for today, `Nov 25 14:02` otherwise, in `timeZone`.
-    func format(_ date: Date, now: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = calendar.isDate(date, inSameDayAs: now) ? "HH:mm" : "MMM d HH:mm"
-        return formatter.string(from: date)
     }
 
     private func paint(_ text: String, _ attributes: ANSI.SGR...) -> String {

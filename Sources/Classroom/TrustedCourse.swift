@@ -70,6 +70,57 @@ public final class TrustedCourse: Sendable {
         return TrustedCourse(reference: reference, commit: commit.id, course: course, directory: directory)
     }
 
+    /// The lesson columns at `reference` without writing anything to disk: the folders
+    /// under `<coursePrefix>lessons/` named `NN-slug`, in number order, each titled from its
+    /// `lesson.md` front matter. What the class view needs when no course is on disk (the
+    /// workshop's bare repository) and nothing is re-graded.
+    public static func columns(in repository: Repository, reference: String, coursePrefix: String = "")
+        throws(ClassroomError) -> [LessonColumn]
+    {
+        var columns: [(number: Int, column: LessonColumn)] = []
+        do {
+            let commit = try repository.commit(revision: reference)
+            guard let entry = try commit.tree().entry(at: coursePrefix + "lessons"), entry.kind == .directory else {
+                throw ClassroomError.noLessons(reference: reference, problems: [])
+            }
+            let lessons = try repository.tree(entry.id)
+            for folder in lessons.entries where folder.kind == .directory {
+                guard let number = folder.name.split(separator: "-", maxSplits: 1).first.flatMap({ Int($0) }),
+                    folder.name.contains("-")
+                else { continue }
+                var title: String?
+                if case .regular(let data) = try repository.file(at: folder.name + "/lesson.md", in: lessons, maxSize: maximumFileBytes) {
+                    title = frontMatterTitle(String(decoding: data, as: UTF8.self))
+                }
+                columns.append((number, LessonColumn(id: folder.name, title: title)))
+            }
+        } catch let error as ClassroomError {
+            throw error
+        } catch let error as GitStoreError {
+            throw .git(error)
+        } catch {
+            throw .noLessons(reference: reference, problems: ["\(error)"])
+        }
+        guard !columns.isEmpty else { throw .noLessons(reference: reference, problems: []) }
+        return columns.sorted { ($0.number, $0.column.id) < ($1.number, $1.column.id) }.map(\.column)
+    }
+
+    /// The `title:` of a lesson's front matter, unquoted; nil when there is none.
+    static func frontMatterTitle(_ text: String) -> String? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return nil }
+        for line in lines.dropFirst() {
+            if line.trimmingCharacters(in: .whitespaces) == "---" { break }
+            guard line.hasPrefix("title:") else { continue }
+            var value = line.dropFirst("title:".count).trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+
     private static func write(tree id: ObjectID, of repository: Repository, to folder: URL) throws(ClassroomError) {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -60,20 +60,27 @@ struct Class: ParsableCommand {
             if fetch { try fetchRemote(repository) }
 
             let prefix = course.map { coursePrefix(of: $0, in: repository) } ?? ""
-            // The trusted course: needed for a regrade, and for the columns when no course is
-            // on disk here (the workshop's bare repository).
+            // The trusted course, for a regrade: its lessons are the columns and its checks
+            // grade every file. Without a regrade the columns come from the course on disk,
+            // or, with none here (the workshop's bare repository), from the course branch.
             var trusted: TrustedCourse?
+            var columns = course?.lessons.map { LessonColumn(id: $0.id, title: $0.title) } ?? []
             if regrade || course == nil {
                 do throws(ClassroomError) {
                     var reference = courseRef ?? ""
                     if courseRef == nil { reference = try TrustedCourse.defaultReference(in: repository, remote: remote) }
-                    trusted = try TrustedCourse.materialise(from: repository, reference: reference, coursePrefix: prefix)
+                    if regrade {
+                        let materialised = try TrustedCourse.materialise(from: repository, reference: reference, coursePrefix: prefix)
+                        columns = materialised.course.lessons.map { LessonColumn(id: $0.id, title: $0.title) }
+                        trusted = materialised
+                    } else {
+                        columns = try TrustedCourse.columns(in: repository, reference: reference, coursePrefix: prefix)
+                    }
                 } catch {
+                    // Without a regrade the columns are a convenience: the records still show.
                     if regrade { throw Failure.classroom(error) }
                 }
             }
-            let lessons = (regrade ? trusted?.course.lessons : course?.lessons ?? trusted?.course.lessons) ?? []
-            let columns = lessons.map { LessonColumn(id: $0.id, title: $0.title) }
 
             let reader = ClassReader(repository: repository, coursePrefix: prefix)
             var matrix: ClassMatrix
