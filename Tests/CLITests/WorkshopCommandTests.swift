@@ -172,6 +172,10 @@ struct CheckCommand {
         #expect(run.stdout.contains("Not recorded: HEAD is detached"))
         #expect(try Git.run(["rev-parse", "HEAD"], in: course) == head)
         #expect(try Git.run(["rev-parse", "learner/ada"], in: course) == head)
+        // What the guide tells a learner in this state: `init` puts them back on their branch.
+        let back = try Run(["init", "--learner", "ada"], in: course)
+        #expect(back.stdout.contains("Switched to your existing branch learner/ada"))
+        #expect(try check("01").stdout.contains("Recorded the pass of 01-alpha on learner/ada"))
     }
 
     @Test func inABareRepositoryItGradesButDoesNotRecord() throws {
@@ -321,6 +325,9 @@ struct CheckCommand {
         #expect(try Git.run(trusted + ["log", "-1", "--format=%s"], in: course) == "asynclings: pass 01-alpha\n")
         let progress = try Run(["progress", "--json"], in: course)
         #expect(progress.json?["passed"] as? Int == 1)
+        let room = try Run(["class", "--regrade", "--json", "--python", Python.path], in: course)
+        #expect(room.status == 0, "\(room.stderr)")
+        #expect((room.json?["summary"] as? [String: Any])?["passed"] as? Int == 1)
     }
 }
 
