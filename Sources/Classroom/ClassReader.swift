@@ -1,5 +1,6 @@
 import Foundation
 import GitStore
+import Grading
 
 #if canImport(Glibc)
 import Glibc
@@ -38,7 +39,7 @@ public struct ClassReader {
     /// Where the course sits inside the repository (`""` at the root, `course/` below).
     public let coursePrefix: String
 
-    public init(repository: Repository, coursePrefix: String = "", maximumFileBytes: Int = 1_000_000) {
+    public init(repository: Repository, coursePrefix: String = "", maximumFileBytes: Int = Grader.maximumFileBytes) {
         self.repository = repository
         self.coursePrefix = coursePrefix
         self.maximumFileBytes = maximumFileBytes
