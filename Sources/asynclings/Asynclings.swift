@@ -8,6 +8,7 @@ struct Asynclings: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             List.self, Show.self, Start.self, Grade.self, Verify.self,
+            Init.self, Check.self, ProgressCommand.self, Class.self,
         ],
         defaultSubcommand: List.self)
 }
