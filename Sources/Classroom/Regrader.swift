@@ -68,27 +68,11 @@ public struct Regrader: Sendable {
         return summary
     }
 
-    /// Grades `jobs` on `parallelism` threads, each taking the next job as it finishes one.
+    /// Grades `jobs`, `parallelism` at a time, forked from one warm interpreter.
     func run(_ jobs: [Job]) -> [RegradeVerdict] {
-        let results = Slots<RegradeVerdict>(count: jobs.count)
-        let workers = min(parallelism, jobs.count)
-        guard workers > 0 else { return [] }
-        let done = DispatchGroup()
-        for _ in 0..<workers {
-            done.enter()
-            // Threads rather than `concurrentPerform`: the pool there is capped at the core
-            // count, and these workers mostly wait for their child process.
-            let thread = Thread { [grader] in
-                while let index = results.claim() {
-                    results[index] = Self.verdict(of: jobs[index], grader: grader)
-                }
-                done.leave()
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-        done.wait()
-        return results.values
+        let warm = grader.warmedUp()
+        defer { if warm.isWarm && !grader.isWarm { warm.stopServer() } }
+        return inParallel(jobs, parallelism: parallelism) { job in Self.verdict(of: job, grader: warm) }
     }
 
     /// Grades one job; a grade that cannot run becomes an `.error` verdict for its cell.
@@ -107,35 +91,5 @@ public struct Regrader: Sendable {
         } catch {
             return .error(message: error.description)
         }
-    }
-}
-
-/// Result slots filled by worker threads, plus the shared "next job" counter.
-final class Slots<Value: Sendable>: @unchecked Sendable {
-    private var slots: [Value?]
-    private var next = 0
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    /// The index of the next job nobody has taken; nil when all are taken.
-    func claim() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    subscript(index: Int) -> Value? {
-        get { lock.lock(); defer { lock.unlock() }; return slots[index] }
-        set { lock.lock(); slots[index] = newValue; lock.unlock() }
-    }
-
-    /// Every slot, in order; call once all workers are done.
-    var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0! }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Asynclings: ParsableCommand {
@@ -11,4 +12,19 @@ struct Asynclings: ParsableCommand {
             Init.self, Check.self, ProgressCommand.self, Class.self,
         ],
         defaultSubcommand: List.self)
+
+    /// Parses and runs like ArgumentParser's own `main()`, except that a usage error exits
+    /// with 2, as DESIGN.md promises (ArgumentParser's default is 64, EX_USAGE).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
