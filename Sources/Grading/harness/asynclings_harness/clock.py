@@ -103,9 +103,19 @@ class Picker(Protocol):
 
 @dataclass(order=True)
 class _ParkedThread:
+    """A worker thread asleep on the virtual clock.
+
+    It blocks on a plain lock rather than a ``threading.Event``: instrument.py counts a
+    thread in ``Condition.wait`` (which Event uses) as waiting, and a parked thread is
+    already counted as parked.
+    """
+
     wake_at: float
     seq: int
-    event: threading.Event = field(compare=False)
+    gate: Any = field(compare=False)  # a held threading.Lock; releasing it wakes the thread
+
+    def wake(self) -> None:
+        self.gate.release()
 
 
 class VirtualClockLoop(asyncio.SelectorEventLoop):
@@ -232,12 +242,13 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
 
     def thread_sleep(self, seconds: float) -> None:
         """Blocks the calling worker thread for ``seconds`` of virtual time."""
-        event = threading.Event()
+        gate = threading.Lock()
+        gate.acquire()
         with self._threads_lock:
             self._parked_seq += 1
-            heapq.heappush(self._parked, _ParkedThread(self._vnow + max(0.0, seconds), self._parked_seq, event))
+            heapq.heappush(self._parked, _ParkedThread(self._vnow + max(0.0, seconds), self._parked_seq, gate))
         self._write_to_self()
-        event.wait()
+        gate.acquire()  # until _wake_threads releases it
 
     def thread_waiting(self, delta: int) -> None:
         """A worker thread starts (+1) or stops (-1) waiting on something only the loop can do."""
@@ -268,7 +279,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
     def _wake_threads(self) -> None:
         with self._threads_lock:
             while self._parked and self._parked[0].wake_at <= self._vnow:
-                heapq.heappop(self._parked).event.set()
+                heapq.heappop(self._parked).wake()
 
     def _has_threads(self) -> bool:
         """Whether threads may still wake the loop: running executor jobs, or threads parked on virtual time."""
