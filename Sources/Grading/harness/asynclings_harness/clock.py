@@ -1,9 +1,18 @@
 """A selector event loop whose clock is virtual.
 
 Timers never wait for real time: when the loop has nothing ready to run and no
-real work is outstanding (threads still running, real sockets), the clock jumps
-straight to the next deadline. ``asyncio.sleep(5)`` costs microseconds, elapsed
-time is exact, and no verdict depends on how fast the machine is.
+real work is outstanding, the clock jumps straight to the next deadline.
+``asyncio.sleep(5)`` costs microseconds, elapsed time is exact, and no verdict
+depends on how fast the machine is. Real work is of two kinds:
+
+* threads: an executor job, or a thread started while the loop runs, is busy
+  until it finishes, parks on a virtual ``time.sleep`` or waits for work or for
+  the loop (see ``instrument.py``); the clock keeps still while one is busy;
+* sockets: before every jump the loop asks the kernel whether loopback traffic
+  between its own sockets is still on its way (``sockets.SocketLedger``) and
+  waits for it in real time; a jump happens only once every byte, handshake and
+  FIN sent has arrived, so what runs next depends only on the timers. Sockets
+  whose other end is outside the process get a short real grace instead.
 
 The loop also notices the three ways a program can fail to finish:
 
@@ -28,10 +37,13 @@ import heapq
 import os
 import selectors
 import threading
+import time
 from asyncio.base_events import MAXIMUM_SELECT_TIMEOUT
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
+
+from .sockets import IN_FLIGHT, SETTLED, SocketLedger
 
 ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
 
@@ -44,6 +56,14 @@ LIVELOCK_TURNS = 100_000
 # Real seconds to wait for worker threads to reach a virtual sleep or finish.
 THREAD_SETTLE_STEP = 0.005
 THREAD_SETTLE_LIMIT = 2.0
+# Real seconds to wait, in steps, for loopback traffic the kernel is still delivering
+# (the selector returns the moment it lands; the limit only stops a bug from hanging a grade).
+IO_SETTLE_STEP = 0.001
+IO_SETTLE_LIMIT = 2.0
+# Real seconds given to sockets and pipes whose other end is outside this process.
+IO_OUTSIDE_GRACE = 0.001
+# Captured before instrument.py makes time.monotonic follow the virtual clock on the loop thread.
+_real_monotonic = time.monotonic
 
 
 @dataclass
@@ -83,9 +103,19 @@ class Picker(Protocol):
 
 @dataclass(order=True)
 class _ParkedThread:
+    """A worker thread asleep on the virtual clock.
+
+    It blocks on a plain lock rather than a ``threading.Event``: instrument.py counts a
+    thread in ``Condition.wait`` (which Event uses) as waiting, and a parked thread is
+    already counted as parked.
+    """
+
     wake_at: float
     seq: int
-    event: threading.Event = field(compare=False)
+    gate: Any = field(compare=False)  # a held threading.Lock; releasing it wakes the thread
+
+    def wake(self) -> None:
+        self.gate.release()
 
 
 class VirtualClockLoop(asyncio.SelectorEventLoop):
@@ -111,6 +141,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         self._parked: list[_ParkedThread] = []
         self._parked_seq = 0
         self._waiting_threads = 0  # workers blocked on a condition the loop will satisfy
+        self._started_threads = 0  # threads started while this loop ran, still running (instrument.py)
         # Schedule exploration: None runs the stock FIFO loop.
         self.schedule: Picker | None = None
         self.task_order: dict[int, int] = {}  # id(task) -> creation order, for the picker
@@ -211,12 +242,13 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
 
     def thread_sleep(self, seconds: float) -> None:
         """Blocks the calling worker thread for ``seconds`` of virtual time."""
-        event = threading.Event()
+        gate = threading.Lock()
+        gate.acquire()
         with self._threads_lock:
             self._parked_seq += 1
-            heapq.heappush(self._parked, _ParkedThread(self._vnow + max(0.0, seconds), self._parked_seq, event))
+            heapq.heappush(self._parked, _ParkedThread(self._vnow + max(0.0, seconds), self._parked_seq, gate))
         self._write_to_self()
-        event.wait()
+        gate.acquire()  # until _wake_threads releases it
 
     def thread_waiting(self, delta: int) -> None:
         """A worker thread starts (+1) or stops (-1) waiting on something only the loop can do."""
@@ -225,9 +257,20 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         if delta > 0:
             self._write_to_self()
 
+    def thread_started(self, delta: int) -> None:
+        """A thread started while this loop runs begins (+1, in the starting thread) or ends (-1).
+
+        Counted from the ``start()`` call, before the new thread runs, so the clock cannot
+        move on in the moment between starting a thread and its first step.
+        """
+        with self._threads_lock:
+            self._started_threads += delta
+        if delta < 0:
+            self._write_to_self()
+
     def _threads_busy(self) -> bool:
         with self._threads_lock:
-            return self._executor_jobs > len(self._parked) + self._waiting_threads
+            return self._executor_jobs + self._started_threads > len(self._parked) + self._waiting_threads
 
     def _next_thread_wake(self) -> float | None:
         with self._threads_lock:
@@ -236,9 +279,10 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
     def _wake_threads(self) -> None:
         with self._threads_lock:
             while self._parked and self._parked[0].wake_at <= self._vnow:
-                heapq.heappop(self._parked).event.set()
+                heapq.heappop(self._parked).wake()
 
     def _has_threads(self) -> bool:
+        """Whether threads may still wake the loop: running executor jobs, or threads parked on virtual time."""
         with self._threads_lock:
             return self._executor_jobs > 0 or bool(self._parked)
 
@@ -315,6 +359,7 @@ class _VirtualSelector(selectors.BaseSelector):
         self._loop = loop
         self._real = real
         self._busy_turns = 0
+        self._ledger = SocketLedger()
 
     # Registration goes to the real selector.
     def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
@@ -335,10 +380,17 @@ class _VirtualSelector(selectors.BaseSelector):
     def close(self) -> None:
         self._real.close()
 
-    def _real_io_registered(self) -> bool:
-        """True when file descriptors other than the loop's wake-up pipe are watched."""
+    def _watched_fds(self) -> list[int]:
+        """File descriptors the loop watches, other than its own wake-up socket."""
         own = self._loop._ssock.fileno() if self._loop._ssock is not None else -1
-        return any(key.fd != own for key in self._real.get_map().values())
+        return [key.fd for key in self._real.get_map().values() if key.fd != own]
+
+    def io_state(self) -> str:
+        """``sockets.SETTLED``, ``IN_FLIGHT`` or ``UNKNOWN``: may the clock jump as far as real I/O goes?"""
+        watched = self._watched_fds()
+        if not watched and self._ledger.empty:
+            return SETTLED  # no sockets at all: the common case costs nothing
+        return self._ledger.state(watched)
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         loop = self._loop
@@ -356,20 +408,38 @@ class _VirtualSelector(selectors.BaseSelector):
 
         self._busy_turns = 0
         settled = 0.0
+        io_started: float | None = None
         while True:
+            # Look at threads and sockets first, then poll: whatever an idle thread posted
+            # (call_soon_threadsafe writes a wake-up byte) and whatever the kernel had delivered
+            # by then is visible to the poll, so a jump decided below cannot overtake it.
+            busy = loop._threads_busy()
+            io = self.io_state()
             events = self._real.select(0)
             if events:
                 return events
-            if loop._threads_busy() and settled < THREAD_SETTLE_LIMIT:
+            if loop._ready:
+                return []  # a thread queued a callback just now
+            if busy and settled < THREAD_SETTLE_LIMIT:
                 # A worker thread is doing real work: give it real time, keep the clock still.
                 events = self._real.select(THREAD_SETTLE_STEP)
                 if events:
                     return events
                 settled += THREAD_SETTLE_STEP
                 continue
-            if self._real_io_registered():
-                # Real sockets: let them answer before moving the clock.
-                events = self._real.select(0.001)
+            if io == IN_FLIGHT:
+                # Loopback traffic between our own sockets is still being delivered: it lands in
+                # microseconds (or when the kernel's softirq thread gets a turn). Keep the clock still.
+                now = _real_monotonic()
+                io_started = now if io_started is None else io_started
+                if now - io_started < IO_SETTLE_LIMIT:
+                    events = self._real.select(IO_SETTLE_STEP)
+                    if events:
+                        return events
+                    continue
+            elif io != SETTLED:
+                # A peer outside this process: nothing says whether it will answer; give it a moment.
+                events = self._real.select(IO_OUTSIDE_GRACE)
                 if events:
                     return events
             when = loop.next_timer()
@@ -399,6 +469,8 @@ class _VirtualSelector(selectors.BaseSelector):
             self._busy_turns = 0
             return
         when = loop.next_timer()
+        if when is not None and self.io_state() == IN_FLIGHT:
+            return  # time may pass only once the kernel has delivered what is on its way
         if when is not None:
             if when > loop.deadline:
                 raise loop.abort("time-limit", f"the program was still running after {loop.deadline:g} seconds (virtual time)")

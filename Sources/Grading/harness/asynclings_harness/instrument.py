@@ -25,7 +25,9 @@ import asyncio
 import asyncio.events
 import asyncio.runners
 import concurrent.futures
+import concurrent.futures.thread
 import functools
+import queue
 import sys
 import threading
 import time
@@ -62,6 +64,10 @@ real_asyncio_run = asyncio.run
 real_new_event_loop = asyncio.new_event_loop
 real_future_result = concurrent.futures.Future.result
 real_thread_run = threading.Thread.run
+real_thread_start = threading.Thread.start
+real_condition_wait = threading.Condition.wait
+real_condition_notify = threading.Condition.notify
+real_simple_queue = queue.SimpleQueue
 ORIGIN_DEPTH = 16
 real_future_exception = concurrent.futures.Future.exception
 
@@ -92,6 +98,12 @@ class Instrumentation:
         asyncio.get_event_loop_policy()._loop_factory = self.session.new_loop  # type: ignore[attr-defined]
         concurrent.futures.Future.result = self._waiting_for_loop(real_future_result)  # type: ignore[method-assign]
         concurrent.futures.Future.exception = self._waiting_for_loop(real_future_exception)  # type: ignore[method-assign]
+        session = self.session
+        threading.Thread.start = lambda thread: _counted_start(session, thread)  # type: ignore[method-assign]
+        threading.Condition.wait = _condition_wait  # type: ignore[method-assign]
+        threading.Condition.notify = _condition_notify  # type: ignore[method-assign]
+        # Libraries bind the name when imported (`from queue import SimpleQueue`): installed before the learner's imports.
+        queue.SimpleQueue = WatchedSimpleQueue  # type: ignore[misc]
 
     # -- blocking calls -----------------------------------------------------
 
@@ -185,9 +197,11 @@ class Instrumentation:
             except RuntimeError:  # the loop closed meanwhile: nothing to tell it
                 return wait(future, timeout)
             future.add_done_callback(release)
+            _waiting.depth = getattr(_waiting, "depth", 0) + 1  # the future's own Condition.wait is this same wait
             try:
                 return wait(future, timeout)
             finally:
+                _waiting.depth -= 1
                 release(future)
 
         functools.update_wrapper(waiting, wait)
@@ -231,6 +245,142 @@ class _WaitRelease:
                 return
             self._released = True
         self.loop.thread_waiting(-1)
+
+
+_executor_worker = getattr(concurrent.futures.thread, "_worker", None)
+
+
+def _counted_start(session: Session, thread: threading.Thread) -> None:
+    """``Thread.start`` that counts the thread as busy on the running grade loop until its ``run`` ends.
+
+    Executor workers are left out: their jobs are counted by ``run_in_executor``.
+    """
+    loop = session.running_loop
+    if loop is None or not loop.is_running() or getattr(thread, "_target", None) is _executor_worker:
+        return real_thread_start(thread)
+    run = thread.run
+
+    def counted_run() -> None:
+        try:
+            run()
+        finally:
+            loop.thread_started(-1)
+
+    thread.run = counted_run  # type: ignore[method-assign]
+    thread._asynclings_loop = loop  # type: ignore[attr-defined]
+    loop.thread_started(+1)
+    try:
+        real_thread_start(thread)
+    except BaseException:
+        loop.thread_started(-1)
+        raise
+_waiting = threading.local()  # depth: > 0 while this thread's wait is already counted
+
+
+def _counted_loop() -> VirtualClockLoop | None:
+    """The loop that counts the calling thread as busy (see ``_counted_start``), unless its wait is already counted."""
+    loop = getattr(threading.current_thread(), "_asynclings_loop", None)
+    if loop is None or getattr(_waiting, "depth", 0) > 0 or loop.is_closed():
+        return None
+    return loop
+
+
+class _Handoff:
+    """The counted threads blocked waiting on one queue or condition, and the hand-overs that woke them.
+
+    ``begin`` (the waiter, before blocking) counts a thread as waiting; ``hand`` (the thread that
+    puts or notifies) counts that many as busy again at once; ``end`` (the waiter, awake) counts
+    itself busy unless a hand-over already did. Only counts matter, not which thread woke.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.waiting: list[VirtualClockLoop] = []
+        self.handed: list[VirtualClockLoop] = []
+
+    def begin(self, loop: VirtualClockLoop) -> None:
+        self.waiting.append(loop)
+        _waiting.depth = getattr(_waiting, "depth", 0) + 1
+        loop.thread_waiting(+1)
+
+    def end(self, loop: VirtualClockLoop) -> None:
+        _waiting.depth -= 1
+        with self.lock:
+            if loop in self.handed:
+                self.handed.remove(loop)
+                return
+            if loop in self.waiting:
+                self.waiting.remove(loop)
+        loop.thread_waiting(-1)
+
+    def hand(self, count: int) -> None:
+        woken: list[VirtualClockLoop] = []
+        with self.lock:
+            while count > 0 and self.waiting:
+                woken.append(self.waiting.pop(0))
+                count -= 1
+            self.handed += woken
+        for loop in woken:
+            loop.thread_waiting(-1)
+
+
+class WatchedSimpleQueue(real_simple_queue):  # type: ignore[misc,valid-type]
+    """``queue.SimpleQueue`` whose counted consumer threads are idle while it is empty (see ``_Handoff``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._handoff = _Handoff()
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        loop = _counted_loop() if block else None
+        if loop is None:
+            return super().get(block, timeout)
+        handoff = self._handoff
+        with handoff.lock:
+            waits = self.empty()
+            if waits:
+                handoff.begin(loop)
+        try:
+            return super().get(block, timeout)
+        finally:
+            if waits:
+                handoff.end(loop)
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        with self._handoff.lock:
+            super().put(item, block, timeout)
+        self._handoff.hand(1)
+
+    def put_nowait(self, item: Any) -> None:
+        self.put(item, False)
+
+
+def _condition_wait(condition: threading.Condition, timeout: float | None = None) -> bool:
+    """``Condition.wait``: a counted thread waiting here is idle until notified (see ``_Handoff``)."""
+    loop = _counted_loop()
+    if loop is None:
+        return real_condition_wait(condition, timeout)
+    handoff = _handoff_of(condition)
+    with handoff.lock:
+        handoff.begin(loop)
+    try:
+        return real_condition_wait(condition, timeout)
+    finally:
+        handoff.end(loop)
+
+
+def _condition_notify(condition: threading.Condition, n: int = 1) -> None:
+    handoff = getattr(condition, "_asynclings_handoff", None)
+    if handoff is not None:
+        handoff.hand(n)
+    real_condition_notify(condition, n)
+
+
+def _handoff_of(condition: threading.Condition) -> _Handoff:
+    handoff = getattr(condition, "_asynclings_handoff", None)
+    if handoff is None:
+        handoff = condition._asynclings_handoff = _Handoff()  # type: ignore[attr-defined]
+    return handoff
 
 
 def _non_blocking(sock: Any) -> bool:

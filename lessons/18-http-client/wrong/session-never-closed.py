@@ -1,0 +1,23 @@
+# expect: fail behaviour
+import asyncio
+
+import aiohttp
+
+
+async def fetch_all(base_url: str, paths: list[str], *, limit: int, timeout: float, retries: int) -> dict[str, str | None]:
+    semaphore = asyncio.Semaphore(limit)
+    session = aiohttp.ClientSession()  # never closed: its connections stay open after we return
+
+    async def fetch(path: str) -> str | None:
+        for _ in range(retries + 1):
+            try:
+                async with semaphore:
+                    async with session.get(base_url + path, timeout=aiohttp.ClientTimeout(total=timeout)) as response:
+                        if response.status < 500:
+                            return await response.text()
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                pass
+        return None
+
+    bodies = await asyncio.gather(*(fetch(path) for path in paths))
+    return dict(zip(paths, bodies))

@@ -1,0 +1,30 @@
+# expect: fail blocking
+import asyncio
+import sqlite3
+
+import aiosqlite
+
+
+async def balances(db_path: str, names: list[str]) -> dict[str, int]:
+    async def one(name: str) -> int:
+        db = sqlite3.connect(db_path)  # blocks the event loop thread while it works
+        try:
+            return db.execute("SELECT balance FROM accounts WHERE name = ?", (name,)).fetchone()[0]
+        finally:
+            db.close()
+
+    amounts = await asyncio.gather(*(one(name) for name in names))
+    return dict(zip(names, amounts))
+
+
+async def transfer(db_path: str, source: str, target: str, amount: int) -> None:
+    async with aiosqlite.connect(db_path) as db:
+        try:
+            await db.execute("UPDATE accounts SET balance = balance - ? WHERE name = ?", (amount, source))
+            cursor = await db.execute("UPDATE accounts SET balance = balance + ? WHERE name = ?", (amount, target))
+            if cursor.rowcount != 1:
+                raise ValueError(f"no account named {target!r}")
+            await db.commit()
+        except BaseException:
+            await db.rollback()  # neither update happened
+            raise
