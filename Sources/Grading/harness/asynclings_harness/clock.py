@@ -40,7 +40,6 @@ import threading
 import time
 from asyncio.base_events import MAXIMUM_SELECT_TIMEOUT
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from .sockets import IN_FLIGHT, SETTLED, SocketLedger
@@ -66,28 +65,31 @@ IO_OUTSIDE_GRACE = 0.001
 _real_monotonic = time.monotonic
 
 
-@dataclass
 class LoopAborted(Exception):
     """The loop stopped a scenario that could not finish.
 
     ``kind`` is a check id: ``deadlock`` or ``time-limit``.
     """
 
-    kind: str
-    detail: str
-    stacks: list[TaskStack] = field(default_factory=list)
+    def __init__(self, kind: str, detail: str, stacks: list[TaskStack] | None = None) -> None:
+        super().__init__(kind, detail)
+        self.kind = kind
+        self.detail = detail
+        self.stacks = stacks or []
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.detail}"
 
 
-@dataclass
 class TaskStack:
     """Where one task was when the loop gave up on it."""
 
-    name: str
-    frames: list[tuple[str, int, str]]  # (filename, line, function), outermost first
-    waiting_on: str  # what the task awaits, in words
+    __slots__ = ("name", "frames", "waiting_on")
+
+    def __init__(self, name: str, frames: list[tuple[str, int, str]], waiting_on: str) -> None:
+        self.name = name
+        self.frames = frames  # (filename, line, function), outermost first
+        self.waiting_on = waiting_on  # what the task awaits, in words
 
 
 class Picker(Protocol):
@@ -101,7 +103,6 @@ class Picker(Protocol):
         ...
 
 
-@dataclass(order=True)
 class _ParkedThread:
     """A worker thread asleep on the virtual clock.
 
@@ -110,9 +111,15 @@ class _ParkedThread:
     already counted as parked.
     """
 
-    wake_at: float
-    seq: int
-    gate: Any = field(compare=False)  # a held threading.Lock; releasing it wakes the thread
+    __slots__ = ("wake_at", "seq", "gate")
+
+    def __init__(self, wake_at: float, seq: int, gate: Any) -> None:
+        self.wake_at = wake_at
+        self.seq = seq
+        self.gate = gate  # a held threading.Lock; releasing it wakes the thread
+
+    def __lt__(self, other: _ParkedThread) -> bool:  # heap order: earliest wake, then first parked
+        return (self.wake_at, self.seq) < (other.wake_at, other.seq)
 
     def wake(self) -> None:
         self.gate.release()

@@ -9,7 +9,6 @@ import io
 import os
 import sys
 import traceback
-from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
@@ -42,13 +41,15 @@ def frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-@dataclass
 class Finding:
     """Something a generic check saw, pinned to the learner's line when there is one."""
 
-    message: str
-    line: int | None = None
-    function: str | None = None
+    __slots__ = ("message", "line", "function")
+
+    def __init__(self, message: str, line: int | None = None, function: str | None = None) -> None:
+        self.message = message
+        self.line = line
+        self.function = function
 
     def key(self) -> tuple[str, int | None]:
         return (self.message, self.line)
@@ -81,45 +82,41 @@ class CappedOutput(io.TextIOBase):
         return "".join(self.parts)
 
 
-@dataclass
 class Session:
     """Everything one grade knows; the harness's single source of truth."""
 
-    lesson_id: str
-    learner: LearnerFile
-    checks: list[str]
-    seed: int = 0
-    virtual_budget: float = 600.0
-    results: R.Results = field(init=False)
-    running_loop: VirtualClockLoop | None = None
-    recorder: TaskRecorder | None = None
-    virtual_seconds: float = 0.0
-    scenario_budget: float = 600.0
-    findings: dict[str, list[Finding]] = field(default_factory=dict)
-    timeline: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)
-    output: CappedOutput = field(default_factory=CappedOutput)
-    instrumentation: Any = None
-    last_spans: list[Span] = field(default_factory=list)
-    loops_run: int = 0
-    # What importing the learner's file did: a clean module only defines things.
-    import_loops: int = 0
-    import_printed: str = ""
-    static_findings: list[StaticFinding] = field(default_factory=list)
-    # Tasks that outlived their loop's shutdown (they ignored cancellation). Kept referenced so the
-    # garbage collector never closes their coroutines: closing runs learner code that may loop forever.
-    stuck_tasks: list[Any] = field(default_factory=list)
-    _warnings_seen: int = 0
-    # Schedule exploration (explore.py): the schedule new loops run under (None: asyncio's
-    # ordinary order), and what each explored scenario did.
-    schedule: Any = None
-    explorations: list[Any] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    def __init__(self, lesson_id: str, learner: LearnerFile, checks: list[str], *, seed: int = 0) -> None:
+        self.lesson_id = lesson_id
+        self.learner = learner
+        self.checks = checks
+        self.seed = seed
         order = list(R.LEADING_CHECKS)
-        order += [c for c in self.checks if c not in order and c not in R.TRAILING_CHECKS]
+        order += [c for c in checks if c not in order and c not in R.TRAILING_CHECKS]
         order += list(R.TRAILING_CHECKS)
         self.results = R.Results(order)
+        self.running_loop: VirtualClockLoop | None = None
+        self.recorder: TaskRecorder | None = None
+        self.virtual_seconds = 0.0
+        self.scenario_budget = 600.0
+        self.findings: dict[str, list[Finding]] = {}
+        self.timeline: dict[str, Any] | None = None
+        self.notes: list[str] = []
+        self.output = CappedOutput()
+        self.instrumentation: Any = None
+        self.last_spans: list[Span] = []
+        self.loops_run = 0
+        # What importing the learner's file did: a clean module only defines things.
+        self.import_loops = 0
+        self.import_printed = ""
+        self.static_findings: list[StaticFinding] = []
+        # Tasks that outlived their loop's shutdown (they ignored cancellation). Kept referenced so the
+        # garbage collector never closes their coroutines: closing runs learner code that may loop forever.
+        self.stuck_tasks: list[Any] = []
+        self._warnings_seen = 0
+        # Schedule exploration (explore.py): the schedule new loops run under (None: asyncio's
+        # ordinary order), and what each explored scenario did.
+        self.schedule: Any = None
+        self.explorations: list[Any] = []
 
     # -- loops ----------------------------------------------------------------
 

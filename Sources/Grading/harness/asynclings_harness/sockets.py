@@ -36,7 +36,6 @@ import socket
 import stat
 import struct
 import sys
-from dataclasses import dataclass
 from typing import Callable, Iterable
 
 SETTLED = "settled"
@@ -62,28 +61,33 @@ Address = tuple[str, int]
 Key = tuple[Address, Address]  # (local, remote)
 
 
-@dataclass
 class _Static:
     """What never changes for one socket: kept per (fd, inode), so a reused fd is noticed."""
 
-    family: int
-    type: int
-    local: Address | None
-    remote: Address | None
+    __slots__ = ("family", "type", "local", "remote")
+
+    def __init__(self, family: int, type: int, local: Address | None, remote: Address | None) -> None:
+        self.family = family
+        self.type = type
+        self.local = local
+        self.remote = remote
 
 
-@dataclass
 class Probe:
     """One TCP socket as the kernel sees it now."""
 
-    fd: int
-    ident: tuple[int, int]  # (fd, inode)
-    local: Address
-    remote: Address | None
-    state: int
-    received: int  # data bytes received, plus one for a FIN
-    sent: int  # data bytes sent (first transmissions only)
-    notsent: int  # bytes written but not yet sent (the peer's window is full)
+    __slots__ = ("fd", "ident", "local", "remote", "state", "received", "sent", "notsent")
+
+    def __init__(self, fd: int, ident: tuple[int, int], local: Address, remote: Address | None, state: int,
+                 received: int, sent: int, notsent: int) -> None:
+        self.fd = fd
+        self.ident = ident  # (fd, inode)
+        self.local = local
+        self.remote = remote
+        self.state = state
+        self.received = received  # data bytes received, plus one for a FIN
+        self.sent = sent  # data bytes sent (first transmissions only)
+        self.notsent = notsent  # bytes written but not yet sent (the peer's window is full)
 
     @property
     def key(self) -> Key | None:
