@@ -21,7 +21,7 @@ let package = Package(
         .executableTarget(
             name: "asynclings",
             dependencies: [
-                "Course", "Grading", "GitStore", "Rendering",
+                "Course", "Grading", "GitStore", "Rendering", "TerminalUI", "Watch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -51,6 +51,13 @@ let package = Package(
         .target(
             name: "Rendering", dependencies: ["CCmarkGFM", "Grading"],
             swiftSettings: swiftSettings),
+        // Noticing saved files: inotify on a folder, polling as a backstop, debounced.
+        .target(name: "Watch", swiftSettings: swiftSettings),
+        // The interactive watch mode: raw terminal, keys, screens, and the loop tying
+        // the file monitor, the grader and the learner's progress together.
+        .target(
+            name: "TerminalUI", dependencies: ["Course", "Grading", "Rendering", "Watch"],
+            swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
@@ -67,6 +74,10 @@ let package = Package(
             name: "GitStoreTests", dependencies: ["GitStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RenderingTests", dependencies: ["Rendering"], swiftSettings: swiftSettings),
+        .testTarget(name: "WatchTests", dependencies: ["Watch"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TerminalUITests", dependencies: ["TerminalUI", "Course", "Grading", "Rendering", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
 )
