@@ -21,7 +21,7 @@ let package = Package(
         .executableTarget(
             name: "asynclings",
             dependencies: [
-                "Course", "Grading", "GitStore", "Rendering", "TerminalUI", "Watch",
+                "Course", "Grading", "GitStore", "Rendering", "TerminalUI", "Watch", "Workshop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -40,6 +40,10 @@ let package = Package(
             resources: [.copy("harness")],
             swiftSettings: swiftSettings
         ),
+        // The learner's side of a workshop: check = grade + count + record, hints, progress.
+        .target(
+            name: "Workshop", dependencies: ["Course", "Grading", "GitStore"],
+            swiftSettings: swiftSettings),
         // Running a program under limits in its own process group.
         .target(name: "Sandbox", dependencies: ["CSandbox"], swiftSettings: swiftSettings),
         .target(name: "CSandbox"),
@@ -56,7 +60,7 @@ let package = Package(
         // The interactive watch mode: raw terminal, keys, screens, and the loop tying
         // the file monitor, the grader and the learner's progress together.
         .target(
-            name: "TerminalUI", dependencies: ["Course", "Grading", "Rendering", "Watch"],
+            name: "TerminalUI", dependencies: ["Course", "Grading", "Rendering", "Watch", "Workshop"],
             swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",

@@ -89,10 +89,37 @@ public struct GradeReport: Codable, Sendable, Equatable {
         }
     }
 
-    public func json(pretty: Bool = false) -> String {
+    /// The report as one JSON object, keys in the order DESIGN.md lists them
+    /// (Foundation's encoder does not keep key order, so the top level is written by hand).
+    public func json() -> String {
+        var fields: [(String, String)] = [
+            ("lesson", Self.encoded(lesson)),
+            ("file", Self.encoded(file)),
+            ("status", Self.encoded(status.rawValue)),
+            ("checks", "[" + checks.map { check in
+                Self.object([("id", Self.encoded(check.id)), ("status", Self.encoded(check.status.rawValue)),
+                             ("message", Self.encoded(check.message))])
+            }.joined(separator: ",") + "]"),
+            ("seed", String(seed)),
+            ("virtual_seconds", Self.encoded(virtualSeconds)),
+            ("wall_seconds", Self.encoded(wallSeconds)),
+        ]
+        if let python { fields.append(("python", Self.encoded(python))) }
+        if let notes { fields.append(("notes", Self.encoded(notes))) }
+        if let timeline { fields.append(("timeline", Self.encoded(timeline))) }
+        if let output { fields.append(("output", Self.encoded(output))) }
+        if let stderr { fields.append(("stderr", Self.encoded(stderr))) }
+        return Self.object(fields)
+    }
+
+    private static func object(_ fields: [(String, String)]) -> String {
+        "{" + fields.map { "\(encoded($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    private static func encoded(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}" }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "null" }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -129,7 +129,7 @@ class FakeAsync:
     async def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
-        call = FakeCall(args, kwargs, start=loop.time(), task=task.get_name() if task else "", task_object=task)
+        call = FakeCall(args, kwargs, start=loop.time(), task=self.trial.task_label(task), task_object=task)
         span = Span("io", _label(self.name, args), call.start, None, call.task)
         self.calls.append(call)
         self.trial.io_span(span)

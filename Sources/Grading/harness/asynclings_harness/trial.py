@@ -235,6 +235,15 @@ class Trial:
         beat.task = self.spawn(beat.run(), name="grader-heartbeat")
         return beat
 
+    def task_label(self, task: asyncio.Task[Any] | None) -> str:
+        """A readable name for a task: its coroutine's name, or "grader" for the scenario's own."""
+        if task is None:
+            return ""
+        record = self.session.recorder.by_task.get(id(task)) if self.session.recorder else None
+        if record is None or not record.by_learner:
+            return "grader"
+        return record.label
+
     def io_span(self, span: Span) -> None:
         self.session.io_span(span)
 

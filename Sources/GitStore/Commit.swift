@@ -1,0 +1,89 @@
+import CGit2
+import Foundation
+
+/// A commit object, owned and freed by this wrapper.
+public final class Commit {
+    let pointer: OpaquePointer
+    /// Keeps the repository alive while the commit is.
+    public let repository: Repository
+
+    init(_ pointer: OpaquePointer, in repository: Repository) {
+        self.pointer = pointer
+        self.repository = repository
+    }
+
+    deinit {
+        git_commit_free(pointer)
+    }
+
+    public var id: ObjectID {
+        ObjectID(git_commit_id(pointer))
+    }
+
+    /// The full message, leading blank lines removed.
+    public var message: String {
+        string(git_commit_message(pointer)) ?? ""
+    }
+
+    /// The first paragraph of the message on one line.
+    public var summary: String {
+        string(git_commit_summary(pointer)) ?? ""
+    }
+
+    /// The committer's time.
+    public var date: Date {
+        Date(timeIntervalSince1970: TimeInterval(git_commit_time(pointer)))
+    }
+
+    public var author: Signature {
+        Signature(git_commit_author(pointer))
+    }
+
+    public var committer: Signature {
+        Signature(git_commit_committer(pointer))
+    }
+
+    /// The parents in order; the first one is the branch's previous tip.
+    public var parentIDs: [ObjectID] {
+        (0..<git_commit_parentcount(pointer)).compactMap { index in
+            git_commit_parent_id(pointer, index).map(ObjectID.init)
+        }
+    }
+
+    /// The first parent's id without loading it; nil for a root commit.
+    var firstParentID: ObjectID? {
+        git_commit_parent_id(pointer, 0).map(ObjectID.init)
+    }
+
+    public var treeID: ObjectID {
+        ObjectID(git_commit_tree_id(pointer))
+    }
+
+    /// The root tree of this commit.
+    public func tree() throws(GitStoreError) -> Tree {
+        var out: OpaquePointer?
+        try check(git_commit_tree(&out, pointer))
+        return Tree(out!, in: repository)
+    }
+
+    /// The `Key: value` lines of the message's trailer block, in order.
+    public var trailers: [Trailer] {
+        Trailer.parse(message)
+    }
+}
+
+extension Repository {
+    /// Looks up a commit; throws `GIT_ENOTFOUND` wrapped in `.git` when there is none.
+    public func commit(_ id: ObjectID) throws(GitStoreError) -> Commit {
+        var out: OpaquePointer?
+        var raw = id.raw
+        try check(git_commit_lookup(&out, pointer, &raw))
+        return Commit(out!, in: self)
+    }
+
+    /// The commit HEAD points at; nil while its branch is unborn.
+    public func headCommit() throws(GitStoreError) -> Commit? {
+        guard let id = try reference(named: "HEAD")?.resolvedTarget() else { return nil }
+        return try commit(id)
+    }
+}

@@ -1,0 +1,102 @@
+import CGit2
+
+/// A lesson's latest record on a branch and whether it still holds at the tip.
+public struct LessonProgress: Hashable, Sendable {
+    /// The newest record of this lesson in the branch's first-parent history.
+    public let record: ProgressRecord
+    /// True when the branch tip still holds `record.file` with exactly the recorded
+    /// blob: a later commit that changed or removed the file makes the pass stale.
+    /// Uncommitted edits in a working tree do not count; only history does.
+    public let isCurrent: Bool
+}
+
+/// The progress recorded on one branch.
+public struct BranchProgress: Hashable, Sendable {
+    public let branch: Branch
+    /// Latest record per lesson id.
+    public let lessons: [String: LessonProgress]
+
+    /// Lessons whose latest record is a pass that still holds at the tip.
+    public var passedLessons: Set<String> {
+        Set(lessons.values.filter { $0.isCurrent && $0.record.status == "pass" }.map(\.record.lesson))
+    }
+}
+
+/// Memoised walk results for a repository handle. Commits and trees are immutable, so
+/// nothing here ever goes stale, and branches that share history (every learner branch
+/// starts from the course commit) are walked only down to the first commit already seen.
+final class ProgressCache {
+    /// Latest record per lesson visible from a commit through its first-parent chain.
+    var recordsReachable: [ObjectID: [String: ProgressRecord]] = [:]
+    /// Blob of a regular file at a path in a tree; nil when there is none.
+    var blobs: [TreePath: ObjectID?] = [:]
+
+    struct TreePath: Hashable {
+        let tree: ObjectID
+        let path: String
+    }
+}
+
+extension Repository {
+    /// Progress on a branch by name: `learner/zoë`, `origin/learner/zoë`, or a full
+    /// reference name (see `branch(named:)`).
+    public func progress(branch name: String) throws(GitStoreError) -> BranchProgress {
+        try progress(branch: try branch(named: name))
+    }
+
+    /// Progress on a branch: the trailers of its first-parent history (newest per lesson),
+    /// each marked current or stale against the tip's tree.
+    ///
+    /// Walks each commit once per repository handle: later calls for branches sharing
+    /// history stop at the first commit an earlier call has seen. Reuse one handle to
+    /// read many branches.
+    public func progress(branch: Branch) throws(GitStoreError) -> BranchProgress {
+        let records = try recordsReachable(from: branch.tip)
+        let tipTree = try commit(branch.tip).treeID
+        var lessons: [String: LessonProgress] = [:]
+        for (lesson, record) in records {
+            let atTip = try blob(at: record.file, inTree: tipTree)
+            lessons[lesson] = LessonProgress(record: record, isCurrent: record.blob != nil && atTip == record.blob)
+        }
+        return BranchProgress(branch: branch, lessons: lessons)
+    }
+
+    /// Latest record per lesson reachable from `tip` by first parents.
+    func recordsReachable(from tip: ObjectID) throws(GitStoreError) -> [String: ProgressRecord] {
+        let cache = progressCache
+        // Walk down to the root or to a commit already summarised, remembering the path.
+        var unseen: [Commit] = []
+        var records: [String: ProgressRecord] = [:]
+        var cursor: ObjectID? = tip
+        while let id = cursor {
+            if let known = cache.recordsReachable[id] {
+                records = known
+                break
+            }
+            let commit = try commit(id)
+            unseen.append(commit)
+            cursor = commit.firstParentID
+        }
+        // Then back up, oldest first, so newer records replace older ones.
+        for commit in unseen.reversed() {
+            if var record = ProgressRecord(message: commit.message) {
+                record.commit = commit.id
+                record.date = commit.date
+                record.blob = try blob(at: record.file, inTree: commit.treeID)
+                records[record.lesson] = record
+            }
+            cache.recordsReachable[commit.id] = records
+        }
+        return records
+    }
+
+    /// The blob of a regular (or executable) file at `path` in a tree, memoised.
+    func blob(at path: String, inTree treeID: ObjectID) throws(GitStoreError) -> ObjectID? {
+        let key = ProgressCache.TreePath(tree: treeID, path: path)
+        if let known = progressCache.blobs[key] { return known }
+        let entry = try tree(treeID).entry(at: path)
+        let blob = entry.flatMap { $0.kind == .file || $0.kind == .executable ? $0.id : nil }
+        progressCache.blobs[key] = blob
+        return blob
+    }
+}
