@@ -66,6 +66,7 @@ public final class DirectoryMonitor: @unchecked Sendable {
     /// - Parameters:
     ///   - directory: The folder to watch; it must exist.
     ///   - debounce: The quiet period after the last event before a name is checked.
+    ///   - settledDebounce: The quiet period after an event that ends a write (close, rename).
     ///   - pollInterval: How often the folder is checked without being asked.
     ///   - useInotify: False forces polling (tests, and where inotify is known to be broken).
     ///   - include: Which names matter; others are ignored entirely.
@@ -73,7 +74,8 @@ public final class DirectoryMonitor: @unchecked Sendable {
     /// - Throws: ``WatchError`` when the folder is missing or the wake pipe cannot be made.
     public init(
         directory: String,
-        debounce: Duration = .milliseconds(25),
+        debounce: Duration = .milliseconds(50),
+        settledDebounce: Duration = .milliseconds(5),
         pollInterval: Duration = .milliseconds(500),
         useInotify: Bool = true,
         include: @escaping @Sendable (String) -> Bool = { _ in true },
@@ -87,7 +89,7 @@ public final class DirectoryMonitor: @unchecked Sendable {
         self.pollInterval = pollInterval
         self.include = include
         self.onChange = onChange
-        self.debouncer = Debouncer(quiet: debounce)
+        self.debouncer = Debouncer(quiet: debounce, settledQuiet: settledDebounce)
         self.currentMode = .polling(reason: "inotify is turned off")
 
         var pipeEnds: [Int32] = [-1, -1]
@@ -297,7 +299,7 @@ public final class DirectoryMonitor: @unchecked Sendable {
             }
             guard !event.name.isEmpty, include(event.name) else { return }
             pendingNames.insert(event.name)
-            debouncer.signal(at: now)
+            debouncer.signal(at: now, settled: event.mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0)
         }
     #else
         private func startInotify() -> Mode { .polling(reason: "inotify exists only on Linux") }

@@ -29,6 +29,15 @@ struct DebouncerTests {
         #expect(!debouncer.isPending)
     }
 
+    @Test func aFinishedWriteFiresSoonerUnlessMoreFollows() {
+        var debouncer = Debouncer(quiet: .milliseconds(50), settledQuiet: .milliseconds(5))
+        debouncer.signal(at: start)
+        debouncer.signal(at: start + .milliseconds(1), settled: true)
+        #expect(debouncer.deadline == start + .milliseconds(6))
+        debouncer.signal(at: start + .milliseconds(3))
+        #expect(debouncer.deadline == start + .milliseconds(53))
+    }
+
     @Test func endlessSignalsStillFireAtTheMaximumDelay() {
         var debouncer = Debouncer(quiet: .milliseconds(25), maximumDelay: .milliseconds(100))
         var fired: [Int] = []
@@ -148,7 +157,8 @@ struct DirectoryMonitorTests {
         let file = folder.appendingPathComponent("a.py")
         let reports = Reports()
         let monitor = try DirectoryMonitor(
-            directory: folder.path, debounce: .milliseconds(300), pollInterval: .seconds(60), onChange: reports.add)
+            directory: folder.path, debounce: .milliseconds(300), settledDebounce: .milliseconds(300), pollInterval: .seconds(60),
+            onChange: reports.add)
         defer { monitor.stop() }
         for index in 0..<20 { try "v\(index)".write(to: file, atomically: false, encoding: .utf8) }
         try "marker".write(to: folder.appendingPathComponent("z.py"), atomically: false, encoding: .utf8)
