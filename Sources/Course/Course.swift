@@ -64,6 +64,29 @@ public struct Course: Sendable {
         return Course(root: root, lessons: unique, problems: problems)
     }
 
+    /// Loads only the lesson `query` names (matched against folder names), for commands that
+    /// need one lesson: parsing every lesson's front matter would cost more than the grade's
+    /// own start-up. Falls back to the whole course when the folder name does not decide.
+    public static func loadLesson(_ query: String, root: URL) throws(CourseError) -> (Course, Lesson) {
+        let lessonsDirectory = root.appendingPathComponent("lessons")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: lessonsDirectory.path)) ?? []).sorted()
+        let candidates = names.filter { name in
+            name == query || (Int(query).map { number in name.split(separator: "-").first.flatMap { Int($0) } == number } ?? false)
+                || name.hasPrefix(query) || name.split(separator: "-", maxSplits: 1).last.map(String.init) == query
+        }
+        if candidates.count == 1 {
+            let directory = lessonsDirectory.appendingPathComponent(candidates[0], isDirectory: true)
+            switch LessonLoader(directory: directory, root: root).load() {
+            case .success(let lesson):
+                return (Course(root: root, lessons: [lesson], problems: []), lesson)
+            case .failure(let found):
+                throw .malformedLesson(candidates[0], problems: found.problems)
+            }
+        }
+        let course = load(root: root)
+        return (course, try course.lesson(query))
+    }
+
     /// Finds a lesson by full id (`02-gather`), number (`02`, `2`) or unique prefix / slug.
     public func lesson(_ query: String) throws(CourseError) -> Lesson {
         if let exact = lessons.first(where: { $0.id == query }) { return exact }

@@ -19,8 +19,7 @@ struct Grade: ParsableCommand {
     func run() throws {
         var exitCode: Int32 = 0
         try reportingFailures {
-            let course = try courseOptions.load(reportProblems: !json)
-            let lesson = try courseOptions.lesson(lesson, in: course)
+            let (course, lesson) = try courseOptions.loadLesson(lesson)
             let grader = try pythonOptions.grader(for: course)
             let target: URL
             let shown: String

@@ -10,6 +10,24 @@ struct CourseOptions: ParsableArguments {
 
     /// Loads the course, printing what is wrong with malformed lessons to stderr.
     func load(reportProblems: Bool = true) throws -> Course {
+        let loaded = Course.load(root: try root())
+        if reportProblems, !loaded.problems.isEmpty {
+            Console.warn("some lessons could not be loaded:\n" + loaded.problems.map { "  \($0)" }.joined(separator: "\n"))
+        }
+        return loaded
+    }
+
+    /// Loads just the lesson a command names (cheaper than the whole course).
+    func loadLesson(_ query: String) throws -> (Course, Lesson) {
+        do {
+            return try Course.loadLesson(query, root: try root())
+        } catch {
+            throw Failure.usage("\(error)")
+        }
+    }
+
+    /// The course folder: `--course`, else the nearest folder above the working directory with `lessons/`.
+    func root() throws -> URL {
         let root: URL
         do {
             if let course {
@@ -23,11 +41,7 @@ struct CourseOptions: ParsableArguments {
         } catch let error as CourseError {
             throw Failure.usage("\(error)")
         }
-        let loaded = Course.load(root: root)
-        if reportProblems, !loaded.problems.isEmpty {
-            Console.warn("some lessons could not be loaded:\n" + loaded.problems.map { "  \($0)" }.joined(separator: "\n"))
-        }
-        return loaded
+        return root
     }
 
     func lesson(_ query: String, in course: Course) throws -> Lesson {

@@ -10,8 +10,7 @@ struct Show: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let course = try courseOptions.load()
-            let lesson = try courseOptions.lesson(lesson, in: course)
+            let (course, lesson) = try courseOptions.loadLesson(lesson)
             Console.print("\(lesson.id): \(lesson.title)\n\n\(lesson.summary)\n\n\(lesson.body)")
             Console.print("\nYour file: \(lesson.exercisePath)  (create it with `asynclings start \(lesson.id)`)")
         }

@@ -11,8 +11,7 @@ struct Start: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let course = try courseOptions.load()
-            let lesson = try courseOptions.lesson(lesson, in: course)
+            let (course, lesson) = try courseOptions.loadLesson(lesson)
             let target = course.exerciseFile(for: lesson)
             if FileManager.default.fileExists(atPath: target.path) {
                 Console.print("\(lesson.exercisePath) already exists; it was left as it is.")
