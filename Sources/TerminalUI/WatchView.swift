@@ -133,7 +133,7 @@ public struct WatchView: Sendable {
             lines += listLines(model, selection: selection)
         case .text:
             if let lesson = model.currentLesson {
-                let markdown = "# \(lesson.title)\n\n*\(lesson.summary)*\n\n\(lesson.body)"
+                let markdown = LessonText.markdown(lesson)
                 lines += TerminalRenderer(style: style).render(markdown: markdown).split(separator: "\n", omittingEmptySubsequences: false)
                     .map(String.init)
             }

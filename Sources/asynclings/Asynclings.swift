@@ -7,7 +7,8 @@ struct Asynclings: ParsableCommand {
         abstract: "Learn async Python patterns, graded by what your code actually does.",
         version: "0.1.0",
         subcommands: [
-            List.self, Show.self, Start.self, Grade.self, Verify.self,
+            Watch.self, List.self, Show.self, Start.self, Grade.self, Hint.self, Reset.self, Verify.self,
+            Doctor.self, Completions.self,
         ],
-        defaultSubcommand: List.self)
+        defaultSubcommand: Watch.self)
 }
