@@ -49,8 +49,9 @@ public struct SolutionDiffRenderer: Sendable {
         let leftShown = highlightedLines(learner, count: left.count)
         let rightShown = highlightedLines(solution, count: right.count)
         let edits = LineDiff.diff(left, right)
-        let leftMarks = left.map { mark(for: $0, notes: notes) }
-        let rightMarks = right.map { mark(for: $0, notes: notes) }
+        let leftMarks = left.map { marks(for: $0, notes: notes) }
+        let rightMarks = right.map { marks(for: $0, notes: notes) }
+        let gutter = max(1, (leftMarks + rightMarks).map(\.count).max() ?? 1)
 
         var lines: [String] = []
         let identical = edits.allSatisfy { if case .same = $0 { true } else { false } }
@@ -59,12 +60,20 @@ public struct SolutionDiffRenderer: Sendable {
         }
         let rows = Self.rows(edits)
         let folded = fold(rows, marked: { row in
-            (row.old.map { leftMarks[$0] != nil } ?? false) || (row.new.map { rightMarks[$0] != nil } ?? false)
+            (row.old.map { !leftMarks[$0].isEmpty } ?? false) || (row.new.map { !rightMarks[$0].isEmpty } ?? false)
         })
-        if style.width >= sideBySideWidth {
-            let gutter = 4  // mark, sign, space… per side
+        if identical {
+            // Nothing to compare: the solution once, with its notes' markers.
+            for item in folded {
+                guard let row = item, let new = row.new else {
+                    lines.append(paint("    ⋯", .dim))
+                    continue
+                }
+                lines.append(cell(rightShown[new], marks: rightMarks[new], gutter: gutter, sign: " ", color: .green, width: max(8, style.width - 3 - gutter)))
+            }
+        } else if style.width >= sideBySideWidth {
             let half = (style.width - 3) / 2
-            let codeWidth = max(8, half - gutter)
+            let codeWidth = max(8, half - gutter - 3)
             lines.append(
                 paint(ANSI.pad("    your code", to: half), .bold) + paint(" │ ", .dim) + paint("    reference solution", .bold))
             for item in folded {
@@ -74,15 +83,15 @@ public struct SolutionDiffRenderer: Sendable {
                 }
                 let changed = row.old == nil || row.new == nil || !row.same
                 let leftCell = row.old.map {
-                    cell(leftShown[$0], mark: leftMarks[$0], sign: changed ? "-" : " ", color: .red, width: codeWidth)
+                    cell(leftShown[$0], marks: leftMarks[$0], gutter: gutter, sign: changed ? "-" : " ", color: .red, width: codeWidth)
                 } ?? ""
                 let rightCell = row.new.map {
-                    cell(rightShown[$0], mark: rightMarks[$0], sign: changed ? "+" : " ", color: .green, width: codeWidth)
+                    cell(rightShown[$0], marks: rightMarks[$0], gutter: gutter, sign: changed ? "+" : " ", color: .green, width: codeWidth)
                 } ?? ""
                 lines.append(ANSI.pad(leftCell, to: half) + paint(" │ ", .dim) + rightCell)
             }
         } else {
-            let codeWidth = max(8, style.width - 4)
+            let codeWidth = max(8, style.width - 3 - gutter)
             if !identical {
                 lines.append(paint("- your code   ", .foreground(.red)) + paint("+ reference solution", .foreground(.green)))
             }
@@ -92,18 +101,19 @@ public struct SolutionDiffRenderer: Sendable {
                     continue
                 }
                 if row.same, let old = row.old, let new = row.new {
-                    lines.append(cell(rightShown[new], mark: rightMarks[new] ?? leftMarks[old], sign: " ", color: .green, width: codeWidth))
+                    let marks = rightMarks[new].isEmpty ? leftMarks[old] : rightMarks[new]
+                    lines.append(cell(rightShown[new], marks: marks, gutter: gutter, sign: " ", color: .green, width: codeWidth))
                     continue
                 }
                 if let old = row.old {
-                    lines.append(cell(leftShown[old], mark: leftMarks[old], sign: "-", color: .red, width: codeWidth))
+                    lines.append(cell(leftShown[old], marks: leftMarks[old], gutter: gutter, sign: "-", color: .red, width: codeWidth))
                 }
                 if let new = row.new {
-                    lines.append(cell(rightShown[new], mark: rightMarks[new], sign: "+", color: .green, width: codeWidth))
+                    lines.append(cell(rightShown[new], marks: rightMarks[new], gutter: gutter, sign: "+", color: .green, width: codeWidth))
                 }
             }
         }
-        let used = Set(leftMarks.compactMap { $0 } + rightMarks.compactMap { $0 })
+        let used = Set((leftMarks + rightMarks).joined())
         let explained = notes.enumerated().filter { used.contains($0.offset) }
         if !explained.isEmpty {
             lines.append("")
@@ -182,12 +192,13 @@ public struct SolutionDiffRenderer: Sendable {
         return result
     }
 
-    private func mark(for line: String, notes: [Note]) -> Int? {
-        notes.firstIndex { $0.matches(line) }
+    private func marks(for line: String, notes: [Note]) -> [Int] {
+        notes.indices.filter { notes[$0].matches(line) }
     }
 
-    private func cell(_ code: String, mark: Int?, sign: String, color: ANSI.Color, width: Int) -> String {
-        let markText = mark.map { paint(Self.marker($0), .bold, .foreground(.yellow)) } ?? " "
+    /// `①② - code`: the line's markers padded to the gutter, the change sign, the code.
+    private func cell(_ code: String, marks: [Int], gutter: Int, sign: String, color: ANSI.Color, width: Int) -> String {
+        let markText = ANSI.pad(marks.map { paint(Self.marker($0), .bold, .foreground(.yellow)) }.joined(), to: gutter)
         let signText = sign == " " ? " " : paint(sign, .bold, .foreground(color))
         return markText + signText + "  " + ANSI.truncate(code, to: width)
     }

@@ -86,9 +86,10 @@ public struct TimelineRenderer: Sendable {
         let total = max(spans.map { $0.end ?? $0.start }.max() ?? 0, spans.map(\.start).max() ?? 0)
 
         let shown = rows.count > maximumRows ? Array(rows.prefix(maximumRows - 1)) : rows
-        let labelWidth = min(24, max(9, shown.map { ANSI.visibleWidth(of: $0.label) }.max() ?? 0))
         let indent = "  "
-        let chartWidth = max(10, style.width - indent.count - labelWidth - 2)
+        let available = max(14, style.width - indent.count - 2)
+        let labelWidth = min(24, max(9, shown.map { ANSI.visibleWidth(of: $0.label) }.max() ?? 0), available - 10)
+        let chartWidth = available - labelWidth
         var lines: [String] = []
         lines += TextWrap.wrap(paint("timeline: ", .bold) + timeline.scenario + paint(" (virtual seconds)", .dim), width: style.width)
 
@@ -129,7 +130,8 @@ public struct TimelineRenderer: Sendable {
         }
         if shown.count < rows.count {
             let rest = rows.count - shown.count
-            lines.append(indent + paint("… \(rest) more row\(rest == 1 ? "" : "s") (see “in flight”)", .dim))
+            let more = "… \(rest) more row\(rest == 1 ? "" : "s") (see “in flight”)"
+            lines += TextWrap.wrap(more, width: max(10, style.width - indent.count)).map { indent + paint($0, .dim) }
         }
         if work.count > 1, total > 0 {
             let label = ANSI.pad("in flight", to: labelWidth)
@@ -137,13 +139,15 @@ public struct TimelineRenderer: Sendable {
         }
         lines.append(indent + String(repeating: " ", count: labelWidth) + "  " + paint(axis(total: total, width: chartWidth), .dim))
         if total == 0 {
-            lines.append(indent + "everything happened at 0 s of virtual time: nothing waited for anything.")
+            let text = "everything happened at 0 s of virtual time: nothing waited for anything."
+            lines += TextWrap.wrap(text, width: max(10, style.width - indent.count)).map { indent + $0 }
         } else if let summary = Self.summary(work) {
             for line in TextWrap.wrap(summary, width: max(10, style.width - indent.count)) {
                 lines.append(indent + line)
             }
         }
-        return lines
+        // The narrowest terminals cannot fit a 10-column chart beside a label: cut, never wrap.
+        return lines.map { ANSI.truncate($0, to: max(1, style.width)) }
     }
 
     /// `0`, the middle and the end of the time axis, placed under their columns.

@@ -56,6 +56,8 @@ public final class WatchApp: @unchecked Sendable {
     private var learnerCode: String?
     private var solutionCode: String?
     private var exitStatus: Int32?
+    /// Files this process wrote (a starter copied in), so their events do not count as saves.
+    private var ownWrites: [String: FileSignature] = [:]
     private var terminalGone = false
 
     /// Prepares watch mode; nothing is drawn until ``run()``.
@@ -239,6 +241,12 @@ public final class WatchApp: @unchecked Sendable {
         case .filesChanged(let names):
             guard let lesson = model.currentLesson, names.contains("\(lesson.id).py") else { return }
             guard model.screen != .loading else { return }
+            let path = session.course.exerciseFile(for: lesson).path
+            if let own = ownWrites["\(lesson.id).py"] {
+                ownWrites["\(lesson.id).py"] = nil
+                if FileSignature.of(path: path) == own { return }
+            }
+            model.notice = nil
             model.grading = true
             requestGrade(lesson.id, reason: .saved)
         case .graded(let lessonID, let result, let content):
@@ -271,6 +279,7 @@ public final class WatchApp: @unchecked Sendable {
         solutionCode = (try? String(contentsOf: lesson.solution, encoding: .utf8))
         do {
             if try ExerciseFiles(course: session.course).start(lesson) == .created {
+                ownWrites["\(lesson.id).py"] = FileSignature.of(path: session.course.exerciseFile(for: lesson).path)
                 model.notice = "Created \(lesson.exercisePath) from the starter: open it in your editor."
             }
         } catch {
