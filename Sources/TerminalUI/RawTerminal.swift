@@ -192,6 +192,12 @@ public final class SignalRelay: @unchecked Sendable {
         Self.writeDescriptor = ends[1]
         // Writing to a terminal that has gone away must be an error we see, not a death.
         Glibc.signal(SIGPIPE, SIG_IGN)
+        // A parent may have started us with these blocked (threads of test runners and
+        // thread pools often block signals, and the mask is inherited across exec).
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in Self.relayed { sigaddset(&unblock, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for signal in Self.relayed {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = relay

@@ -96,9 +96,9 @@ public struct WatchView: Sendable {
         case .loading:
             keys = [("q", "quit")]
         case .lesson:
-            keys = [("h", "hint"), ("l", "lessons"), ("n", "next"), ("r", "re-run"), ("s", "lesson text"), ("q", "quit")]
+            keys = [("h", "hint"), ("l", "lessons"), ("n", "next"), ("r", "re-run"), ("s", "text"), ("q", "quit")]
         case .passed:
-            keys = [("n", "next lesson"), ("r", "re-run"), ("h", "hint"), ("l", "lessons"), ("s", "lesson text"), ("q", "quit")]
+            keys = [("n", "next lesson"), ("r", "re-run"), ("h", "hint"), ("l", "lessons"), ("s", "text"), ("q", "quit")]
         case .list:
             keys = [("↑↓", "move"), ("enter", "open"), ("esc", "back"), ("q", "quit")]
         case .text:
@@ -106,9 +106,14 @@ public struct WatchView: Sendable {
         case .finished:
             keys = [("l", "lessons"), ("q", "quit")]
         }
-        var line = keys.map { paint($0.0, .bold) + " " + $0.1 }.joined(separator: "  ")
-        if scrollable, model.screen != .text { line += paint("  ↑↓ scroll", .dim) }
-        return line
+        // Narrow terminals: tighter spacing, then the keys alone, rather than losing `q quit`.
+        let roomy = keys.map { paint($0.0, .bold) + " " + $0.1 }.joined(separator: "  ")
+        let tight = keys.map { paint($0.0, .bold) + " " + $0.1 }.joined(separator: " ")
+        let scroll = scrollable && model.screen != .text ? paint("  ↑↓ scroll", .dim) : ""
+        for candidate in [roomy + scroll, roomy, tight] where ANSI.visibleWidth(of: candidate) <= style.width {
+            return candidate
+        }
+        return keys.map { paint($0.0, .bold) }.joined(separator: " ")
     }
 
     // MARK: - Body

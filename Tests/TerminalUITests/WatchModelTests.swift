@@ -170,6 +170,7 @@ struct WatchViewTests {
         #expect(text.contains("FAIL"))
         #expect(text.contains("press h for a hint"))
         #expect(text.contains("h hint"))
+        #expect(text.contains("s text"))
         #expect(text.contains("q quit"))
         #expect(text.contains("0/3 lessons done"))
         #expect(text.contains("watching (inotify)"))
