@@ -69,6 +69,11 @@ def main() -> None:
     timed([binary, "grade", "02-gather", "lessons/02-gather/solution.py"])  # caches the interpreter probe and bytecode
     bench_grade(binary, args.python, args.runs)
     bench_verify(binary, max(3, args.runs // 5), ["01", "02", "03", "04", "05"])
+    # Each area of the project keeps its own benchmark beside this one: scripts/bench_*.py.
+    for script in sorted(os.listdir(os.path.dirname(os.path.abspath(__file__)))):
+        if script.startswith("bench_") and script.endswith(".py"):
+            print(f"\n# {script}", flush=True)
+            subprocess.run([sys.executable, os.path.join(ROOT, "scripts", script), "--binary", binary], cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ public final class Blob {
         git_blob_free(pointer)
     }
 
+    /// The blob's object name.
     public var id: ObjectID {
         ObjectID(git_blob_id(pointer))
     }

@@ -18,6 +18,7 @@ public struct Branch: Hashable, Sendable {
     public let name: String
     /// The full reference name, `refs/heads/learner/zoë` or `refs/remotes/origin/learner/zoë`.
     public let referenceName: String
+    /// Local or remote-tracking.
     public let kind: Kind
     /// The commit at the tip when the branch was read.
     public let tip: ObjectID

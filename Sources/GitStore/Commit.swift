@@ -16,6 +16,7 @@ public final class Commit {
         git_commit_free(pointer)
     }
 
+    /// The commit's object name.
     public var id: ObjectID {
         ObjectID(git_commit_id(pointer))
     }
@@ -35,10 +36,12 @@ public final class Commit {
         Date(timeIntervalSince1970: TimeInterval(git_commit_time(pointer)))
     }
 
+    /// Who wrote the change, and when.
     public var author: Signature {
         Signature(git_commit_author(pointer))
     }
 
+    /// Who made the commit, and when; `date` is this time.
     public var committer: Signature {
         Signature(git_commit_committer(pointer))
     }
@@ -55,6 +58,7 @@ public final class Commit {
         git_commit_parent_id(pointer, 0).map(ObjectID.init)
     }
 
+    /// The root tree's object name, without loading the tree.
     public var treeID: ObjectID {
         ObjectID(git_commit_tree_id(pointer))
     }
@@ -83,7 +87,7 @@ extension Repository {
 
     /// The commit HEAD points at; nil while its branch is unborn.
     public func headCommit() throws(GitStoreError) -> Commit? {
-        guard let id = try reference(named: "HEAD")?.resolvedTarget() else { return nil }
+        guard let id = try headReference().resolvedTarget() else { return nil }
         return try commit(id)
     }
 }

@@ -12,6 +12,7 @@ public struct LessonCounters: Codable, Hashable, Sendable {
     /// Hints shown so far.
     public var hints: Int
 
+    /// Counters starting at the given values; zero by default.
     public init(attempts: Int = 0, hints: Int = 0) {
         self.attempts = attempts
         self.hints = hints
@@ -30,6 +31,7 @@ public struct CounterStore: Sendable {
     /// The directory holding the per-branch files.
     public let directory: String
 
+    /// A store in `directory`, created on the first update. Usually `Repository.counters`.
     public init(directory: String) {
         self.directory = directory
     }

@@ -135,9 +135,14 @@ final class StagedIndex {
         if !installed { unlink(path) }
     }
 
-    /// Writes the edited index to the private file and moves it over the real index.
-    func install(with lock: IndexLock) throws(GitStoreError) {
+    /// Writes the edited index to the private file. Done before the branch moves, so
+    /// that afterwards only the rename in `install(with:)` is left to do.
+    func write() throws(GitStoreError) {
         try check(git_index_write(index.pointer))
+    }
+
+    /// Moves the written private file over the real index.
+    func install(with lock: IndexLock) throws(GitStoreError) {
         try lock.install(path)
         installed = true
     }

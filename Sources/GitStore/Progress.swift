@@ -1,5 +1,9 @@
 import CGit2
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A lesson's latest record on a branch and whether it still holds at the tip.
 public struct LessonProgress: Hashable, Sendable {
     /// The newest record of this lesson in the branch's first-parent history.
@@ -12,6 +16,7 @@ public struct LessonProgress: Hashable, Sendable {
 
 /// The progress recorded on one branch.
 public struct BranchProgress: Hashable, Sendable {
+    /// The branch read, with the tip the progress was computed at.
     public let branch: Branch
     /// Latest record per lesson id.
     public let lessons: [String: LessonProgress]
@@ -79,10 +84,11 @@ extension Repository {
         }
         // Then back up, oldest first, so newer records replace older ones.
         for commit in unseen.reversed() {
-            if var record = ProgressRecord(message: commit.message) {
+            if commit.mayHoldRecord, var record = ProgressRecord(message: commit.message) {
                 record.commit = commit.id
                 record.date = commit.date
-                record.blob = try blob(at: record.file, inTree: commit.treeID)
+                // Each commit's tree is its own, so this lookup is not worth memoising.
+                record.blob = try commit.tree().entry(at: record.file).flatMap(\.regularFileBlob)
                 records[record.lesson] = record
             }
             cache.recordsReachable[commit.id] = records
@@ -90,13 +96,31 @@ extension Repository {
         return records
     }
 
-    /// The blob of a regular (or executable) file at `path` in a tree, memoised.
+    /// The blob of a regular (or executable) file at `path` in a tree, memoised: many
+    /// branch tips share a tree (learners who have not committed since the course commit).
     func blob(at path: String, inTree treeID: ObjectID) throws(GitStoreError) -> ObjectID? {
         let key = ProgressCache.TreePath(tree: treeID, path: path)
         if let known = progressCache.blobs[key] { return known }
-        let entry = try tree(treeID).entry(at: path)
-        let blob = entry.flatMap { $0.kind == .file || $0.kind == .executable ? $0.id : nil }
+        let blob = try tree(treeID).entry(at: path).flatMap(\.regularFileBlob)
         progressCache.blobs[key] = blob
         return blob
+    }
+}
+
+extension TreeEntry {
+    /// The blob id when this entry is a regular or executable file.
+    var regularFileBlob: ObjectID? {
+        kind == .file || kind == .executable ? id : nil
+    }
+}
+
+extension Commit {
+    /// A cheap screen before parsing trailers: most commits in a course repository (the
+    /// course history, the learner's own commits) hold no record, and `strstr` on the
+    /// borrowed message skips them without building Swift strings. Matches the key in
+    /// the spellings `Asynclings-`, `asynclings-` and `ASYNCLINGS-`.
+    var mayHoldRecord: Bool {
+        guard let message = git_commit_message(pointer) else { return false }
+        return strstr(message, "synclings-") != nil || strstr(message, "SYNCLINGS-") != nil
     }
 }

@@ -86,6 +86,7 @@ extension Repository {
         if conflict != GitError.notFound { try check(conflict) }
         try staged.index.add(entry, path: path)
         try staged.smudgeRacilyCleanEntries(in: self, workdir: workdir, skipping: path)
+        try staged.write()
 
         let signature = try defaultSignature()
         let update = TreeUpdate(path: path, blob: blob, mode: mode)
@@ -94,6 +95,7 @@ extension Repository {
             beforeReferenceUpdate: beforeReferenceUpdate
         ) { parent throws(GitStoreError) in try update.apply(to: parent?.tree(), in: self) }
         // The commit is on the branch; now the index follows, as `git commit` does it.
+        // Only a rename is left, so the two can hardly disagree.
         try staged.install(with: lock)
         return (commit, Branch.shortName(of: referenceName), blob)
     }
@@ -102,10 +104,9 @@ extension Repository {
     ///
     /// - Throws: `.detachedHead` when HEAD names a commit.
     func currentBranchReferenceName() throws(GitStoreError) -> String {
-        guard let head = try reference(named: "HEAD") else {
-            throw .git(GitError(code: GitError.notFound, errorClass: 0, message: "HEAD is missing"))
-        }
+        let head = try headReference()
         if let target = head.symbolicTarget { return target }
+        // A direct reference always has a target; the zero id only satisfies the type.
         throw .detachedHead(head.target ?? ObjectID(git_oid()))
     }
 

@@ -75,11 +75,7 @@ public final class Repository {
 
     /// What HEAD points at right now.
     public func head() throws(GitStoreError) -> HeadState {
-        let head = try reference(named: "HEAD")
-        guard let head else {
-            // A repository always has HEAD; a missing one means a broken `.git`.
-            throw .git(GitError(code: GitError.notFound, errorClass: 0, message: "HEAD is missing"))
-        }
+        let head = try headReference()
         if let target = head.symbolicTarget {
             let name = Branch.shortName(of: target)
             if try reference(named: target)?.resolvedTarget() != nil {
@@ -93,6 +89,15 @@ public final class Repository {
         return .detached(id)
     }
 
+    /// The HEAD reference itself, unresolved.
+    func headReference() throws(GitStoreError) -> Reference {
+        guard let head = try reference(named: "HEAD") else {
+            // A repository always has HEAD; a missing one means a broken `.git`.
+            throw .git(GitError(code: GitError.notFound, errorClass: 0, message: "HEAD is missing"))
+        }
+        return head
+    }
+
     /// The signature for new commits: `user.name` and `user.email` from the repository's
     /// configuration (local, global, system), each falling back to
     /// `asynclings <asynclings@localhost>` when unset or empty, stamped with the current time.
@@ -104,27 +109,32 @@ public final class Repository {
 
     /// A string value from the repository's configuration; nil when unset.
     func configString(_ key: String) throws(GitStoreError) -> String? {
-        var config: OpaquePointer?
-        // A snapshot is required: `git_config_get_string` refuses live configurations.
-        try check(git_repository_config_snapshot(&config, pointer))
-        defer { git_config_free(config) }
-        var value: UnsafePointer<CChar>?
-        let rc = git_config_get_string(&value, config, key)
-        if rc == GitError.notFound { return nil }
-        try check(rc)
-        return string(value)
+        try configValue { config in
+            var value: UnsafePointer<CChar>?
+            let rc = git_config_get_string(&value, config, key)
+            // Copied now: the string belongs to the snapshot, freed on return.
+            return (rc, string(value))
+        } ?? nil
     }
 
     /// A boolean value from the repository's configuration; nil when unset.
     func configBool(_ key: String) throws(GitStoreError) -> Bool? {
+        try configValue { config in
+            var value: Int32 = 0
+            return (git_config_get_bool(&value, config, key), value != 0)
+        }
+    }
+
+    /// Runs one `git_config_get_*` call on a configuration snapshot (the string getter
+    /// refuses live configurations); nil when the key is unset.
+    private func configValue<Value>(_ get: (OpaquePointer?) -> (Int32, Value)) throws(GitStoreError) -> Value? {
         var config: OpaquePointer?
         try check(git_repository_config_snapshot(&config, pointer))
         defer { git_config_free(config) }
-        var value: Int32 = 0
-        let rc = git_config_get_bool(&value, config, key)
+        let (rc, value) = get(config)
         if rc == GitError.notFound { return nil }
         try check(rc)
-        return value != 0
+        return value
     }
 
     /// The path of this worktree's index file (`.git/index` for an ordinary clone).

@@ -8,13 +8,16 @@ public struct Signature: Hashable, Sendable {
     /// Used when `user.email` is unset.
     public static let fallbackEmail = "asynclings@localhost"
 
+    /// The person's name (`user.name`).
     public var name: String
+    /// The person's email address (`user.email`).
     public var email: String
     /// The moment, to the second (git's resolution).
     public var date: Date
     /// Minutes east of UTC of the author's clock when signing.
     public var timeZoneOffsetMinutes: Int
 
+    /// A signature with every field given.
     public init(name: String, email: String, date: Date, timeZoneOffsetMinutes: Int) {
         self.name = name
         self.email = email

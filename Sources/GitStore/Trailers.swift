@@ -3,9 +3,12 @@ import Foundation
 
 /// One `Key: value` line from a commit message's trailer block.
 public struct Trailer: Hashable, Sendable {
+    /// The key as written, e.g. `Asynclings-Lesson`.
     public let key: String
+    /// The value, trimmed of surrounding whitespace.
     public let value: String
 
+    /// A trailer with the given key and value.
     public init(key: String, value: String) {
         self.key = key
         self.value = value
@@ -42,11 +45,17 @@ public struct Trailer: Hashable, Sendable {
 public struct ProgressRecord: Hashable, Sendable {
     /// The trailer keys, as written. Parsing compares them case-insensitively, like git.
     public enum Key {
+        /// The lesson id.
         public static let lesson = "Asynclings-Lesson"
+        /// The grade status (`pass`).
         public static let status = "Asynclings-Status"
+        /// Checks passed out of checks run, `9/9`.
         public static let checks = "Asynclings-Checks"
+        /// Grades run for the lesson on the branch.
         public static let attempts = "Asynclings-Attempts"
+        /// Hints shown for the lesson on the branch.
         public static let hints = "Asynclings-Hints"
+        /// The recorded file, relative to the working tree root.
         public static let file = "Asynclings-File"
     }
 
@@ -54,7 +63,9 @@ public struct ProgressRecord: Hashable, Sendable {
     public var lesson: String
     /// The grade status; `pass` for every record the engine writes.
     public var status: String
+    /// Checks that passed.
     public var checksPassed: Int
+    /// Checks that ran.
     public var checksTotal: Int
     /// Grades of this lesson on this branch up to and including the pass.
     public var attempts: Int
@@ -70,6 +81,7 @@ public struct ProgressRecord: Hashable, Sendable {
     /// recorded, or when the commit does not contain `file`.
     public internal(set) var blob: ObjectID?
 
+    /// A record to write; `commit`, `date` and `blob` are filled in by `recordPass`.
     public init(
         lesson: String, status: String = "pass", checksPassed: Int, checksTotal: Int,
         attempts: Int, hints: Int, file: String
@@ -114,22 +126,25 @@ public struct ProgressRecord: Hashable, Sendable {
 
     /// Reads a record from parsed trailers; see `init(message:)`.
     public init?(trailers: [Trailer]) {
-        var values: [String: String] = [:]
+        // The last occurrence of a key wins, as with `git interpret-trailers --parse | tail`.
+        var lesson = "", status = "", checks = "", attempts = "", hints = "", file = ""
         for trailer in trailers {
-            // The last occurrence wins, as with `git interpret-trailers --parse | tail`.
-            values[trailer.key.lowercased()] = trailer.value
+            switch trailer.key.lowercased() {
+            case Key.lesson.lowercased(): lesson = trailer.value
+            case Key.status.lowercased(): status = trailer.value
+            case Key.checks.lowercased(): checks = trailer.value
+            case Key.attempts.lowercased(): attempts = trailer.value
+            case Key.hints.lowercased(): hints = trailer.value
+            case Key.file.lowercased(): file = trailer.value
+            default: continue
+            }
         }
-        func value(_ key: String) -> String? { values[key.lowercased()] }
-        guard let lesson = value(Key.lesson), !lesson.isEmpty, let file = value(Key.file), !file.isEmpty else {
-            return nil
-        }
-        let checks = (value(Key.checks) ?? "").split(separator: "/", maxSplits: 1)
+        guard !lesson.isEmpty, !file.isEmpty else { return nil }
+        let fraction = checks.split(separator: "/", maxSplits: 1)
         self.init(
-            lesson: lesson, status: value(Key.status) ?? "",
-            checksPassed: checks.first.flatMap { Int($0) } ?? 0,
-            checksTotal: checks.count == 2 ? Int(checks[1]) ?? 0 : 0,
-            attempts: value(Key.attempts).flatMap { Int($0) } ?? 0,
-            hints: value(Key.hints).flatMap { Int($0) } ?? 0,
-            file: file)
+            lesson: lesson, status: status,
+            checksPassed: fraction.first.flatMap { Int($0) } ?? 0,
+            checksTotal: fraction.count == 2 ? Int(fraction[1]) ?? 0 : 0,
+            attempts: Int(attempts) ?? 0, hints: Int(hints) ?? 0, file: file)
     }
 }

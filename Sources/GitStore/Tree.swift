@@ -15,6 +15,7 @@ public final class Tree {
         git_tree_free(pointer)
     }
 
+    /// The tree's object name.
     public var id: ObjectID {
         ObjectID(git_tree_id(pointer))
     }
@@ -57,7 +58,9 @@ public struct TreeEntry: Hashable, Sendable {
 
     /// The last path component.
     public let name: String
+    /// The object the entry names: a blob, a tree, or (for a submodule) a commit.
     public let id: ObjectID
+    /// What the entry is, from its mode.
     public let kind: Kind
 
     init(_ entry: OpaquePointer) {

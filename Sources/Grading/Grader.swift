@@ -15,9 +15,36 @@ public struct Grader: Sendable {
     /// Largest exercise file accepted.
     public static let maximumFileBytes = 1_000_000
 
-    public init(interpreter: PythonInterpreter, harness: Harness) {
+    /// A warm interpreter that forks each grade (see `warmedUp()`); nil: every grade starts Python.
+    public let server: ForkServer?
+
+    public init(interpreter: PythonInterpreter, harness: Harness, server: ForkServer? = nil) {
         self.interpreter = interpreter
         self.harness = harness
+        self.server = server
+    }
+
+    /// Whether grades fork from a live warm interpreter.
+    public var isWarm: Bool { server?.isAlive == true }
+
+    /// Stops the warm interpreter, if any (later grades start Python themselves).
+    public func stopServer() {
+        server?.close()
+    }
+
+    /// A grader whose grades fork from a Python that has already imported asyncio and the
+    /// harness: for many grades in one process (verify, watch mode, regrade), each then costs
+    /// milliseconds instead of an interpreter start. Falls back to `self` if the server
+    /// cannot start; a grade whose server has died starts Python itself.
+    public func warmedUp() -> Grader {
+        let scratch = FileManager.default.temporaryDirectory.path
+        guard server == nil,
+            let started = try? ForkServer(
+                executable: interpreter.path,
+                arguments: pythonFlags() + [harness.script.path, "--serve", "--socket-fd", "3"],
+                environment: childEnvironment(scratch: URL(fileURLWithPath: scratch)))
+        else { return self }
+        return Grader(interpreter: interpreter, harness: harness, server: started)
     }
 
     /// Grades `file` against `lesson`. `displayPath` is what the report calls the file.
@@ -31,17 +58,17 @@ public struct Grader: Sendable {
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
+        let harnessArguments = [
+            "--lesson-dir", lesson.directory.path,
+            "--lesson-id", lesson.id,
+            "--file", file.standardizedFileURL.path,
+            "--report-fd", "3",
+            "--seed", String(seed),
+            "--budget", String(lesson.budgetSeconds),
+        ]
         let request = SandboxRequest(
             executable: interpreter.path,
-            arguments: pythonFlags() + [
-                harness.script.path,
-                "--lesson-dir", lesson.directory.path,
-                "--lesson-id", lesson.id,
-                "--file", file.standardizedFileURL.path,
-                "--report-fd", "3",
-                "--seed", String(seed),
-                "--budget", String(lesson.budgetSeconds),
-            ],
+            arguments: pythonFlags() + [harness.script.path] + harnessArguments,
             environment: childEnvironment(scratch: scratch),
             workingDirectory: scratch.path,
             limits: ResourceLimits(
@@ -55,12 +82,20 @@ public struct Grader: Sendable {
             outputCap: outputCap,
             reportCap: 8 << 20,
             standardInput: nil)
-        let result: SandboxResult
-        do {
-            result = try Sandbox.run(request)
-        } catch {
-            throw .spawnFailed("\(error)")
+        var result: SandboxResult?
+        if let server, server.isAlive {
+            var forked = request
+            forked.arguments = harnessArguments  // the server already runs grade.py
+            result = try? Sandbox.run(forked, launcher: server)
         }
+        if result == nil {
+            do {
+                result = try Sandbox.run(request)
+            } catch {
+                throw .spawnFailed("\(error)")
+            }
+        }
+        guard let result else { throw .spawnFailed("no result") }
         var report = Self.decode(result, lesson: lesson, seed: seed)
         report.file = shownPath
         report.wallSeconds = result.wallSeconds

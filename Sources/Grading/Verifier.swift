@@ -12,7 +12,8 @@ public struct Verifier: Sendable {
     public var minimumWrongVariants = 3
 
     public init(grader: Grader, course: Course) {
-        self.grader = grader
+        // Many grades in one run: fork them from a warm interpreter.
+        self.grader = grader.warmedUp()
         self.course = course
     }
 
@@ -109,8 +110,12 @@ public struct Verifier: Sendable {
         case .solution:
             let notPassing = report.checks.filter { $0.status != .pass }
             ok = report.status == .pass && notPassing.isEmpty
+            // The first line of each failure, so an author sees why without grading again.
             actual = ok ? "passed \(report.passedCount)/\(report.checks.count)"
-                : "did not pass: " + notPassing.map { "\($0.id) \($0.status.rawValue)" }.joined(separator: ", ")
+                : "did not pass: " + notPassing.map { check in
+                    "\(check.id) \(check.status.rawValue)"
+                        + (check.status == .skip ? "" : " (\(check.message.split(separator: "\n").first ?? ""))")
+                }.joined(separator: ", ")
         case .wrong:
             let target = job.expectedFailure.flatMap { report.check($0) }
             ok = report.status == .fail && target?.status == .fail

@@ -1,16 +1,11 @@
 import CSandbox
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import Glibc
 
 /// Runs a program in its own process group under resource limits and a
 /// timeout, capturing stdout, stderr and a report channel on fd 3.
 ///
 /// Linux only (pipe2, pidfd_open, close_range). The child is a direct
-/// fork/exec from a small C shim: `Foundation.Process` cannot set rlimits or
+/// vfork/exec from a small C shim: `Foundation.Process` cannot set rlimits or
 /// hand over fd 3, and its `waitUntilExit` polls every 50 ms.
 ///
 /// Isolation is by process group: a descendant that calls `setsid` or
@@ -30,8 +25,11 @@ public enum Sandbox {
     /// The host must not reap children it did not start (`waitpid(-1)`) or set
     /// `SIGCHLD` to `SIG_IGN`, or the child's status is lost
     /// (`monitorFailed`).
-    public static func run(_ request: SandboxRequest) throws(SandboxError) -> SandboxResult {
+    public static func run(_ request: SandboxRequest, launcher: (any Launcher)? = nil) throws(SandboxError) -> SandboxResult {
         try validate(request)
+        if let launcher {
+            return try run(request, launchedBy: launcher)
+        }
         let argv = [request.executable] + request.arguments
         // Sorted so the child sees the same environ order on every run.
         let envp = request.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -63,8 +61,33 @@ public enum Sandbox {
         }
         if request.standardInput?.isEmpty == true { streams.closeInput() }
 
+        return try monitor(pid: pid, remote: nil, streams: &streams, request: request, start: start)
+    }
+
+    /// Like `run`, but the child is started by `launcher` (which forks it from
+    /// somewhere else, e.g. a warm interpreter) instead of fork/exec here. The
+    /// same pipes, caps, timeout and process-group kill apply.
+    private static func run(_ request: SandboxRequest, launchedBy launcher: any Launcher) throws(SandboxError) -> SandboxResult {
+        var streams = try ChildStreams(input: request.standardInput)
+        defer { streams.closeAll() }
+        let start = monotonicSeconds()
+        let child: any LaunchedChild
+        do {
+            child = try launcher.launch(request, childFDs: streams.childEnds)
+        } catch {
+            streams.closeChildEnds()
+            throw error
+        }
+        streams.closeChildEnds()
+        if request.standardInput?.isEmpty == true { streams.closeInput() }
+        return try monitor(pid: child.pid, remote: child, streams: &streams, request: request, start: start)
+    }
+
+    private static func monitor(
+        pid: pid_t, remote: (any LaunchedChild)?, streams: inout ChildStreams, request: SandboxRequest, start: Double
+    ) throws(SandboxError) -> SandboxResult {
         var monitor = Monitor(
-            pid: pid, streams: streams, input: request.standardInput ?? [],
+            pid: pid, remote: remote, streams: streams, input: request.standardInput ?? [],
             outputCap: request.outputCap, reportCap: request.reportCap,
             deadline: start + request.timeout)
         // The monitor owns the parent's ends from here and closes them.
@@ -221,12 +244,10 @@ private struct Channel {
 
     var captured: CapturedOutput { CapturedOutput(bytes: head, totalBytes: total) }
 
-    mutating func append(_ chunk: UnsafeRawBufferPointer) {
+    mutating func append(_ chunk: ArraySlice<UInt8>) {
         total += chunk.count
         let room = cap - head.count
-        if room > 0 {
-            head.append(contentsOf: chunk.bindMemory(to: UInt8.self).prefix(room))
-        }
+        if room > 0 { head.append(contentsOf: chunk.prefix(room)) }
     }
 
     mutating func close() {
@@ -250,10 +271,12 @@ private struct Monitor {
     /// left the group and still hold a pipe.
     static let drainSeconds = 0.2
     /// Wake-up interval only when pidfd_open is unavailable (Linux < 5.3, or a
-    /// seccomp filter): then exit is detected by waitpid(WNOHANG) polling.
+    /// seccomp filter): then exit is detected by polling waitid(WNOHANG).
     static let fallbackPollSeconds = 0.005
 
     let pid: pid_t
+    /// Set when someone else forked the child (and reaps it): exit comes from here.
+    let remote: (any LaunchedChild)?
     var channels: [Channel]
     var inputFD: Int32
     let input: [UInt8]
@@ -262,10 +285,11 @@ private struct Monitor {
     var pidFD: Int32 = -1
 
     init(
-        pid: pid_t, streams: ChildStreams, input: [UInt8], outputCap: Int, reportCap: Int,
-        deadline: Double
+        pid: pid_t, remote: (any LaunchedChild)?, streams: ChildStreams, input: [UInt8], outputCap: Int,
+        reportCap: Int, deadline: Double
     ) {
         self.pid = pid
+        self.remote = remote
         self.inputFD = streams.parentEnds[0]
         self.input = input
         self.channels = [
@@ -304,7 +328,7 @@ private struct Monitor {
             fds.append(pollfd(fd: status == nil ? pidFD : -1, events: Int16(POLLIN), revents: 0))
 
             var wakeAt: Double
-            if let _ = status {
+            if status != nil {
                 wakeAt = exitTime + Self.drainSeconds
             } else {
                 wakeAt = timedOut ? .infinity : deadline
@@ -351,10 +375,12 @@ private struct Monitor {
         // One read per wake-up: a 64 KiB read empties a default pipe, and
         // returning to poll keeps the other streams and the timeout serviced
         // while one stream floods.
-        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        let (count, code) = buffer.withUnsafeMutableBytes {
+            (Glibc.read(fd, $0.baseAddress, $0.count), errno)
+        }
         if count > 0 {
-            buffer.withUnsafeBytes { channels[index].append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-        } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+            channels[index].append(buffer[..<count])
+        } else if count == 0 || (code != EAGAIN && code != EINTR) {
             channels[index].close()
         }
     }
@@ -365,13 +391,13 @@ private struct Monitor {
             return
         }
         let chunk = min(input.count - inputOffset, 64 * 1024)
-        let written = input.withUnsafeBytes {
-            csb_write_nosigpipe(inputFD, $0.baseAddress! + inputOffset, UInt(chunk))
+        let (written, code) = input.withUnsafeBytes {
+            (csb_write_nosigpipe(inputFD, $0.baseAddress! + inputOffset, UInt(chunk)), errno)
         }
         if written > 0 {
             inputOffset += written
             if inputOffset == input.count { closeInput() }
-        } else if written < 0 && errno != EAGAIN && errno != EINTR {
+        } else if written < 0 && code != EAGAIN && code != EINTR {
             closeInput()  // EPIPE: the child no longer reads
         }
     }
@@ -381,16 +407,26 @@ private struct Monitor {
         inputFD = -1
     }
 
-    /// Without a pidfd: whether the leader has exited, without reaping it.
+    /// Without a pidfd: whether the leader has exited, without reaping it
+    /// (WNOWAIT), so that its group can still be killed safely.
     private func hasExited() -> Bool {
+        if remote != nil {
+            // Not our child: it is gone once its parent has reaped it.
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }
         var info = siginfo_t()
-        let flags = WEXITED | WNOHANG | WNOWAIT
-        // si_pid stays 0 while the child runs; it sits in a union that Swift
-        // imports awkwardly, but any exited child sets si_signo to SIGCHLD.
-        return waitid(P_PID, id_t(pid), &info, flags) == 0 && info.si_signo == SIGCHLD
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else {
+            // ECHILD: someone else reaped it. Report an exit so that reap()
+            // surfaces the error instead of this loop spinning forever.
+            return errno != EINTR
+        }
+        // si_pid (in a union Swift imports awkwardly) stays 0 while the child
+        // runs; an exited child also sets si_signo to SIGCHLD.
+        return info.si_signo == SIGCHLD
     }
 
     private func reap() throws(SandboxError) -> Int32 {
+        if let remote { return try remote.waitForExit() }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             let code = errno
@@ -401,6 +437,10 @@ private struct Monitor {
 
     private func killAndReap() {
         kill(-pid, SIGKILL)
+        if let remote {
+            _ = try? remote.waitForExit()
+            return
+        }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
@@ -422,16 +462,16 @@ private func pollTimeout(until wakeAt: Double, now: Double) -> Int32 {
     return Int32(max(0, min(milliseconds, Double(Int32.max))))
 }
 
-/// A NULL-terminated `char *[]` built before fork: the child may not allocate.
-private func withCStringArray<R>(
+/// A NULL-terminated `char *[]` built before vfork: the child may not allocate.
+func withCStringArray<R>(
     _ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R
 ) -> R {
     let pointers = strings.map { strdup($0) } + [nil]
-    defer { pointers.forEach { free($0) } }
+    defer { for pointer in pointers { free(pointer) } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
-private func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
     guard let string else { return body(nil) }
     return string.withCString(body)
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import Glibc
 
 /// Why `Sandbox.run` could not run a program, or lost track of it. A program
 /// that runs and fails (non-zero exit, signal, timeout) is not an error: see
@@ -21,6 +17,9 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
         case coreDumpLimit = "RLIMIT_CORE"
     }
 
+    /// A `Launcher` (e.g. a warm grade server) could not start the program or
+    /// lost it; `reason` says why. Callers usually fall back to a direct spawn.
+    case launcherFailed(reason: String)
     /// The request is unusable as given (a relative executable path, a NUL in
     /// a string, an environment key with `=`, a negative cap or limit, a
     /// timeout that is not > 0). Nothing was started.
@@ -28,15 +27,14 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
     /// Creating a pipe, or opening `/dev/null` for stdin, failed in the host
     /// process: usually `EMFILE`/`ENFILE`, too many open files.
     case pipeFailed(errno: Int32)
-    /// `fork` failed: `EAGAIN` (process limit reached) or `ENOMEM`.
+    /// `vfork` failed: `EAGAIN` (process limit reached) or `ENOMEM`.
     case forkFailed(errno: Int32)
     /// `execve` found no file: `ENOENT`, or `ENOTDIR` when a directory in the
     /// path is a file.
     case executableNotFound(path: String, errno: Int32)
     /// `execve` failed otherwise: `EACCES` (not executable, not a regular file,
-    /// or a directory not searchable), `ENOEXEC` (unknown format), `ENOMEM`
-    /// (`addressSpaceBytes` too small to load it), `E2BIG` (arguments and
-    /// environment too long), `ETXTBSY`...
+    /// or a directory not searchable), `ENOEXEC` (unknown format), `E2BIG`
+    /// (arguments and environment too long), `ETXTBSY`, `ENOMEM`...
     case cannotExecute(path: String, errno: Int32)
     /// `chdir` to the working directory failed in the child: `ENOENT`,
     /// `ENOTDIR`, `EACCES`.
@@ -51,7 +49,7 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
     /// The `errno` behind the failure, `nil` for `invalidRequest`.
     public var errorNumber: Int32? {
         switch self {
-        case .invalidRequest: nil
+        case .invalidRequest, .launcherFailed: nil
         case .pipeFailed(let code), .forkFailed(let code): code
         case .executableNotFound(_, let code), .cannotExecute(_, let code): code
         case .workingDirectoryFailed(_, let code), .childSetupFailed(_, let code): code
@@ -64,6 +62,7 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
     public var message: String {
         guard let code = errorNumber else {
             if case .invalidRequest(let reason) = self { return reason }
+            if case .launcherFailed(let reason) = self { return reason }
             return ""
         }
         // glibc's strerror is thread-safe for known codes (static strings) and
@@ -75,6 +74,7 @@ public enum SandboxError: Error, Equatable, CustomStringConvertible {
         let detail = errorNumber.map { "\(message) (errno \($0))" } ?? message
         switch self {
         case .invalidRequest: return "invalid sandbox request: \(detail)"
+        case .launcherFailed: return "the launcher could not start the program: \(detail)"
         case .pipeFailed: return "cannot create pipes for the child: \(detail)"
         case .forkFailed: return "cannot fork: \(detail)"
         case .executableNotFound(let path, _): return "no executable at \(path): \(detail)"

@@ -2,12 +2,13 @@
 /// `execve`. Each limit sets soft = hard = value, so the child cannot raise
 /// it again; `nil` leaves the limit the host process has.
 public struct ResourceLimits: Sendable, Equatable {
-    /// CPU seconds (`RLIMIT_CPU`). Exceeding it sends `SIGXCPU`, which kills
-    /// unless handled; a handler only delays the kernel's `SIGKILL`.
+    /// CPU seconds (`RLIMIT_CPU`). Exceeding it kills the child with `SIGKILL`:
+    /// with soft = hard the kernel skips the catchable `SIGXCPU` warning.
     public var cpuSeconds: Int?
     /// Virtual address space in bytes (`RLIMIT_AS`). Allocations beyond it fail
-    /// (Python raises `MemoryError`). Too low and `execve` itself fails with
-    /// `ENOMEM`; CPython needs roughly 30 MB.
+    /// (Python raises `MemoryError`). Too low and the program cannot even load:
+    /// CPython 3.11 needs about 12 MiB; with 8 MiB the dynamic loader fails
+    /// and the child exits with 127.
     public var addressSpaceBytes: Int?
     /// Largest file the child may write, in bytes (`RLIMIT_FSIZE`). Writing past
     /// it raises `SIGXFSZ`, or `EFBIG` where that is ignored (as in Python).
@@ -128,7 +129,7 @@ public struct SandboxResult: Sendable {
     public var stderr: CapturedOutput
     /// What the child wrote on fd 3.
     public var report: CapturedOutput
-    /// Real seconds from just before `fork` until the child was reaped
+    /// Real seconds from just before the child was started until it was reaped
     /// (excluding the final drain of leftover output).
     public var wallSeconds: Double
 
@@ -147,4 +148,22 @@ public struct SandboxResult: Sendable {
         self.report = report
         self.wallSeconds = wallSeconds
     }
+}
+
+/// Starts a sandboxed program by some means other than fork/exec from this
+/// process: for instance a warm interpreter that forks a child per request
+/// (see `ForkServer`). `Sandbox.run(_:launcher:)` still owns the pipes, the
+/// output caps, the timeout and the process-group kill.
+public protocol Launcher: Sendable {
+    /// Starts `request` with `childFDs` as its descriptors 0-3 (stdin, stdout,
+    /// stderr, report), in a new process group whose id is the child's pid.
+    func launch(_ request: SandboxRequest, childFDs: [Int32]) throws(SandboxError) -> any LaunchedChild
+}
+
+/// A child started by a `Launcher`: not ours to reap, so its exit status
+/// comes from whoever forked it.
+public protocol LaunchedChild: Sendable {
+    var pid: Int32 { get }
+    /// Blocks until the child has exited; its raw wait status.
+    func waitForExit() throws(SandboxError) -> Int32
 }

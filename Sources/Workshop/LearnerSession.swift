@@ -105,11 +105,10 @@ public struct LearnerSession: Sendable {
         guard record else {
             return CheckOutcome(lesson: lesson, report: report, recording: .notRecorded(reason: "--no-record"))
         }
-        guard case .branch(let branch, let workdir) = store(), let repository = openRepository() else {
-            if case .unavailable(let reason) = store() {
-                return CheckOutcome(lesson: lesson, report: report, recording: .notRecorded(reason: reason))
-            }
-            return CheckOutcome(lesson: lesson, report: report, recording: .notRecorded(reason: "no repository"))
+        let destination = store()
+        guard case .branch(let branch, let workdir) = destination, let repository = openRepository() else {
+            let reason = if case .unavailable(let why) = destination { why } else { "no repository" }
+            return CheckOutcome(lesson: lesson, report: report, recording: .notRecorded(reason: reason))
         }
         let counters = repository.counters
         guard report.status == .pass else {

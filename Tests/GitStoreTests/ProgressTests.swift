@@ -2,6 +2,17 @@ import Foundation
 import GitStore
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// CPU time consumed by the calling thread.
+func threadCPUTime() -> Duration {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
+}
+
 @Suite("Progress")
 struct ProgressTests {
     @Test func latestRecordPerLessonWinsAndStaysCurrent() throws {
@@ -178,6 +189,7 @@ struct ProgressTests {
 
         let repository = try repo.open()
         let started = ContinuousClock.now
+        let cpuStarted = threadCPUTime()
         let branches = try repository.branches([.local]).filter { $0.name != "main" }
         var passed = 0
         var stale = 0
@@ -187,10 +199,13 @@ struct ProgressTests {
             stale += progress.lessons.values.filter { !$0.isCurrent }.count
         }
         let elapsed = ContinuousClock.now - started
-        print("progress of \(branches.count) branches × 10 lessons: \(elapsed)")
+        let cpu = threadCPUTime() - cpuStarted
+        print("progress of \(branches.count) branches × 10 lessons: \(elapsed) wall, \(cpu) CPU")
         #expect(branches.count == 200)
         #expect(stale == 67)
         #expect(passed == 2000 - 67)
-        #expect(elapsed < .seconds(1))
+        // CPU time of this thread: wall time also counts whatever else the machine (and
+        // the tests running in parallel) is doing.
+        #expect(cpu < .seconds(1))
     }
 }

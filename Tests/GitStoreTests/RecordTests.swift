@@ -42,6 +42,7 @@ struct RecordTests {
         let repo = try ScratchRepository.withCourse()
         try repo.write("lessons/02/lesson.md", "v1\n")
         try repo.write("delete-me.txt", "x\n")
+        try repo.write("gone.txt", "g\n")
         try repo.git("add", "-A")
         try repo.git("commit", "-q", "-m", "more files")
         // Staged only, staged and then changed again, unstaged only, staged deletion,
@@ -53,6 +54,7 @@ struct RecordTests {
         try repo.write("lessons/02/lesson.md", "v3 unstaged on top\n")
         try repo.write("lessons/01-hello/lesson.md", "unstaged edit\n")
         try repo.git("rm", "-q", "--cached", "delete-me.txt")
+        try FileManager.default.removeItem(atPath: repo.path + "/gone.txt")
         try repo.write("new-staged.txt", "new\n")
         try repo.git("add", "new-staged.txt")
         try repo.write("untracked.txt", "u\n")
@@ -62,11 +64,12 @@ struct RecordTests {
         try repo.write("exercises/02-gather.py", Self.solution)
 
         let before = try repo.snapshot()
-        let others = ["README.md", "lessons", "delete-me.txt", "new-staged.txt"]
+        let others = ["README.md", "lessons", "delete-me.txt", "gone.txt", "new-staged.txt"]
         let beforeCachedOthers = try runGit(["diff", "--cached", "--"] + others, in: repo.path)
         let beforeDiffOthers = try runGit(["diff", "--"] + others, in: repo.path)
         let beforeStage = try repo.git("ls-files", "--stage", "--debug")
         #expect(before.status.contains("MM exercises/02-gather.py"))
+        #expect(before.status.contains(" D gone.txt"))
         let repository = try repo.open()
         try repository.recordPass(.pass("02-gather"), content: Data(Self.solution.utf8))
         let after = try repo.snapshot()
@@ -186,5 +189,72 @@ struct RecordTests {
         #expect(try repo.git("cat-file", "-p", "HEAD:exercises/deep/nested/file.py") == "hi\né\n")
         #expect(try repo.git("status", "--porcelain") == "")
         #expect(try repo.git("log", "-1", "--format=%an <%ae>") == "Learner Zoë <zoe@example.com>\n")
+    }
+}
+
+extension RecordTests {
+    @Test func linkedWorktreeRecordsOnItsOwnBranchAndIndex() throws {
+        let repo = try ScratchRepository.withCourse()
+        let scratch = try Scratch()
+        let linked = scratch.url("ana")
+        try repo.git("worktree", "add", "-q", "-b", "learner/ana", linked)
+        try scratch.write("ana/exercises/02-gather.py", Self.solution)
+        let mainIndex = try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/index"))
+
+        let repository = try Repository(discoveringFrom: linked)
+        #expect(try repository.head() == .branch("learner/ana"))
+        try repository.recordPass(.pass("02-gather"), content: Data(Self.solution.utf8))
+        #expect(try runGit(["status", "--porcelain"], in: linked) == "")
+        #expect(try repo.git("log", "-1", "--format=%s", "learner/ana") == "asynclings: pass 02-gather\n")
+        #expect(try repo.git("log", "-1", "--format=%s", "main") == "course\n")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: repo.path + "/.git/index")) == mainIndex)
+        #expect(try repo.git("status", "--porcelain") == "")
+        // Counters are per clone, in the common directory, whichever worktree counts.
+        #expect(repository.counters.directory.hasSuffix("/.git/asynclings/counters"))
+    }
+
+    /// libgit2's owner check would refuse this repository (as `git` does); the store
+    /// switches it off so an instructor can read copied clones.
+    @Test(.enabled(if: geteuid() == 0, "needs root to hand the repository to another user"))
+    func repositoryOwnedByAnotherUserOpensAndRecords() throws {
+        let repo = try ScratchRepository.withCourse()
+        try repo.write("exercises/02-gather.py", Self.solution)
+        #expect(chown(repo.path, 65534, 65534) == 0)
+        #expect(chown(repo.path + "/.git", 65534, 65534) == 0)
+        #expect(throws: GitFailure.self) { try repo.git("status") }
+
+        let repository = try repo.open()
+        #expect(try repository.head() == .branch("main"))
+        try repository.recordPass(.pass("02-gather"), content: Data(Self.solution.utf8))
+        #expect(try repository.progress(branch: "main").passedLessons == ["02-gather"])
+        let safe = ["-c", "safe.directory=*"]
+        #expect(try runGit(safe + ["status", "--porcelain"], in: repo.path) == "")
+        #expect(try runGit(safe + ["fsck", "--no-dangling"], in: repo.path).isEmpty)
+    }
+}
+
+extension RecordTests {
+    /// A file changed within the same timestamp as the index write keeps looking clean by
+    /// its stat data; git notices only because the index is not older than the entry.
+    /// Rewriting the index must keep such a change visible ("racy git").
+    @Test func racilyCleanChangeStaysVisibleAfterTheIndexIsRewritten() throws {
+        let repo = try ScratchRepository.withCourse()
+        // Take ctime out of the picture: it cannot be set back, mtime can.
+        try repo.git("config", "core.trustctime", "false")
+        let stamp = "@1700000000.123456789"
+        try repo.write("notes.txt", "aaaa\n")
+        try run(["/usr/bin/touch", "-d", stamp, repo.path + "/notes.txt"])
+        try repo.git("add", "notes.txt")
+        try run(["/usr/bin/touch", "-d", stamp, repo.path + "/.git/index"])
+        // Same size, same mtime, same inode: only the content differs.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: repo.path + "/notes.txt"))
+        try handle.write(contentsOf: Data("bbbb\n".utf8))
+        try handle.close()
+        try run(["/usr/bin/touch", "-d", stamp, repo.path + "/notes.txt"])
+
+        try repo.write("exercises/02-gather.py", Self.solution)
+        try repo.open().recordPass(.pass("02-gather"), content: Data(Self.solution.utf8))
+        #expect(try repo.git("status", "--porcelain") == "AM notes.txt\n")
+        #expect(try repo.git("diff").contains("+bbbb"))
     }
 }

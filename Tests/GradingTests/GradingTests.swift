@@ -34,17 +34,30 @@ struct GradingLessons {
     }
 }
 
+/// How the grade's child is started: a fresh interpreter, or forked from a warm one.
+enum Start: String, CaseIterable, Sendable {
+    case cold, warm
+
+    func grader() throws -> Grader {
+        let grader = try makeGrader()
+        return self == .warm ? grader.warmedUp() : grader
+    }
+}
+
 @Suite("Bad input: a clear verdict, nothing lost", .scratchDirectory)
 struct BadInput {
     let lesson = try! repositoryCourse.lesson("02-gather")
 
-    func grade(_ source: String, lesson: Lesson? = nil) throws -> GradeReport {
+    func grade(_ source: String, lesson: Lesson? = nil, start: Start) throws -> GradeReport {
         let file = try Scratch.write(source, to: "exercise.py")
-        return try makeGrader().grade(lesson ?? self.lesson, file: file)
+        let grader = try start.grader()
+        if start == .warm { #expect(grader.isWarm) }
+        defer { grader.stopServer() }
+        return try grader.grade(lesson ?? self.lesson, file: file)
     }
 
-    @Test func aSyntaxErrorFailsCompileWithLineAndCaret() throws {
-        let report = try grade("import asyncio\nasync def fetch_user(user_id)\n    pass\n")
+    @Test(arguments: Start.allCases) func aSyntaxErrorFailsCompileWithLineAndCaret(start: Start) throws {
+        let report = try grade("import asyncio\nasync def fetch_user(user_id)\n    pass\n", start: start)
         #expect(report.status == .fail)
         let compile = try #require(report.check(.compile))
         #expect(compile.status == .fail)
@@ -69,26 +82,26 @@ struct BadInput {
         }
     }
 
-    @Test func hundredMegabytesOfOutputAreCappedNotBuffered() throws {
+    @Test(arguments: Start.allCases) func hundredMegabytesOfOutputAreCappedNotBuffered(start: Start) throws {
         let report = try grade("""
             import os
             chunk = b"x" * (1 << 20)
             for _ in range(100):
                 os.write(1, chunk)
             os._exit(0)
-            """)
+            """, start: start)
         #expect(report.status == .fail)
         #expect((report.output?.utf8.count ?? 0) <= 4000)
         #expect(report.check(.run)?.status == .fail)
     }
 
-    @Test func nonUTF8OutputIsDecodedLossily() throws {
-        let report = try grade("import os\nos.write(1, b'\\xff\\xfe bad bytes')\nos.write(2, b'\\xc3\\x28')\nos._exit(3)\n")
+    @Test(arguments: Start.allCases) func nonUTF8OutputIsDecodedLossily(start: Start) throws {
+        let report = try grade("import os\nos.write(1, b'\\xff\\xfe bad bytes')\nos.write(2, b'\\xc3\\x28')\nos._exit(3)\n", start: start)
         #expect(report.status == .fail)
         #expect(report.output?.contains("bad bytes") == true)
     }
 
-    @Test func aChildProcessLeftRunningIsKilledWithTheGroup() throws {
+    @Test(arguments: Start.allCases) func aChildProcessLeftRunningIsKilledWithTheGroup(start: Start) throws {
         let marker = Scratch.directory.appendingPathComponent("child.pid").path
         let report = try grade("""
             import subprocess
@@ -96,7 +109,7 @@ struct BadInput {
             open(\(String(reflecting: marker)), "w").write(str(child.pid))
             async def fetch_user(user_id): return {"id": user_id, "name": f"User {user_id}"}
             async def fetch_all_users(user_ids): return []
-            """)
+            """, start: start)
         #expect(report.status == .fail)
         let pid = try #require(Int32(String(contentsOfFile: marker, encoding: .utf8)))
         var gone = false
@@ -108,40 +121,40 @@ struct BadInput {
         #expect(gone, "the learner's child process \(pid) survived the grade")
     }
 
-    @Test func aMemoryBombIsARunFailure() throws {
-        let report = try grade("blocks = []\nwhile True:\n    blocks.append(bytearray(1 << 30))\n")
+    @Test(arguments: Start.allCases) func aMemoryBombIsARunFailure(start: Start) throws {
+        let report = try grade("blocks = []\nwhile True:\n    blocks.append(bytearray(1 << 30))\n", start: start)
         #expect(report.status == .fail)
         #expect(report.check(.run)?.status == .fail)
     }
 
-    @Test func exitingEarlyIsNeverAPass() throws {
+    @Test(arguments: Start.allCases) func exitingEarlyIsNeverAPass(start: Start) throws {
         for source in ["import sys\nsys.exit(0)\n", "import os\nos._exit(0)\n"] {
-            let report = try grade(source)
+            let report = try grade(source, start: start)
             #expect(report.status == .fail)
             #expect(report.check(.run)?.status == .fail)
         }
     }
 
-    @Test func aFakeReportOnStdoutIsIgnored() throws {
+    @Test(arguments: Start.allCases) func aFakeReportOnStdoutIsIgnored(start: Start) throws {
         let fake = #"{"lesson": "02-gather", "file": "x", "status": "pass", "checks": [], "seed": 0, "virtual_seconds": 0, "wall_seconds": 0}"#
-        let report = try grade("print('\(fake)')\nimport os\ntry:\n    os.write(3, b'\(fake)')\nexcept OSError:\n    pass\n")
+        let report = try grade("print('\(fake)')\nimport os\ntry:\n    os.write(3, b'\(fake)')\nexcept OSError:\n    pass\n", start: start)
         #expect(report.status == .fail)
     }
 
-    @Test func codeTheHarnessCannotInterruptIsKilledAtTheBudget() throws {
+    @Test(arguments: Start.allCases) func codeTheHarnessCannotInterruptIsKilledAtTheBudget(start: Start) throws {
         try SampleLesson.write(id: "01-sample", in: Scratch.directory, budget: 1)
         let lesson = try Course.load(root: Scratch.directory).lesson("01-sample")
         // SIGALRM blocked: the harness cannot stop it, so the runner kills the whole group.
-        let report = try grade("import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])\nwhile True:\n    pass\n", lesson: lesson)
+        let report = try grade("import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])\nwhile True:\n    pass\n", lesson: lesson, start: start)
         #expect(report.status == .fail)
         #expect(report.check(.timeLimit)?.status == .fail)
         #expect(report.wallSeconds < 30)
     }
 
-    @Test func anInfiniteLoopFailsTheTimeLimitAtItsLine() throws {
+    @Test(arguments: Start.allCases) func anInfiniteLoopFailsTheTimeLimitAtItsLine(start: Start) throws {
         try SampleLesson.write(id: "01-sample", in: Scratch.directory, budget: 1)
         let lesson = try Course.load(root: Scratch.directory).lesson("01-sample")
-        let report = try grade("async def work():\n    while True:\n        pass\n", lesson: lesson)
+        let report = try grade("async def work():\n    while True:\n        pass\n", lesson: lesson, start: start)
         let check = try #require(report.check(.timeLimit))
         #expect(check.status == .fail)
         #expect(check.message.contains("line 2"))

@@ -46,3 +46,19 @@ def statuses(report: dict[str, Any]) -> dict[str, str]:
 
 def message(report: dict[str, Any], check_id: str) -> str:
     return next(c["message"] for c in report["checks"] if c["id"] == check_id)
+
+
+def runs_pytest(lesson: str) -> bool:
+    """Whether grading ``lesson`` runs the learner's tests with pytest (a testing lesson)."""
+    with open(os.path.join(LESSONS, lesson, "check.py"), encoding="utf-8") as handle:
+        return "tests_catch_mutants" in handle.read()
+
+
+def have_pytest() -> bool:
+    """Whether this interpreter has pytest and pytest-asyncio (the project's .venv does; a bare one may not)."""
+    try:
+        import pytest  # noqa: F401
+        import pytest_asyncio  # noqa: F401
+    except ImportError:
+        return False
+    return True

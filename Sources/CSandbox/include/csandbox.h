@@ -2,7 +2,7 @@
 #define CSANDBOX_H
 
 // The part of the sandbox that Swift cannot do safely: everything between
-// fork() and execve(), plus wrappers for calls Swift's Glibc module does not
+// vfork() and execve(), plus wrappers for calls Swift's Glibc module does not
 // expose (pipe2 needs _GNU_SOURCE, pidfd_open has no libc wrapper in glibc
 // 2.36, and syscall() is variadic). No global state: safe to call from many
 // threads at once.
@@ -23,7 +23,7 @@ typedef struct csb_limits {
 /// The step that failed when csb_spawn returns -1.
 typedef enum csb_stage {
     CSB_STAGE_NONE = 0,
-    CSB_STAGE_FORK,              // in the parent
+    CSB_STAGE_FORK,              // vfork, in the parent
     CSB_STAGE_ERROR_PIPE,        // in the parent
     CSB_STAGE_PROCESS_GROUP,     // setpgid(0, 0)
     CSB_STAGE_SIGNALS,           // sigaction/sigprocmask
@@ -38,7 +38,8 @@ typedef enum csb_stage {
     CSB_STAGE_EXEC,              // execve
 } csb_stage;
 
-/// Forks and execs `path` in a new process group whose id is the child's pid.
+/// Starts `path` with vfork + execve in a new process group whose id is the
+/// child's pid. Blocks the calling thread until the child has exec'd.
 /// `child_fds` become the child's fds 0-3; every other fd is closed. `cwd` may
 /// be NULL. argv and envp must be NULL-terminated and built before the call:
 /// the child only makes async-signal-safe calls.
@@ -49,7 +50,7 @@ pid_t csb_spawn(const char *path, char *const argv[], char *const envp[],
                 const char *cwd, const csb_limits *limits,
                 const int child_fds[4], int *stage, int *error);
 
-/// pipe2(O_CLOEXEC) so that a concurrent fork on another thread cannot leak
+/// pipe2(O_CLOEXEC) so that a concurrent spawn on another thread cannot leak
 /// the pipe into its child; `nonblocking_end` (0 = read, 1 = write, -1 =
 /// neither) gets O_NONBLOCK so the parent's end never blocks. 0 or -1/errno.
 int csb_pipe(int fds[2], int nonblocking_end);
@@ -60,5 +61,14 @@ int csb_pidfd_open(pid_t pid);
 
 /// write() that reports EPIPE without letting SIGPIPE kill the process.
 long csb_write_nosigpipe(int fd, const void *buffer, unsigned long length);
+
+/// socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC): message boundaries kept,
+/// for talking to a warm grade server. 0 or -1/errno.
+int csb_seqpacket_pair(int fds[2]);
+
+/// Sends one message with `count` (at most 8) descriptors attached as
+/// SCM_RIGHTS, without SIGPIPE. Returns bytes sent or -1/errno.
+long csb_send_with_fds(int socket, const void *data, unsigned long length,
+                       const int *fds, int count);
 
 #endif

@@ -6,6 +6,11 @@ import sys
 # -I keeps the script's folder off sys.path; the harness package lives beside this file.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from asynclings_harness.main import main  # noqa: E402
+if len(sys.argv) >= 2 and sys.argv[1] == "--serve":
+    from asynclings_harness.server import serve  # noqa: E402
 
-main()
+    serve(int(sys.argv[sys.argv.index("--socket-fd") + 1]) if "--socket-fd" in sys.argv else 3)
+else:
+    from asynclings_harness.main import main  # noqa: E402
+
+    main()

@@ -14,6 +14,11 @@ The loop also notices the three ways a program can fail to finish:
 
 Each raises :class:`LoopAborted` out of ``run_forever`` with a snapshot of every
 task's stack, taken at the moment of detection.
+
+Given a :class:`Picker` (``loop.schedule``), the loop runs one ready callback per
+iteration, the one the picker chooses, instead of the whole ready queue in FIFO
+order: that is how the ``race`` check explores other schedules of the same program
+(see ``explore.py``).
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ import heapq
 import os
 import selectors
 import threading
+from asyncio.base_events import MAXIMUM_SELECT_TIMEOUT
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
 
@@ -63,6 +70,17 @@ class TaskStack:
     waiting_on: str  # what the task awaits, in words
 
 
+class Picker(Protocol):
+    """Chooses which ready callback the loop runs next (see ``explore.Schedule``)."""
+
+    def pick(self, ready: deque[asyncio.Handle], task_order: dict[int, int]) -> asyncio.Handle | None:
+        """Removes one handle from ``ready`` and returns it (None: nothing runnable).
+
+        ``task_order`` maps ``id(task)`` to the order the loop created the task in.
+        """
+        ...
+
+
 @dataclass(order=True)
 class _ParkedThread:
     wake_at: float
@@ -93,6 +111,10 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         self._parked: list[_ParkedThread] = []
         self._parked_seq = 0
         self._waiting_threads = 0  # workers blocked on a condition the loop will satisfy
+        # Schedule exploration: None runs the stock FIFO loop.
+        self.schedule: Picker | None = None
+        self.task_order: dict[int, int] = {}  # id(task) -> creation order, for the picker
+        self._round_left = 0  # picks left before the loop polls I/O and timers again
 
     # -- the clock -------------------------------------------------------
 
@@ -119,9 +141,59 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         # Overriding create_task (rather than installing a task factory) records every
         # task the same way on 3.11-3.13 and leaves set_task_factory to the learner.
         task = super().create_task(coro, name=name, context=context)
+        self.task_order[id(task)] = len(self.task_order)
         if self.on_task_created is not None:
             self.on_task_created(task)
         return task
+
+    # -- one ready callback at a time ------------------------------------
+
+    def _run_once(self) -> None:
+        """One iteration of the loop: the stock one, or one picked callback under a schedule.
+
+        A *round* mirrors one stock iteration: the loop polls I/O and moves due
+        timers to the ready queue, then makes as many picks as there were ready
+        callbacks before polling again. Each pick chooses among *everything* ready,
+        including callbacks the round itself scheduled, so a task can run several
+        steps ahead of the others, which lockstep (shuffled-batch) scheduling never
+        does. Counting turns per round keeps busy-wait and livelock detection
+        measuring what they measure on the stock loop.
+        """
+        if self.schedule is None:
+            super()._run_once()
+            return
+        if self._round_left <= 0 or not self._ready:
+            self._poll()
+            self._round_left = len(self._ready)
+        self._round_left -= 1
+        handle = self.schedule.pick(self._ready, self.task_order)
+        if handle is not None:
+            handle._run()
+
+    def _poll(self) -> None:
+        """The first half of CPython's ``BaseEventLoop._run_once`` (identical in 3.11-3.13).
+
+        Drop cancelled timers at the head of the heap, wait for I/O or the next
+        timer (our selector moves the virtual clock), then move due timers to the
+        ready queue. The stock bulk purge of cancelled timers is only an
+        optimisation and is left out.
+        """
+        while self._scheduled and self._scheduled[0]._cancelled:
+            self._timer_cancelled_count -= 1
+            handle = heapq.heappop(self._scheduled)
+            handle._scheduled = False
+        timeout: float | None = None
+        if self._ready or self._stopping:
+            timeout = 0
+        elif self._scheduled:
+            timeout = min(max(0.0, self._scheduled[0]._when - self.time()), MAXIMUM_SELECT_TIMEOUT)
+        event_list = self._selector.select(timeout)
+        self._process_events(event_list)
+        end_time = self.time() + self._clock_resolution
+        while self._scheduled and self._scheduled[0]._when < end_time:
+            handle = heapq.heappop(self._scheduled)
+            handle._scheduled = False
+            self._ready.append(handle)
 
     # -- threads ---------------------------------------------------------
 

@@ -34,6 +34,7 @@ class FakeCall:
     raised: BaseException | None = None
     result: Any = None
     task_object: Any = None  # the asyncio.Task the call ran in
+    loop: Any = None  # the event loop the call ran on (async fakes)
 
     @property
     def cancel_requested(self) -> bool:
@@ -126,10 +127,48 @@ class FakeAsync:
         """The first argument of every call, in call order."""
         return [c.args[0] if c.args else None for c in self.calls]
 
+    def occupancy(self, until: float | None = None) -> list[tuple[float, float, int]]:
+        """How many calls were in flight while virtual time passed: ``(from, to, count)`` intervals.
+
+        Built from the calls' start and end times, so a count that dips and recovers
+        within one instant (a call ends and the next one starts at the same moment)
+        does not show: it is what the program kept in flight between events, which is
+        what a concurrency limit is about. Calls still running count until ``until``
+        (default: the loop's current time).
+        """
+        if until is None:
+            until = self.trial.loop.time()
+        spans = [(c.start, c.end if c.end is not None else until) for c in self.calls]
+        moments = sorted({t for span in spans for t in span})
+        intervals: list[tuple[float, float, int]] = []
+        for begin, end in zip(moments, moments[1:]):
+            count = sum(1 for start, stop in spans if start <= begin and stop >= end)
+            if intervals and intervals[-1][2] == count and intervals[-1][1] == begin:
+                intervals[-1] = (intervals[-1][0], end, count)
+            else:
+                intervals.append((begin, end, count))
+        return intervals
+
+    def shortfall(self, limit: int, total: int | None = None) -> tuple[float, float, int, int] | None:
+        """The first stretch of virtual time with fewer calls in flight than the work allowed.
+
+        While ``total`` calls' worth of work is not yet done, ``min(limit, work left)``
+        calls should be in flight. Returns ``(from, to, in_flight, allowed)`` for the
+        first stretch that falls short, or None when the limit was used all along.
+        ``total`` defaults to the number of calls made.
+        """
+        total = len(self.calls) if total is None else total
+        for begin, end, count in self.occupancy():
+            done = sum(1 for c in self.calls if c.end is not None and c.end <= begin)
+            allowed = min(limit, total - done)
+            if count < allowed:
+                return (begin, end, count, allowed)
+        return None
+
     async def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
-        call = FakeCall(args, kwargs, start=loop.time(), task=self.trial.task_label(task), task_object=task)
+        call = FakeCall(args, kwargs, start=loop.time(), task=self.trial.task_label(task), task_object=task, loop=loop)
         span = Span("io", _label(self.name, args), call.start, None, call.task)
         self.calls.append(call)
         self.trial.io_span(span)
@@ -137,6 +176,8 @@ class FakeAsync:
         self.started.set()
         try:
             delay = _latency(self.latency, args, kwargs)
+            if delay is not None:
+                delay = self.trial.vary(delay)  # an explored schedule may vary it (explore.py)
             if delay is None:
                 await loop.create_future()  # never resolves: only cancellation ends it
             elif delay > 0:

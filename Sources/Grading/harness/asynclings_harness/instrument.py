@@ -8,7 +8,13 @@
 * ``asyncio.run`` and ``asyncio.new_event_loop`` that hand out virtual-clock loops,
   so a learner's own entry point runs on the same clock;
 * every warning recorded (never-awaited coroutines arrive as RuntimeWarnings);
-* coroutine origin tracking, so a never-awaited coroutine names the line that made it.
+* coroutine origin tracking, so a never-awaited coroutine names the line that made it
+  (in worker threads too: the setting is per thread, so ``Thread.run`` turns it on);
+* ``concurrent.futures.Future.result``/``exception`` that tell the virtual clock when a
+  worker thread blocks waiting for the loop (``run_coroutine_threadsafe(...).result()``),
+  so the clock moves on instead of waiting for a thread that waits for it;
+* ``asyncio.run`` in a worker thread (while the grade's loop runs in the main thread)
+  that runs on a virtual-clock loop of that thread's own, as the real one would.
 
 Python 3.11 has no audit event for ``time.sleep`` (3.13 added one), hence the wrapper.
 """
@@ -18,6 +24,8 @@ from __future__ import annotations
 import asyncio
 import asyncio.events
 import asyncio.runners
+import concurrent.futures
+import functools
 import sys
 import threading
 import time
@@ -52,6 +60,10 @@ real_perf_counter = time.perf_counter
 real_time = time.time
 real_asyncio_run = asyncio.run
 real_new_event_loop = asyncio.new_event_loop
+real_future_result = concurrent.futures.Future.result
+real_thread_run = threading.Thread.run
+ORIGIN_DEPTH = 16
+real_future_exception = concurrent.futures.Future.exception
 
 
 class Instrumentation:
@@ -65,7 +77,8 @@ class Instrumentation:
         self._started_real = real_time()
 
     def install(self) -> None:
-        sys.set_coroutine_origin_tracking_depth(16)
+        sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
+        threading.Thread.run = _run_tracking_origins  # type: ignore[method-assign]
         catcher = warnings.catch_warnings(record=True)
         self.warnings = catcher.__enter__()  # kept for the life of the process
         warnings.simplefilter("always")
@@ -77,6 +90,8 @@ class Instrumentation:
         asyncio.run = asyncio.runners.run = self._asyncio_run  # type: ignore[assignment]
         asyncio.new_event_loop = asyncio.events.new_event_loop = self.session.new_loop  # type: ignore[assignment]
         asyncio.get_event_loop_policy()._loop_factory = self.session.new_loop  # type: ignore[attr-defined]
+        concurrent.futures.Future.result = self._waiting_for_loop(real_future_result)  # type: ignore[method-assign]
+        concurrent.futures.Future.exception = self._waiting_for_loop(real_future_exception)  # type: ignore[method-assign]
 
     # -- blocking calls -----------------------------------------------------
 
@@ -134,6 +149,50 @@ class Instrumentation:
         clock.__name__ = real.__name__
         return clock
 
+    # -- worker threads waiting for the loop -------------------------------
+
+    def _worker_of(self) -> VirtualClockLoop | None:
+        """The grade's running loop, when the calling thread is one of its workers (not the loop's own)."""
+        loop = self.session.running_loop
+        if loop is None or not loop.is_running() or threading.get_ident() == loop.thread_ident:
+            return None
+        return loop
+
+    def _waiting_for_loop(self, wait: Callable[..., Any]) -> Callable[..., Any]:
+        """Wraps a blocking ``Future`` method: a worker blocked in it is waiting, not busy.
+
+        The clock treats a running executor job as real work and keeps still until it
+        parks or ends. A worker blocked in ``future.result()`` on something the loop will
+        provide (``run_coroutine_threadsafe``) is neither, so it is counted as waiting
+        until the future completes. Both ends are ordered so that virtual time cannot
+        depend on thread timing:
+
+        * the wait starts through ``call_soon_threadsafe``, queued behind whatever the
+          worker handed the loop before (the coroutine to run), so the clock cannot move
+          on before the loop has picked that work up;
+        * it ends in the thread that completes the future, before that thread goes on,
+          so the clock never sees the worker as idle after it has its answer.
+        """
+        instrumentation = self
+
+        def waiting(future: concurrent.futures.Future[Any], timeout: float | None = None) -> Any:
+            loop = instrumentation._worker_of()
+            if loop is None or future.done():
+                return wait(future, timeout)
+            release = _WaitRelease(loop)
+            try:
+                loop.call_soon_threadsafe(loop.thread_waiting, +1)
+            except RuntimeError:  # the loop closed meanwhile: nothing to tell it
+                return wait(future, timeout)
+            future.add_done_callback(release)
+            try:
+                return wait(future, timeout)
+            finally:
+                release(future)
+
+        functools.update_wrapper(waiting, wait)
+        return waiting
+
     # -- the learner's own event loop --------------------------------------
 
     def _asyncio_run(self, main: Any, *, debug: bool | None = None, loop_factory: Any = None) -> Any:
@@ -144,7 +203,34 @@ class Instrumentation:
             raise RuntimeError("asyncio.run() cannot be called from a running event loop")
         if not asyncio.iscoroutine(main):
             raise ValueError(f"a coroutine was expected, got {main!r}")
+        if self._worker_of() is not None:
+            # A worker thread starting a loop of its own, apart from the grade's: allowed, as in
+            # real asyncio, on a virtual clock of its own (the grade's loop keeps its state).
+            with asyncio.Runner(loop_factory=VirtualClockLoop) as runner:
+                return runner.run(main)
         return self.session.run_loop(main, entry="asyncio.run")
+
+
+def _run_tracking_origins(thread: threading.Thread) -> None:
+    """``Thread.run`` with coroutine origin tracking on in the new thread (it is a per-thread setting)."""
+    sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
+    real_thread_run(thread)
+
+
+class _WaitRelease:
+    """Ends one worker's wait exactly once: from the future's done-callback or the waiter's own exit."""
+
+    def __init__(self, loop: VirtualClockLoop) -> None:
+        self.loop = loop
+        self._lock = threading.Lock()
+        self._released = False
+
+    def __call__(self, _future: Any) -> None:
+        with self._lock:
+            if self._released:
+                return
+            self._released = True
+        self.loop.thread_waiting(-1)
 
 
 def _non_blocking(sock: Any) -> bool:

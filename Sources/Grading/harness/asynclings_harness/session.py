@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from contextlib import contextmanager
 import io
 import os
 import sys
@@ -15,6 +16,7 @@ from typing import Any
 from . import report as R
 from .clock import LoopAborted, TaskStack, VirtualClockLoop
 from .learner import LearnerFile, in_importlib
+from .static import StaticFinding
 from .tracking import Span, TaskRecorder
 
 ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
@@ -22,6 +24,22 @@ ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
 QUIET_STDLIB = {"linecache.py", "traceback.py", "tokenize.py"}
 OUTPUT_CAP = 64 * 1024
 TIMELINE_CHECKS = {R.CONCURRENCY, R.BOUNDED, R.DEADLOCK, R.LEAKED_TASKS}
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Freezes every object that exists now, so the full collections run after each loop
+    scan only what the learner's code creates: hundreds of objects instead of the tens of
+    thousands the interpreter, the harness and the lesson hold (a collection of those
+    costs ~8 ms, more than the scenario it follows). Nested use is a no-op."""
+    if gc.get_freeze_count() > 0:
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @dataclass
@@ -87,7 +105,15 @@ class Session:
     # What importing the learner's file did: a clean module only defines things.
     import_loops: int = 0
     import_printed: str = ""
+    static_findings: list[StaticFinding] = field(default_factory=list)
+    # Tasks that outlived their loop's shutdown (they ignored cancellation). Kept referenced so the
+    # garbage collector never closes their coroutines: closing runs learner code that may loop forever.
+    stuck_tasks: list[Any] = field(default_factory=list)
     _warnings_seen: int = 0
+    # Schedule exploration (explore.py): the schedule new loops run under (None: asyncio's
+    # ordinary order), and what each explored scenario did.
+    schedule: Any = None
+    explorations: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         order = list(R.LEADING_CHECKS)
@@ -100,6 +126,7 @@ class Session:
     def new_loop(self) -> VirtualClockLoop:
         loop = VirtualClockLoop()
         loop.deadline = self.scenario_budget
+        loop.schedule = self.schedule
         return loop
 
     def run_loop(self, coro: Any, *, entry: str) -> Any:
@@ -150,13 +177,17 @@ class Session:
                 task.cancel()
             if pending:
                 loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
+            # Each pass below is a loop run of its own: skip the ones with nothing to do.
+            if loop._asyncgens:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            if loop._default_executor is not None:
+                loop.run_until_complete(loop.shutdown_default_executor())
         except LoopAborted:
             pass
         except BaseException as error:  # a task's cleanup misbehaved; the loop still closes
             self.notes.append(f"while shutting the event loop down: {type(error).__name__}: {error}")
         finally:
+            self.stuck_tasks += [t for t in asyncio.all_tasks(loop) if not t.done()]
             try:
                 loop.close()
             except Exception:
@@ -246,6 +277,16 @@ class Session:
         self.add_finding(R.UNAWAITED, Finding(
             f"the coroutine {name}() was created{where} but never awaited, so its body never ran", line, function))
 
+    def forget_findings_since(self, snapshot: dict[str, int]) -> None:
+        """Drops the generic findings (and unread warnings) that came after ``snapshot`` of finding counts.
+
+        For runs the learner is not answerable for, such as their tests against a broken subject.
+        """
+        for check_id, found in self.findings.items():
+            del found[snapshot.get(check_id, 0):]
+        if self.instrumentation is not None:
+            self._warnings_seen = len(self.instrumentation.warnings)
+
     def blocking_call(self, what: str, seconds: float | None, *, asyncio_ok: bool = False) -> None:
         """Records a blocking call on the loop thread, if the learner's code made it."""
         frame: FrameType | None = sys._getframe(1)
@@ -296,6 +337,23 @@ class Session:
             more = f"\n  (and {len(found) - 3} more)" if len(found) > 3 else ""
             text = shown[0] if len(shown) == 1 else "\n".join(f"  • {m}" for m in shown)
             self.results.failed(check_id, f"{text}{more}\n{FIXES[check_id]}")
+
+    def apply_static_findings(self) -> None:
+        """Points failing checks at the lines the static pass found; every other finding becomes a note.
+
+        The dynamic checks decide the grade: a static finding alone never fails it.
+        """
+        name = os.path.basename(self.learner.path)
+        for finding in self.static_findings:
+            where = f"{name}:{finding.line}" + (f" (in {finding.function})" if finding.function else "")
+            where += self.learner.quote(finding.line)
+            result = self.results.checks.get(finding.check_id)
+            if result is not None and result.status == R.FAIL:
+                if any(f.line == finding.line for f in self.findings.get(finding.check_id, [])):
+                    continue  # the dynamic message already shows this line
+                result.message += f"\nWhere: {where}: {finding.explanation}"
+            else:
+                self.note(f"{where}: {finding.message}")
 
     def report(self, status_override: str | None = None) -> dict[str, Any]:
         self.results.finish()

@@ -25,7 +25,7 @@ import io
 import sys
 from contextlib import redirect_stdout
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
 from . import report as R
 from .fakes import FakeAsync, FakeBlocking, Latency
@@ -34,6 +34,7 @@ from .tracking import Span
 
 if TYPE_CHECKING:
     from .clock import VirtualClockLoop
+    from .mutants import Mutant
     from .session import Session
 
 
@@ -42,6 +43,7 @@ class Scenario:
     title: str
     function: Callable[[Trial], Awaitable[None] | None]
     virtual_budget: float
+    explore: bool | int = False  # run under many seeded schedules (explore.py); an int sets how many
 
     @property
     def is_async(self) -> bool:
@@ -51,11 +53,18 @@ class Scenario:
 REGISTERED: list[Scenario] = []
 
 
-def scenario(title: str, *, virtual_budget: float = 600.0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Registers a scenario of the lesson being graded, in definition order."""
+def scenario(title: str, *, virtual_budget: float = 600.0,
+             explore: bool | int = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Registers a scenario of the lesson being graded, in definition order.
+
+    ``explore=True`` runs it under asyncio's ordinary order and then under many
+    seeded schedules (``explore.DEFAULT_SCHEDULES``; an int sets the number), until
+    one fails: the ``race`` check. Every loop the run creates (the scenario's, or the
+    learner's own ``asyncio.run`` in a plain ``def`` scenario) runs under the schedule.
+    """
 
     def register(function: Callable[..., Any]) -> Callable[..., Any]:
-        REGISTERED.append(Scenario(title, function, virtual_budget))
+        REGISTERED.append(Scenario(title, function, virtual_budget, explore))
         return function
 
     return register
@@ -148,10 +157,15 @@ class Trial:
         setattr(self.module, name, replacement)
 
     def fake_async(self, name: str, *, latency: Latency | None, result: Any = None,
-                   raises: Callable[..., BaseException | None] | None = None) -> FakeAsync:
-        """Swaps the learner's async function ``name`` for an instrumented fake."""
+                   raises: Callable[..., BaseException | None] | None = None, patch: bool = True) -> FakeAsync:
+        """Swaps the learner's async function ``name`` for an instrumented fake.
+
+        ``patch=False`` leaves the module alone: pass ``fake.function`` to the learner
+        yourself (for callables the exercise takes as arguments).
+        """
         fake = FakeAsync(self, name, latency=latency, result=result, raises=raises)
-        self.patch(name, fake.function)
+        if patch:
+            self.patch(name, fake.function)
         return fake
 
     def fake_blocking(self, name: str, *, duration: Latency, result: Any = None) -> FakeBlocking:
@@ -208,6 +222,40 @@ class Trial:
                 sys.modules["__main__"] = saved_main
         return buffer.getvalue()
 
+    def tests_catch_mutants(self, reference: str, mutants: Sequence[Mutant], *, module: str = "subject") -> None:
+        """Runs the learner's pytest tests against the reference subject and each mutant.
+
+        For the plain ``def`` scenario of a testing lesson: ``reference`` is the path of
+        the correct ``module``; the verdict goes to ``tests-catch-mutants`` (see mutants.py).
+        The generic checks (blocking, unawaited, leaked tasks...) judge the tests as they
+        ran against the correct subject only: what a broken subject does is not the
+        learner's doing.
+        """
+        from . import mutants as M  # imports pytest: only testing lessons pay for it
+
+        session = self.session
+        with open(reference, encoding="utf-8") as handle:
+            source = handle.read()
+        snapshot: dict[str, int] | None = None
+
+        def reference_done() -> None:
+            nonlocal snapshot
+            session.collect_warnings()
+            snapshot = {check_id: len(found) for check_id, found in session.findings.items()}
+
+        try:
+            run = M.run_tests(session.learner.path, source, mutants, module=module, new_loop=session.new_loop,
+                              after_reference=reference_done)
+        except M.EnvironmentProblem as problem:
+            session.results.errored(R.TESTS_CATCH_MUTANTS, str(problem))
+            return
+        finally:
+            if snapshot is None:
+                session.collect_warnings()
+            else:
+                session.forget_findings_since(snapshot)
+        M.judge(self, run, mutants)
+
     # -- the loop -----------------------------------------------------------------
 
     @property
@@ -220,6 +268,16 @@ class Trial:
     def now(self) -> float:
         """Virtual seconds since this scenario's loop started."""
         return self.loop.time()
+
+    @property
+    def schedule(self) -> Any:
+        """The explored schedule this run is under (``explore.Schedule``), or None for asyncio's ordinary order."""
+        return self.session.schedule
+
+    def vary(self, seconds: float) -> float:
+        """``seconds`` of the grader's own simulated delay, varied by the schedule (as fake I/O latencies are)."""
+        schedule = self.session.schedule
+        return schedule.vary(seconds) if schedule is not None else seconds
 
     def spawn(self, coro: Any, name: str | None = None) -> asyncio.Task[Any]:
         """Starts a task of the grader's own (never counted as the learner's)."""

@@ -1,0 +1,132 @@
+"""Worker threads that wait for the grade's loop (lesson 09): the virtual clock must not wait for them.
+
+Each case runs in a fresh interpreter, because the instrumentation patches the process.
+Run from the repository root: ``python -m unittest discover -s Tests/harness``
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import unittest
+
+HARNESS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "Grading", "harness"))
+
+PRELUDE = f"""
+import asyncio, json, sys, threading, time
+sys.path.insert(0, {HARNESS!r})
+from asynclings_harness.instrument import Instrumentation
+from asynclings_harness.learner import LearnerFile
+from asynclings_harness.session import Session
+
+session = Session("test", LearnerFile("/nowhere/learner.py", b""), [])
+Instrumentation(session).install()
+started = time.perf_counter()
+"""
+
+
+def run(body: str) -> dict:
+    """Runs PRELUDE + body in a fresh interpreter; body prints one JSON object."""
+    script = PRELUDE + textwrap.dedent(body)
+    done = subprocess.run([sys.executable, "-s", "-c", script], capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise AssertionError(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+class WorkerWaitingForTheLoop(unittest.TestCase):
+    def test_result_wait_lets_the_clock_move_at_once_and_exactly(self) -> None:
+        got = run("""
+            def worker(loop):
+                return asyncio.run_coroutine_threadsafe(asyncio.sleep(5, result="done"), loop).result()
+
+            async def main():
+                loop = asyncio.get_running_loop()
+                ticks = []
+                async def beat():
+                    while True:
+                        ticks.append(loop.time())
+                        await asyncio.sleep(0.5)
+                heartbeat = asyncio.ensure_future(beat())
+                answers = await asyncio.gather(*(loop.run_in_executor(None, worker, loop) for _ in range(3)))
+                heartbeat.cancel()
+                return {"answers": answers, "now": loop.time(), "ticks": len(ticks)}
+
+            out = session.run_loop(main(), entry="main")
+            out["real"] = time.perf_counter() - started
+            print(json.dumps(out))
+        """)
+        self.assertEqual(got["answers"], ["done"] * 3)
+        self.assertEqual(got["now"], 5.0)
+        self.assertEqual(got["ticks"], 11)
+        # Without the wait accounting the clock gives "busy" workers up to 2 s of real time per step.
+        self.assertLess(got["real"], 1.5)
+
+    def test_the_same_virtual_times_every_run(self) -> None:
+        body = """
+            def worker(loop, delay):
+                return asyncio.run_coroutine_threadsafe(asyncio.sleep(delay, result=delay), loop).result()
+
+            async def main():
+                loop = asyncio.get_running_loop()
+                finished = []
+                async def one(delay):
+                    await loop.run_in_executor(None, worker, loop, delay)
+                    finished.append((delay, round(loop.time(), 9)))  # asyncio fires timers within 1 ns together
+                async def beat():
+                    while True:
+                        await asyncio.sleep(0.05)
+                heartbeat = asyncio.ensure_future(beat())
+                await asyncio.gather(*(one(d) for d in (0.7, 0.2, 0.45)))
+                heartbeat.cancel()
+                return sorted(finished)
+
+            print(json.dumps({"finished": session.run_loop(main(), entry="main")}))
+        """
+        first = run(body)["finished"]
+        self.assertEqual(first, [[0.2, 0.2], [0.45, 0.45], [0.7, 0.7]])
+        for _ in range(3):
+            self.assertEqual(run(body)["finished"], first)
+
+    def test_asyncio_run_in_a_worker_gets_a_loop_of_its_own(self) -> None:
+        got = run("""
+            def worker():
+                inner = asyncio.run(asyncio.sleep(30, result="inner"))
+                return inner, threading.current_thread() is not threading.main_thread()
+
+            async def main():
+                loop = asyncio.get_running_loop()
+                answer, in_worker = await loop.run_in_executor(None, worker)
+                return {"answer": answer, "in_worker": in_worker, "now": loop.time()}
+
+            out = session.run_loop(main(), entry="main")
+            out["real"] = time.perf_counter() - started
+            print(json.dumps(out))
+        """)
+        self.assertEqual(got["answer"], "inner")
+        self.assertTrue(got["in_worker"])
+        self.assertEqual(got["now"], 0.0)  # the grade's loop never ran the inner sleep
+        self.assertLess(got["real"], 5)
+
+
+    def test_coroutines_made_in_workers_know_where_they_were_made(self) -> None:
+        got = run("""
+            def worker():
+                coroutine = asyncio.sleep(1)
+                origin = coroutine.cr_origin
+                coroutine.close()
+                return origin is not None and origin[0][2] == "worker"
+
+            async def main():
+                return await asyncio.get_running_loop().run_in_executor(None, worker)
+
+            print(json.dumps({"tracked": session.run_loop(main(), entry="main")}))
+        """)
+        self.assertTrue(got["tracked"])
+
+
+if __name__ == "__main__":
+    unittest.main()

