@@ -58,6 +58,8 @@ public final class WatchApp: @unchecked Sendable {
     private var exitStatus: Int32?
     /// Files this process wrote (a starter copied in), so their events do not count as saves.
     private var ownWrites: [String: FileSignature] = [:]
+    /// Lessons passed in this session whose pass is not in git (no repository, file changed…).
+    private var unrecordedPasses: Set<String> = []
     private var terminalGone = false
 
     /// Prepares watch mode; nothing is drawn until ``run()``.
@@ -223,16 +225,14 @@ public final class WatchApp: @unchecked Sendable {
         case loaded(first: String?, passed: Set<String>, store: LearnerSession.Store)
         case filesChanged(Set<String>)
         case graded(lessonID: String, Result<WatchCheck, GradingError>, content: String?)
+        case progress(passed: Set<String>, store: LearnerSession.Store)
     }
 
     private func handle(_ event: Event) {
         switch event {
         case .loaded(let first, let passed, let store):
             model.passed.formUnion(passed)
-            switch store {
-            case .branch(let name, _): storeStatus = "recording on branch \(name)"
-            case .unavailable(let reason): storeStatus = "progress kept for this session only: \(reason)"
-            }
+            describe(store)
             if let first, let index = model.lessons.firstIndex(where: { $0.id == first }) {
                 for effect in model.open(index) { perform(effect) }
             } else {
@@ -249,8 +249,16 @@ public final class WatchApp: @unchecked Sendable {
             model.notice = nil
             model.grading = true
             requestGrade(lesson.id, reason: .saved)
+        case .progress(let passed, let store):
+            describe(store)
+            // In a repository the branch is the truth (passes on another branch do not
+            // count); passes that could not be recorded stay for this session.
+            if case .branch = store { model.passed = passed.union(unrecordedPasses) }
         case .graded(let lessonID, let result, let content):
             inFlight = nil
+            if case .success(let check) = result, check.report.status == .pass, case .notRecorded = check.recording {
+                unrecordedPasses.insert(lessonID)
+            }
             if case .success(let check) = result, check.report.status == .pass, lessonID == model.currentLesson?.id {
                 learnerCode = content
             }
@@ -265,6 +273,13 @@ public final class WatchApp: @unchecked Sendable {
             }
         }
         updateWatchStatus()
+    }
+
+    private func describe(_ store: LearnerSession.Store) {
+        switch store {
+        case .branch(let name, _): storeStatus = "recording on branch \(name)"
+        case .unavailable(let reason): storeStatus = "progress kept for this session only: \(reason)"
+        }
     }
 
     // MARK: - Lessons and grades
@@ -313,6 +328,8 @@ public final class WatchApp: @unchecked Sendable {
             }
             let content = try? String(contentsOf: file, encoding: .utf8)
             events.post(.graded(lessonID: lessonID, result, content: content))
+            // After the verdict is on its way: the branch may have moved or been switched.
+            events.post(.progress(passed: session.passedLessons(), store: session.store()))
         }
     }
 
