@@ -88,7 +88,7 @@ public struct TimelineRenderer: Sendable {
         let shown = rows.count > maximumRows ? Array(rows.prefix(maximumRows - 1)) : rows
         let indent = "  "
         let available = max(14, style.width - indent.count - 2)
-        let labelWidth = min(24, max(9, shown.map { ANSI.visibleWidth(of: $0.label) }.max() ?? 0), available - 10)
+        let labelWidth = min(24, max(9, shown.map { ANSI.visibleWidth(of: Self.readable($0.label)) }.max() ?? 0), available - 10)
         let chartWidth = available - labelWidth
         var lines: [String] = []
         lines += TextWrap.wrap(paint("timeline: ", .bold) + timeline.scenario + paint(" (virtual seconds)", .dim), width: style.width)
@@ -125,7 +125,7 @@ public struct TimelineRenderer: Sendable {
                 cells[chartWidth - 1] = "→"
                 kinds[chartWidth - 1] = 3
             }
-            let label = ANSI.pad(ANSI.truncate(row.label, to: labelWidth), to: labelWidth)
+            let label = ANSI.pad(Self.shorten(row.label, to: labelWidth), to: labelWidth)
             lines.append(indent + label + "  " + paintCells(cells, kinds))
         }
         if shown.count < rows.count {
@@ -148,6 +148,25 @@ public struct TimelineRenderer: Sendable {
         }
         // The narrowest terminals cannot fit a 10-column chart beside a label: cut, never wrap.
         return lines.map { ANSI.truncate($0, to: max(1, style.width)) }
+    }
+
+    /// A coroutine's qualified name without the enclosing function's `<locals>`
+    /// (`run_pipeline.<locals>.worker` → `worker`).
+    static func readable(_ label: String) -> String {
+        guard let range = label.range(of: "<locals>.", options: .backwards) else { return label }
+        return String(label[range.upperBound...])
+    }
+
+    /// Fits a label to `width` keeping both ends: calls differ by their arguments, which
+    /// come last (`fetch('https://example.com/7')` → `fetch('…ple.com/7')`).
+    static func shorten(_ label: String, to width: Int) -> String {
+        let text = readable(label)
+        guard ANSI.visibleWidth(of: text) > width, width >= 8 else { return ANSI.truncate(text, to: width) }
+        let characters = Array(text)
+        let opening = characters.firstIndex(of: "(").map { $0 + 2 } ?? width / 3
+        let head = min(opening, width / 2)
+        let tail = width - head - 1
+        return String(characters.prefix(head)) + "…" + String(characters.suffix(tail))
     }
 
     /// `0`, the middle and the end of the time axis, placed under their columns.

@@ -1,3 +1,4 @@
+import Foundation
 import Grading
 import Testing
 
@@ -82,6 +83,18 @@ struct TimelineRendererTests {
                 }
             }
         }
+    }
+
+    @Test(arguments: [
+        ("run_pipeline.<locals>.worker", 24, "worker"),
+        ("fetch('https://example.com/page/7')", 24, "fetch('…m/page/7')"),
+        ("short(1)", 24, "short(1)"),
+    ] as [(String, Int, String)])
+    func labelsKeepWhatTellsThemApart(label: String, width: Int, expected: String) {
+        let shortened = TimelineRenderer.shorten(label, to: width)
+        #expect(ANSI.visibleWidth(of: shortened) <= width)
+        #expect(shortened.hasPrefix(expected.components(separatedBy: "…")[0]))
+        #expect(shortened.hasSuffix(expected.components(separatedBy: "…").last!))
     }
 
     @Test func plainStyleHasNoEscapes() {
