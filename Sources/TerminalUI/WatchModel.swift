@@ -75,6 +75,8 @@ public struct WatchModel: Sendable {
     public var scroll = 0
     /// Whether `q` was pressed while a grade runs.
     public var quitting = false
+    /// The list's search text while `/` is active (nil: not searching).
+    public var listQuery: String?
 
     public init(lessons: [Lesson], passed: Set<String> = []) {
         self.lessons = lessons
@@ -108,6 +110,9 @@ public struct WatchModel: Sendable {
 
     /// What `key` does on the current screen.
     public mutating func handle(_ key: Key) -> [Effect] {
+        if case .list(let selection) = screen, listQuery != nil, key != .control("c") {
+            return handleSearchKey(key, selection: selection)
+        }
         if key == .control("c") || key == .character("q") {
             if quitting { return [.quitNow] }
             quitting = true
@@ -179,20 +184,60 @@ public struct WatchModel: Sendable {
         }
     }
 
+    /// Lessons the list shows: all, or those whose id or title contains the search text.
+    public var listedLessons: [Int] {
+        guard let query = listQuery?.lowercased(), !query.isEmpty else { return Array(lessons.indices) }
+        return lessons.indices.filter {
+            lessons[$0].id.lowercased().contains(query) || lessons[$0].title.lowercased().contains(query)
+        }
+    }
+
+    private mutating func handleSearchKey(_ key: Key, selection: Int) -> [Effect] {
+        switch key {
+        case .character(let character):
+            listQuery = (listQuery ?? "") + String(character)
+        case .backspace:
+            if listQuery?.isEmpty == false { listQuery?.removeLast() }
+        case .escape:
+            listQuery = nil
+        case .up, .down, .pageUp, .pageDown:
+            return handleListKey(key, selection: selection)
+        case .enter:
+            let listed = listedLessons
+            listQuery = nil
+            guard listed.contains(selection) else { return [] }
+            return handleListKey(.enter, selection: selection)
+        default:
+            return []
+        }
+        // Keep the highlight on a lesson that is still listed.
+        let listed = listedLessons
+        if !listed.contains(selection), let first = listed.first { screen = .list(selection: first) }
+        return []
+    }
+
     private mutating func handleListKey(_ key: Key, selection: Int) -> [Effect] {
+        let listed = listedLessons
+        let position = listed.firstIndex(of: selection) ?? 0
+        func select(_ index: Int) {
+            guard !listed.isEmpty else { return }
+            screen = .list(selection: listed[min(max(0, index), listed.count - 1)])
+        }
         switch key {
         case .up, .character("k"):
-            screen = .list(selection: max(0, selection - 1))
+            select(position - 1)
         case .down, .character("j"):
-            screen = .list(selection: min(lessons.count - 1, selection + 1))
+            select(position + 1)
         case .home, .character("g"):
-            screen = .list(selection: 0)
+            select(0)
         case .end, .character("G"):
-            screen = .list(selection: max(0, lessons.count - 1))
+            select(listed.count - 1)
         case .pageUp:
-            screen = .list(selection: max(0, selection - 10))
+            select(position - 10)
         case .pageDown:
-            screen = .list(selection: min(lessons.count - 1, selection + 10))
+            select(position + 10)
+        case .character("/"):
+            listQuery = ""
         case .enter, .character("c"), .right:
             if selection == current {
                 screen = passedCurrent ? .passed : .lesson

@@ -99,8 +99,10 @@ public struct WatchView: Sendable {
             keys = [("h", "hint"), ("l", "lessons"), ("n", "next"), ("r", "re-run"), ("s", "text"), ("q", "quit")]
         case .passed:
             keys = [("n", "next lesson"), ("r", "re-run"), ("h", "hint"), ("l", "lessons"), ("s", "text"), ("q", "quit")]
+        case .list where model.listQuery != nil:
+            keys = [("type", "to filter"), ("enter", "open"), ("esc", "clear"), ("ctrl-c", "quit")]
         case .list:
-            keys = [("↑↓", "move"), ("enter", "open"), ("esc", "back"), ("q", "quit")]
+            keys = [("↑↓", "move"), ("enter", "open"), ("/", "search"), ("esc", "back"), ("q", "quit")]
         case .text:
             keys = [("↑↓ PgUp PgDn", "scroll"), ("esc", "back"), ("q", "quit")]
         case .finished:
@@ -219,9 +221,16 @@ public struct WatchView: Sendable {
     }
 
     private func listLines(_ model: WatchModel, selection: Int) -> [String] {
-        var lines = [paint("Lessons", .bold) + paint("  ✓ passed  ▸ current", .dim), ""]
+        var lines = [paint("Lessons", .bold) + paint("  ✓ passed  ▸ current", .dim)]
+        if let query = model.listQuery {
+            lines.append(paint("/", .bold) + query + paint("▏", .foreground(.cyan)))
+        }
+        lines.append("")
         let idWidth = min(30, model.lessons.map(\.id.count).max() ?? 10)
-        for (index, lesson) in model.lessons.enumerated() {
+        let listed = model.listedLessons
+        if listed.isEmpty { lines.append(paint("  no lesson matches", .dim)) }
+        for index in listed {
+            let lesson = model.lessons[index]
             let mark =
                 model.passed.contains(lesson.id)
                 ? paint("✓", .foreground(.green)) : (index == model.current ? paint("▸", .foreground(.cyan)) : " ")

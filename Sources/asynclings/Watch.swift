@@ -11,7 +11,7 @@ struct Watch: ParsableCommand {
             Opens the first unfinished lesson (or LESSON) and grades exercises/LESSON.py each \
             time you save it. A pass is recorded in git when the course is in a repository.
 
-            Keys: h next hint · l lesson list · n next lesson · r grade again · s lesson text · \
+            Keys: h next hint · l lesson list (/ searches) · n next lesson · r grade again · s lesson text · \
             q quit. ↑↓ PgUp PgDn scroll. Ctrl-Z suspends.
 
             Saves are noticed through inotify on the exercises/ folder, with polling as a \

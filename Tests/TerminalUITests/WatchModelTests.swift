@@ -102,6 +102,22 @@ struct WatchModelTests {
         #expect(model.screen == .lesson)
     }
 
+    @Test func theListSearchesByIdOrTitle() throws {
+        var model = WatchModel(lessons: try sampleCourse().lessons)
+        _ = model.open(0)
+        _ = model.handle(.character("l"))
+        _ = model.handle(.character("/"))
+        for character in "thr" { _ = model.handle(.character(character)) }
+        #expect(model.listedLessons == [2])
+        #expect(model.screen == .list(selection: 2))
+        _ = model.handle(.character("q"))  // typed, not quit
+        #expect(!model.quitting)
+        #expect(model.listedLessons.isEmpty)
+        _ = model.handle(.backspace)
+        #expect(model.handle(.enter) == [.open(lessonID: "03-three")])
+        #expect(model.listQuery == nil)
+    }
+
     @Test func quitWaitsOnceThenQuitsNow() throws {
         var model = WatchModel(lessons: try sampleCourse().lessons)
         _ = model.open(0)
