@@ -107,6 +107,9 @@ public final class WatchApp: @unchecked Sendable {
         return exitStatus ?? 0
     }
 
+    /// Whether the terminal went away (closed window, hang-up): nothing more can be shown.
+    public var terminalWasClosed: Bool { terminalGone }
+
     /// A line for the normal screen once watch mode is over.
     public func farewell() -> String {
         let done = model.lessons.filter { model.passed.contains($0.id) }.count

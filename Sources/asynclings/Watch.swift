@@ -38,7 +38,9 @@ struct Watch: ParsableCommand {
             do {
                 let app = try WatchApp(session: LearnerSession(course: course, grader: grader), options: options)
                 status = try app.run()
-                Console.print(app.farewell())
+                // `print`, not FileHandle: writing to a terminal that has gone away must
+                // fail quietly rather than raise.
+                if !app.terminalWasClosed { print(app.farewell()) }
             } catch {
                 throw Failure.usage("\(error)")
             }

@@ -8,7 +8,7 @@ import Testing
 
 /// The built binary running on a pseudo-terminal: the test types keys and reads the screen.
 final class PseudoTerminalSession {
-    let master: Int32
+    private(set) var master: Int32
     /// Kept open by the test so the terminal's settings can be read after the child exits.
     let slave: Int32
     let process = Process()
@@ -52,8 +52,14 @@ final class PseudoTerminalSession {
 
     deinit {
         if process.isRunning { process.terminate() }
-        close(master)
+        if master >= 0 { close(master) }
         close(slave)
+    }
+
+    /// What closing a terminal window does to the program in it: its terminal hangs up.
+    func closeTerminal() {
+        close(master)
+        master = -1
     }
 
     func resize(columns: UInt16, rows: UInt16) {
@@ -76,6 +82,10 @@ final class PseudoTerminalSession {
     /// Reads what arrived; true when something did.
     @discardableResult
     func pump(wait milliseconds: Int32 = 100) -> Bool {
+        guard master >= 0 else {
+            usleep(UInt32(milliseconds) * 1000)
+            return false
+        }
         var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
         guard poll(&descriptor, 1, milliseconds) > 0 else { return false }
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -239,6 +249,14 @@ struct WatchModeTests {
         let locks = try FileManager.default.subpathsOfDirectory(atPath: root.appendingPathComponent(".git").path)
             .filter { $0.hasSuffix(".lock") && !$0.hasPrefix("asynclings/") }
         #expect(locks.isEmpty, "\(locks)")
+    }
+
+    @Test func closingTheTerminalEndsWatchModeWithoutACrash() throws {
+        let root = try learnerRepository()
+        let session = try PseudoTerminalSession(arguments: pythonArguments, in: root)
+        #expect(session.waitFor("01-first-coroutine", "FAIL"), "\(session.screen)")
+        session.closeTerminal()
+        #expect(session.waitForExit() == 129)
     }
 
     @Test func aResizeRedrawsAtTheNewWidth() throws {
