@@ -61,6 +61,8 @@ public final class WatchApp: @unchecked Sendable {
     /// Lessons passed in this session whose pass is not in git (no repository, file changed…).
     private var unrecordedPasses: Set<String> = []
     private var terminalGone = false
+    /// The status to exit with once the grade in progress ends (a signal's 128 + n).
+    private var pendingExitStatus: Int32 = 0
 
     /// Prepares watch mode; nothing is drawn until ``run()``.
     /// - Throws: ``TerminalError/notATerminal`` when input or output is not a terminal.
@@ -203,8 +205,6 @@ public final class WatchApp: @unchecked Sendable {
             }
         }
     }
-
-    private var pendingExitStatus: Int32 = 0
 
     /// The terminal went away: nobody will see the screen, but a grade that may be
     /// recording progress is let finish.
@@ -362,7 +362,7 @@ public final class WatchApp: @unchecked Sendable {
         case .polling(let reason):
             let (seconds, attoseconds) = monitor.pollInterval.components
             let interval = Double(seconds) + Double(attoseconds) / 1e18
-            watchStatus = "checking every \(TimelineRendererSeconds.format(interval)) s (\(reason)) · r grades by hand"
+            watchStatus = "checking every \(String(format: "%g", interval)) s (\(reason)) · r grades by hand"
         }
     }
 
@@ -381,14 +381,6 @@ public final class WatchApp: @unchecked Sendable {
         guard frame != lastFrame else { return }
         lastFrame = frame
         if !terminal.write(frame) { terminalClosed(status: 129) }
-    }
-}
-
-/// Formats seconds like the timeline does (`0.5`, `2`).
-enum TimelineRendererSeconds {
-    static func format(_ value: Double) -> String {
-        if value == value.rounded() { return String(Int(value)) }
-        return String(format: "%g", value)
     }
 }
 
