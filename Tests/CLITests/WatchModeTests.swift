@@ -40,6 +40,7 @@ final class PseudoTerminalSession {
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm-256color"
         environment["NO_COLOR"] = nil
+        environment["COLUMNS"] = nil
         environment["HOME"] = directory.path  // the git author and counters stay in the scratch folder
         environment["XDG_CACHE_HOME"] = directory.appendingPathComponent(".cache").path
         process.environment = environment
@@ -327,6 +328,23 @@ struct LearnerCommandTests {
         #expect(run.stdout.contains("✗ python"))
         #expect(run.stdout.contains("fix:"))
         #expect(run.stdout.contains("not in a git repository"))
+    }
+
+    @Test func showIsColouredOnATerminalAndPlainInAPipeOrUnderNoColor() throws {
+        let root = try learnerRepository()
+        let piped = try Run(["show", "02"], in: root, environment: ["NO_COLOR": ""])
+        #expect(piped.status == 0)
+        #expect(!piped.stdout.contains("\u{1B}"))
+        #expect(piped.stdout.contains("asyncio.gather"))
+
+        let terminal = try PseudoTerminalSession(arguments: ["show", "02"], in: root, columns: 72)
+        #expect(terminal.waitForExit() == 0)
+        #expect(terminal.raw.contains("\u{1B}["))
+        #expect(terminal.screen.contains("Run coroutines concurrently"))
+        // Wrapped to the terminal: no prose line wider than 72 columns.
+        let lines = terminal.screen.replacingOccurrences(of: "\r", with: "").split(separator: "\n")
+        let widest = lines.map(\.count).max() ?? 0
+        #expect(widest <= 72)
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])
