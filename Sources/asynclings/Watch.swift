@@ -1,6 +1,7 @@
 import ArgumentParser
 import Course
 import Foundation
+import Grading
 import TerminalUI
 import Workshop
 
@@ -31,7 +32,10 @@ struct Watch: ParsableCommand {
         try reportingFailures {
             let course = try courseOptions.load()
             guard !course.lessons.isEmpty else { throw Failure.usage("the course at \(course.root.path) has no lessons") }
-            let grader = try pythonOptions.grader(for: course)
+            // Warm: every save forks a grade from a Python that has already imported asyncio
+            // and the harness, instead of starting an interpreter (most of a cold grade).
+            let grader = try pythonOptions.grader(for: course).warmedUp()
+            defer { grader.stopServer() }
             var options = WatchApp.Options()
             options.useInotify = !poll
             if let lesson { options.startLesson = try courseOptions.lesson(lesson, in: course).id }
