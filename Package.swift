@@ -22,6 +22,7 @@ let package = Package(
             name: "asynclings",
             dependencies: [
                 "Course", "Grading", "GitStore", "Rendering", "TerminalUI", "Watch", "Workshop",
+                "Classroom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -43,6 +44,11 @@ let package = Package(
         // The learner's side of a workshop: check = grade + count + record, hints, progress.
         .target(
             name: "Workshop", dependencies: ["Course", "Grading", "GitStore"],
+            swiftSettings: swiftSettings),
+        // The instructor's side: the class matrix from every learner branch, regrades with
+        // trusted checks, the terminal and HTML views.
+        .target(
+            name: "Classroom", dependencies: ["Course", "Grading", "GitStore", "Rendering"],
             swiftSettings: swiftSettings),
         // Running a program under limits in its own process group.
         .target(name: "Sandbox", dependencies: ["CSandbox"], swiftSettings: swiftSettings),
@@ -83,5 +89,9 @@ let package = Package(
             name: "TerminalUITests", dependencies: ["TerminalUI", "Course", "Grading", "Rendering", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ClassroomTests",
+            dependencies: ["Classroom", "Course", "Grading", "GitStore", "Rendering", "Workshop", "TestSupport"],
+            swiftSettings: swiftSettings),
     ]
 )

@@ -63,4 +63,25 @@ extension Repository {
         try check(git_odb_read_header(&size, &type, odb, &raw))
         return (size, type)
     }
+
+    /// Refuses a loose object whose file is truncated or corrupt, before libgit2 reads it.
+    ///
+    /// libgit2 1.5.1 reads the header of a truncated loose object fine and then loops
+    /// forever inflating the rest, so any read of content from an untrusted branch goes
+    /// through here first. Packed objects are not affected (their index and checksum are
+    /// verified when the pack is opened) and pass without a look.
+    ///
+    /// - Parameters:
+    ///   - size: the content size from `objectHeader`, already checked against the caller's cap.
+    ///   - type: `blob`, `tree` or `commit`, as in the object header.
+    /// - Throws: `.corruptObject` when the file does not inflate to exactly the object.
+    func requireWholeLooseObject(_ id: ObjectID, type: String, size: Int) throws(GitStoreError) {
+        let hex = id.hex
+        let path = commonDirectory + "/objects/" + hex.prefix(2) + "/" + hex.dropFirst(2)
+        let expected = type.utf8.count + 1 + String(size).utf8.count + 1 + size
+        // -1: no loose file, the object is packed (or in an alternate): nothing to check.
+        if cgit2_loose_object_is_whole(path, expected) == 0 {
+            throw .corruptObject(id)
+        }
+    }
 }

@@ -41,7 +41,8 @@ extension Repository {
     /// The file at `path` below `tree`.
     ///
     /// The size comes from the object database header before the blob is loaded, so an
-    /// oversized blob is refused without being inflated into memory.
+    /// oversized blob is refused without being inflated into memory; a truncated loose
+    /// object is refused (`.corruptObject`) instead of hanging libgit2.
     public func file(at path: String, in tree: Tree, maxSize: Int) throws(GitStoreError) -> FileAtRevision {
         guard !path.isEmpty, let entry = try tree.entry(at: path) else { return .missing }
         switch entry.kind {
@@ -52,6 +53,7 @@ extension Repository {
         }
         let size = try objectHeader(entry.id).size
         guard size <= maxSize else { return .tooLarge(size: size) }
+        try requireWholeLooseObject(entry.id, type: "blob", size: size)
         let blob = try blob(entry.id)
         return blob.isBinary ? .binary : .regular(blob.content)
     }

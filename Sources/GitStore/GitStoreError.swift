@@ -35,6 +35,10 @@ public enum GitStoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case fileSystem(operation: String, path: String, errno: Int32)
     /// The local counters file could not be read or written.
     case corruptCounters(path: String)
+    /// A loose object whose file is truncated or does not inflate to what its header says.
+    case corruptObject(ObjectID)
+    /// A revision (`main`, `origin/main`, a tag, a commit id) that names no commit.
+    case revisionNotFound(String)
 
     public var description: String {
         switch self {
@@ -74,6 +78,10 @@ public enum GitStoreError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(operation) \(path) failed: \(String(cString: strerror(code)))"
         case .corruptCounters(let path):
             return "the local counters file \(path) is not valid JSON; delete it to start counting afresh"
+        case .corruptObject(let id):
+            return "object \(id.hex) is truncated or corrupt; run `git fsck` and fetch it again"
+        case .revisionNotFound(let revision):
+            return "\(revision) names no commit here; give a branch (`main`, `origin/main`), a tag or a commit id"
         }
     }
 }

@@ -45,6 +45,8 @@ public struct GitError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let locked = GIT_ELOCKED.rawValue
     /// `GIT_EMODIFIED`: a reference moved since it was read (compare-and-swap lost).
     public static let modified = GIT_EMODIFIED.rawValue
+    /// `GIT_ECONFLICT`: a checkout would overwrite local changes.
+    public static let conflict = GIT_ECONFLICT.rawValue
     /// `GIT_EUNBORNBRANCH`: HEAD names a branch with no commit yet.
     public static let unbornBranch = GIT_EUNBORNBRANCH.rawValue
 

@@ -144,7 +144,9 @@ public final class Repository {
         return takeString(&buffer)
     }
 
-    static func isValidBranchName(_ name: String) -> Bool {
+    /// True for a name git accepts as a branch (`git check-ref-format --branch`).
+    public static func isValidBranchName(_ name: String) -> Bool {
+        _ = libgit2Ready
         var valid: Int32 = 0
         return git_branch_name_is_valid(&valid, name) == 0 && valid == 1
     }

@@ -1,5 +1,4 @@
 import Course
-import Dispatch
 import Foundation
 
 /// Proves a course is consistent: every starter fails (but compiles), every reference
@@ -55,12 +54,7 @@ public struct Verifier: Sendable {
                 jobs.append(Job(lesson: lesson, kind: .wrong, file: variant.file, expectedFailure: variant.expectedFailure))
             }
         }
-        let queued = jobs
-        let results = ConcurrentResults<Item>(count: queued.count)
-        DispatchQueue.concurrentPerform(iterations: queued.count) { index in
-            results[index] = judge(queued[index])
-        }
-        var items = results.values
+        var items = inParallel(jobs) { job in judge(job) }
         for lesson in lessons {
             items += lint(lesson)
         }
@@ -133,19 +127,4 @@ public struct Verifier: Sendable {
         let base = course.root.standardizedFileURL.path + "/"
         return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
-}
-
-/// Fixed-size result slots filled from concurrent workers.
-final class ConcurrentResults<Value: Sendable>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Value? {
-        get { lock.lock(); defer { lock.unlock() }; return slots[index] }
-        set { lock.lock(); slots[index] = newValue; lock.unlock() }
-    }
-
-    var values: [Value] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Asynclings: ParsableCommand {
@@ -7,8 +8,23 @@ struct Asynclings: ParsableCommand {
         abstract: "Learn async Python patterns, graded by what your code actually does.",
         version: "0.1.0",
         subcommands: [
-            Watch.self, List.self, Show.self, Start.self, Grade.self, Hint.self, Reset.self, Verify.self,
-            Doctor.self, Completions.self,
+            Watch.self, List.self, Show.self, Start.self, Grade.self, Check.self, Hint.self, Reset.self,
+            Verify.self, Init.self, ProgressCommand.self, Class.self, Doctor.self, Completions.self,
         ],
         defaultSubcommand: Watch.self)
+
+    /// Parses and runs like ArgumentParser's own `main()`, except that a usage error exits
+    /// with 2, as DESIGN.md promises (ArgumentParser's default is 64, EX_USAGE).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

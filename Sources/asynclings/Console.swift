@@ -14,3 +14,10 @@ enum Console {
         FileHandle.standardError.write(Data(("warning: " + text + "\n").utf8))
     }
 }
+
+extension Console {
+    /// A side remark on stderr (what was fetched or written), so stdout stays the result.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

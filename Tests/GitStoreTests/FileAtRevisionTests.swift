@@ -82,4 +82,36 @@ struct FileAtRevisionTests {
         let branch = try repository.branch(named: "main")
         #expect(try repository.file(at: "exercises/huge.py", in: branch, maxSize: Self.cap) == .tooLarge(size: size))
     }
+
+    /// A truncated loose object whose size is within the cap: libgit2 1.5.1 would spin
+    /// forever inflating it, so it must be refused before the read. (Cut shorter than
+    /// its header, libgit2 itself already fails to read the size.)
+    @Test(arguments: [200, 2000])
+    func truncatedLooseObjectIsRefusedInsteadOfHanging(keep: Int) throws {
+        let repo = try ScratchRepository.withCourse()
+        let text = (0..<4000).map { "line \($0) of a learner's exercise\n" }.joined()
+        try repo.write("exercises/02-gather.py", text)
+        try repo.git("commit", "-q", "-am", "work")
+        let id = try repo.git("rev-parse", "HEAD:exercises/02-gather.py").trimmed
+        let object = "\(repo.path)/.git/objects/\(id.prefix(2))/\(id.dropFirst(2))"
+        chmod(object, 0o644)
+        #expect(truncate(object, off_t(keep)) == 0)
+
+        let repository = try repo.open()
+        let branch = try repository.branch(named: "main")
+        #expect(throws: GitStoreError.corruptObject(try #require(ObjectID(hex: id)))) {
+            try repository.file(at: "exercises/02-gather.py", in: branch, maxSize: Self.cap)
+        }
+        // Whole loose objects and packed ones still read.
+        #expect(try repository.file(at: "README.md", in: branch, maxSize: Self.cap) == .regular(Data("# course\n".utf8)))
+    }
+
+    @Test func packedObjectsReadWithoutALooseFile() throws {
+        let repo = try ScratchRepository.withCourse()
+        try repo.git("gc", "-q")
+        let repository = try repo.open()
+        let branch = try repository.branch(named: "main")
+        #expect(try repository.file(at: "exercises/01-hello.py", in: branch, maxSize: Self.cap) == .regular(Data("print('starter 1')\n".utf8)))
+    }
 }
+

@@ -147,3 +147,46 @@ extension RepositoryTests {
         #expect(throws: GitStoreError.branchNotFound("missing")) { try repository.switchBranch(to: "missing") }
     }
 }
+
+@Suite("Revisions, remotes and upstreams")
+struct RemoteTests {
+    @Test func revisionsResolveToCommits() throws {
+        let repo = try ScratchRepository.withCourse()
+        try repo.git("tag", "-a", "v1", "-m", "course v1")
+        let head = try repo.git("rev-parse", "HEAD").trimmed
+        let repository = try repo.open()
+        for revision in ["main", "refs/heads/main", "v1", head, String(head.prefix(10)), "HEAD"] {
+            #expect(try repository.commit(revision: revision).id.hex == head, "\(revision)")
+        }
+        #expect(throws: GitStoreError.revisionNotFound("nope")) { try repository.commit(revision: "nope") }
+        #expect(throws: GitStoreError.revisionNotFound("main:README.md")) {
+            try repository.commit(revision: "main:README.md")
+        }
+    }
+
+    @Test func upstreamOfABranchTheRemoteDoesNotHaveYetLetsPlainPushWork() throws {
+        let scratch = try Scratch()
+        let room = scratch.url("room.git")
+        try runGit(["init", "-q", "--bare", "-b", "main", room], in: scratch.path)
+        let seed = try ScratchRepository.withCourse()
+        try seed.git("push", "-q", room, "main")
+        let clone = scratch.url("clone")
+        try runGit(["clone", "-q", room, clone], in: scratch.path)
+        try runGit(["config", "user.name", "Zoë"], in: clone)
+        try runGit(["config", "user.email", "zoe@example.com"], in: clone)
+
+        let repository = try Repository(discoveringFrom: clone)
+        #expect(try repository.remoteNames() == ["origin"])
+        #expect(try repository.defaultBranch(ofRemote: "origin") == "origin/main")
+        #expect(try repository.defaultBranch(ofRemote: "elsewhere") == nil)
+        try repository.switchToNewBranch(named: "learner/team-a/zoë")
+        try repository.setUpstream(ofBranch: "learner/team-a/zoë", remote: "origin")
+        #expect(try git("config", "branch.learner/team-a/zoë.merge", in: clone).trimmed == "refs/heads/learner/team-a/zoë")
+        try git("push", "-q", in: clone)
+        #expect(try git("rev-parse", "--abbrev-ref", "@{upstream}", in: clone).trimmed == "origin/learner/team-a/zoë")
+        #expect(try git("branch", "--list", "learner/*", in: room).contains("learner/team-a/zoë"))
+        #expect(throws: GitStoreError.remoteNotFound("upstream")) {
+            try repository.setUpstream(ofBranch: "learner/team-a/zoë", remote: "upstream")
+        }
+    }
+}

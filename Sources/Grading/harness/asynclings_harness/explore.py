@@ -176,7 +176,7 @@ class RunResults(R.Results):
     @classmethod
     def over(cls, base: R.Results) -> RunResults:
         run = cls(list(base.order))
-        run.checks = {key: dataclasses.replace(value) for key, value in base.checks.items()}
+        run.checks = {key: value.copy() for key, value in base.checks.items()}
         run.log = []
         return run
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from .tracking import Span
@@ -22,19 +21,28 @@ if TYPE_CHECKING:
 Latency = float | Callable[..., float]
 
 
-@dataclass
 class FakeCall:
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
-    start: float
-    end: float | None = None
-    task: str = ""
-    on_loop_thread: bool = True
-    cancelled: bool = False
-    raised: BaseException | None = None
-    result: Any = None
-    task_object: Any = None  # the asyncio.Task the call ran in
-    loop: Any = None  # the event loop the call ran on (async fakes)
+    """One call of a fake: its arguments, when it ran (virtual seconds) and how it ended."""
+
+    __slots__ = ("args", "kwargs", "start", "end", "task", "on_loop_thread", "cancelled", "raised", "result",
+                 "task_object", "loop")
+
+    def __init__(self, args: tuple[Any, ...], kwargs: dict[str, Any], start: float, *, task: str = "",
+                 on_loop_thread: bool = True, task_object: Any = None, loop: Any = None) -> None:
+        self.args = args
+        self.kwargs = kwargs
+        self.start = start
+        self.end: float | None = None
+        self.task = task
+        self.on_loop_thread = on_loop_thread
+        self.cancelled = False
+        self.raised: BaseException | None = None
+        self.result: Any = None
+        self.task_object = task_object  # the asyncio.Task the call ran in
+        self.loop = loop  # the event loop the call ran on (async fakes)
+
+    def __repr__(self) -> str:
+        return f"FakeCall(args={self.args!r}, start={self.start!r}, end={self.end!r}, cancelled={self.cancelled!r})"
 
     @property
     def cancel_requested(self) -> bool:
@@ -47,11 +55,15 @@ class FakeCall:
         return self.end is not None and not self.cancelled and self.raised is None
 
 
-@dataclass
 class _Counters:
-    in_flight: int = 0
-    peak: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    """Calls in flight now and at most, safe to update from worker threads."""
+
+    __slots__ = ("in_flight", "peak", "lock")
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.peak = 0
+        self.lock = threading.Lock()
 
     def enter(self) -> int:
         with self.lock:

@@ -5,18 +5,19 @@ from __future__ import annotations
 import linecache
 import sys
 import types
-from dataclasses import dataclass
 from types import FrameType, TracebackType
 from typing import Any, Iterator
 
 MAX_SOURCE_BYTES = 1_000_000
 
 
-@dataclass
 class CompileError:
     """Why the file does not compile, with the line and a caret under the spot."""
 
-    message: str
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
 
 
 class LearnerFile:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from typing import Any
 
 COMPILE = "compile"
@@ -55,25 +54,33 @@ PASS_MESSAGES = {
 }
 
 
-@dataclass
 class CheckResult:
-    id: str
-    status: str = SKIP
-    message: str = ""
-    failures: int = 0
+    """The verdict of one check: status, the message shown, how many times it failed."""
+
+    __slots__ = ("id", "status", "message", "failures")
+
+    def __init__(self, id: str, status: str = SKIP, message: str = "", failures: int = 0) -> None:
+        self.id = id
+        self.status = status
+        self.message = message
+        self.failures = failures
+
+    def copy(self) -> CheckResult:
+        return CheckResult(self.id, self.status, self.message, self.failures)
+
+    def __repr__(self) -> str:
+        return f"CheckResult({self.id!r}, {self.status!r}, {self.message!r})"
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "message": self.message}
 
 
-@dataclass
 class Results:
     """Per-check verdicts, in report order. The first failure of a check is the one shown."""
 
-    order: list[str]
-    checks: dict[str, CheckResult] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
+    def __init__(self, order: list[str]) -> None:
+        self.order = order
+        self.checks: dict[str, CheckResult] = {}
         for check_id in self.order:
             self.checks[check_id] = CheckResult(check_id)
 

@@ -218,9 +218,9 @@ class Session:
 
     def check_leaks(self, recorder: TaskRecorder, entry: str, since: int = 0) -> None:
         for record in recorder.pending_learner_tasks(since):
-            if getattr(record, "_reported_leak", False):
+            if record.reported_leak:
                 continue
-            record._reported_leak = True  # type: ignore[attr-defined]
+            record.reported_leak = True
             self.add_finding(R.LEAKED_TASKS, Finding(
                 f"the task running {record.label}() created at {self.learner.where(record.learner_line or 0, record.learner_function)}"
                 f"{self.learner.quote(record.learner_line or 0)} was still running when {entry} returned",

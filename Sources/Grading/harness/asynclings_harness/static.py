@@ -36,7 +36,6 @@ or runs anything, and its findings never fail a grade on their own: see
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 BLOCKING_CALL = "blocking-call"
@@ -111,16 +110,30 @@ _AWAIT_POINTS = (ast.Await, ast.AsyncFor, ast.AsyncWith)
 _TRY_NODES: tuple[type[ast.AST], ...] = (ast.Try, getattr(ast, "TryStar", ast.Try))
 
 
-@dataclass(frozen=True)
 class StaticFinding:
     """One suspicious line. ``message`` says what is wrong and why, then `` Fix: `` and the fix;
     the location is not part of it."""
 
-    rule: str
-    line: int
-    column: int
-    function: str | None
-    message: str
+    __slots__ = ("rule", "line", "column", "function", "message")
+
+    def __init__(self, rule: str, line: int, column: int, function: str | None, message: str) -> None:
+        self.rule = rule
+        self.line = line
+        self.column = column
+        self.function = function
+        self.message = message
+
+    def _key(self) -> tuple[str, int, int, str | None, str]:
+        return (self.rule, self.line, self.column, self.function, self.message)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StaticFinding) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"StaticFinding({self.rule!r}, line={self.line}, function={self.function!r})"
 
     @property
     def check_id(self) -> str:
@@ -176,17 +189,20 @@ def _attribute_chain(node: ast.AST) -> list[str] | None:
 # -- the pass ----------------------------------------------------------------------
 
 
-@dataclass
 class _Scope:
     """One function (or the module) being walked."""
 
-    name: str | None
-    is_async: bool
-    class_coroutines: frozenset[str] = frozenset()
-    cancelled: frozenset[str] = frozenset()  # names this function calls .cancel() on
-    loaded: set[str] = field(default_factory=set)  # every name read in the function (nested ones included)
-    # name -> the finding to report if that name is never read in the function
-    unused_candidates: dict[str, StaticFinding] = field(default_factory=dict)
+    __slots__ = ("name", "is_async", "class_coroutines", "cancelled", "loaded", "unused_candidates")
+
+    def __init__(self, name: str | None, is_async: bool, class_coroutines: frozenset[str] = frozenset(),
+                 cancelled: frozenset[str] = frozenset()) -> None:
+        self.name = name
+        self.is_async = is_async
+        self.class_coroutines = class_coroutines
+        self.cancelled = cancelled  # names this function calls .cancel() on
+        self.loaded: set[str] = set()  # every name read in the function (nested ones included)
+        # name -> the finding to report if that name is never read in the function
+        self.unused_candidates: dict[str, StaticFinding] = {}
 
 
 class _Analysis:

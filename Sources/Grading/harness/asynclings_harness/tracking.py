@@ -4,52 +4,55 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 from .learner import LearnerFile
 
 
-@dataclass
 class TaskRecord:
     """One task created while a scenario ran."""
 
-    task: asyncio.Task[Any]
-    label: str
-    created_at: float
-    learner_line: int | None  # the learner's line that created it; None for the grader's own
-    learner_function: str | None
-    done_at: float | None = None
+    def __init__(self, task: asyncio.Task[Any], label: str, created_at: float, learner_line: int | None,
+                 learner_function: str | None) -> None:
+        self.task = task
+        self.label = label
+        self.created_at = created_at
+        self.learner_line = learner_line  # the learner's line that created it; None for the grader's own
+        self.learner_function = learner_function
+        self.done_at: float | None = None
+        self.reported_leak = False
 
     @property
     def by_learner(self) -> bool:
         return self.learner_line is not None
 
 
-@dataclass
 class Span:
     """A bar on the timeline: a task's life or one call of a fake, in virtual seconds."""
 
-    kind: str  # "task" or "io"
-    label: str
-    start: float
-    end: float | None
-    task: str = ""
+    __slots__ = ("kind", "label", "start", "end", "task")
+
+    def __init__(self, kind: str, label: str, start: float, end: float | None, task: str = "") -> None:
+        self.kind = kind  # "task" or "io"
+        self.label = label
+        self.start = start
+        self.end = end
+        self.task = task
 
     def as_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "label": self.label, "start": round(self.start, 6),
                 "end": None if self.end is None else round(self.end, 6), "task": self.task}
 
 
-@dataclass
 class TaskRecorder:
     """Records tasks created on one loop (installed through ``loop.on_task_created``)."""
 
-    learner: LearnerFile
-    loop: Any
-    records: list[TaskRecord] = field(default_factory=list)
-    by_task: dict[int, TaskRecord] = field(default_factory=dict)
-    io_spans: list[Span] = field(default_factory=list)
+    def __init__(self, learner: LearnerFile, loop: Any) -> None:
+        self.learner = learner
+        self.loop = loop
+        self.records: list[TaskRecord] = []
+        self.by_task: dict[int, TaskRecord] = {}
+        self.io_spans: list[Span] = []
 
     def task_created(self, task: asyncio.Task[Any]) -> None:
         frame = self.learner.innermost_frame(sys._getframe(2))

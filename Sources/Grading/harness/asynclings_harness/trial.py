@@ -24,7 +24,6 @@ import inspect
 import io
 import sys
 from contextlib import redirect_stdout
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
 from . import report as R
@@ -38,12 +37,17 @@ if TYPE_CHECKING:
     from .session import Session
 
 
-@dataclass
 class Scenario:
-    title: str
-    function: Callable[[Trial], Awaitable[None] | None]
-    virtual_budget: float
-    explore: bool | int = False  # run under many seeded schedules (explore.py); an int sets how many
+    """One registered scenario of the lesson's check script."""
+
+    __slots__ = ("title", "function", "virtual_budget", "explore")
+
+    def __init__(self, title: str, function: Callable[[Trial], Awaitable[None] | None], virtual_budget: float,
+                 explore: bool | int = False) -> None:
+        self.title = title
+        self.function = function
+        self.virtual_budget = virtual_budget
+        self.explore = explore  # run under many seeded schedules (explore.py); an int sets how many
 
     @property
     def is_async(self) -> bool:

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Classroom
+import Course
+import Foundation
+import GitStore
+import Grading
+import Rendering
+
+struct Class: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "class",
+        abstract: "The whole room: every learner branch × every lesson.",
+        discussion: """
+            Reads every learner branch, local and remote-tracking, straight from git (nothing \
+            is checked out): which lessons each learner passed, after how many attempts and \
+            hints, and when.
+
+            --regrade grades every exercise file again from the blobs at each branch tip, with \
+            the lessons and check scripts of --course-ref (default: the branch the course was \
+            cloned from, e.g. origin/main), so an edited check script on a learner's branch \
+            changes nothing. Grades run in parallel, one per core (--jobs).
+
+            Exercise paths that are a symlink, a directory, a binary or larger than 1 MB are \
+            never read; they are shown as refused.
+
+            Exit status: 0; 1 when --regrade finds a recorded pass that no longer grades as a \
+            pass; 2 usage error (no such remote or revision); 3 environment error.
+            """)
+
+    @OptionGroup var courseOptions: CourseOptions
+    @OptionGroup var pythonOptions: PythonOptions
+    @Option(name: .long, help: ArgumentHelp("Only this remote's branches (and fetch from it); default: every remote.", valueName: "name"))
+    var remote: String?
+    @Flag(name: .long, help: "Fetch the remote first (default: origin).") var fetch = false
+    @Option(name: .long, help: ArgumentHelp("Which branches are learners, a glob on the branch name without the remote.", valueName: "glob"))
+    var branches = "learner/*"
+    @Flag(name: .long, help: "Grade every exercise file again, from the branch tips, with trusted checks.") var regrade = false
+    @Option(name: .customLong("course-ref"), help: ArgumentHelp("The revision whose lessons and checks --regrade trusts.", valueName: "ref"))
+    var courseRef: String?
+    @Option(name: .long, help: ArgumentHelp("How many grades run at once (default: one per core).", valueName: "n"))
+    var jobs: Int?
+    @Flag(name: .long, help: "Print the matrix as one JSON object.") var json = false
+    @Option(name: .long, help: ArgumentHelp("Also write the matrix as a self-contained HTML page.", valueName: "file"))
+    var html: String?
+
+    func run() throws {
+        var failsNow = 0
+        try reportingFailures {
+            // Checked here rather than in `validate()`, whose errors exit 64: usage is 2.
+            if let jobs, jobs < 1 { throw Failure.usage("--jobs must be at least 1") }
+            if courseRef != nil && !regrade { throw Failure.usage("--course-ref only applies with --regrade") }
+            let course = try? courseOptions.load(reportProblems: !json)
+            let start = courseOptions.course.map { URL(fileURLWithPath: $0).path } ?? FileManager.default.currentDirectoryPath
+            let repository: Repository
+            do throws(GitStoreError) {
+                repository = try Repository(discoveringFrom: start)
+            } catch {
+                throw Failure.git(error)
+            }
+            if fetch { try fetchRemote(repository) }
+
+            let prefix = course.map { coursePrefix(of: $0, in: repository) } ?? ""
+            // The trusted course, for a regrade: its lessons are the columns and its checks
+            // grade every file. Without a regrade the columns come from the course on disk,
+            // or, with none here (the workshop's bare repository), from the course branch.
+            var trusted: TrustedCourse?
+            var columns = course?.lessons.map { LessonColumn(id: $0.id, title: $0.title) } ?? []
+            if regrade || course == nil {
+                do throws(ClassroomError) {
+                    var reference = courseRef ?? ""
+                    if courseRef == nil { reference = try TrustedCourse.defaultReference(in: repository, remote: remote) }
+                    if regrade {
+                        let materialised = try TrustedCourse.materialise(from: repository, reference: reference, coursePrefix: prefix)
+                        columns = materialised.course.lessons.map { LessonColumn(id: $0.id, title: $0.title) }
+                        trusted = materialised
+                    } else {
+                        columns = try TrustedCourse.columns(in: repository, reference: reference, coursePrefix: prefix)
+                    }
+                } catch {
+                    // Without a regrade the columns are a convenience: the records still show.
+                    if regrade { throw Failure.classroom(error) }
+                }
+            }
+
+            let reader = ClassReader(repository: repository, coursePrefix: prefix)
+            var matrix: ClassMatrix
+            var contents: [String: Data]
+            do throws(ClassroomError) {
+                let selected = try reader.learnerBranches(.init(glob: branches, remote: remote))
+                (matrix, contents) = try reader.read(branches: selected, lessons: columns, keepContents: regrade)
+            } catch {
+                throw Failure.classroom(error)
+            }
+            if regrade, let trusted {
+                let grader = try pythonOptions.grader(for: trusted.course)
+                var regrader = Regrader(grader: grader)
+                if let jobs { regrader.parallelism = jobs }
+                regrader.regrade(&matrix, contents: contents, course: trusted)
+                contents = [:]
+            }
+            failsNow = matrix.summary.failsNow
+
+            if let html {
+                let page = HTMLReport().render(matrix)
+                do {
+                    try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+                } catch {
+                    throw Failure.environment("could not write \(html): \(error.localizedDescription)")
+                }
+            }
+            if json {
+                Console.print(matrix.json())
+            } else {
+                Console.print(MatrixRenderer(style: .detect()).render(matrix))
+            }
+            if let html { Console.note("wrote \(html)") }
+        }
+        if failsNow > 0 { throw ExitCode(1) }
+    }
+
+    private func fetchRemote(_ repository: Repository) throws {
+        let name = remote ?? "origin"
+        do throws(GitStoreError) {
+            let updates = try repository.fetch(remote: name)
+            Console.note("fetched \(name): \(updates.count) branch\(updates.count == 1 ? "" : "es") updated")
+        } catch {
+            throw Failure.git(error)
+        }
+    }
+
+    /// Where the course folder sits inside the repository's working tree (`""` at its root).
+    private func coursePrefix(of course: Course, in repository: Repository) -> String {
+        guard let workdir = repository.workdir else { return "" }
+        let root = course.root.resolvingSymlinksInPath().path
+        let base = URL(fileURLWithPath: workdir).resolvingSymlinksInPath().path
+        return root.hasPrefix(base + "/") ? String(root.dropFirst(base.count + 1)) + "/" : ""
+    }
+}

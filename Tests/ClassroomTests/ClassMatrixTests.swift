@@ -1,0 +1,134 @@
+@testable import Classroom
+import Foundation
+import GitStore
+import Rendering
+import Testing
+
+@Suite("Class matrix model")
+struct ClassMatrixTests {
+    static func record(current: Bool = true, status: String = "pass") -> RecordedPass {
+        RecordedPass(
+            status: status, isCurrent: current, attempts: 3, hints: 1, checksPassed: 9, checksTotal: 9,
+            date: Date(timeIntervalSince1970: 1_800_000_000), commit: String(repeating: "a", count: 40))
+    }
+
+    static let file = ExerciseFile.regular(blob: String(repeating: "b", count: 40), bytes: 120)
+    static let pass = RegradeVerdict.pass(checksPassed: 9, checksTotal: 9)
+    static let fail = RegradeVerdict.fail(checksPassed: 7, checksTotal: 9, failed: ["concurrency", "behaviour"])
+    static let error = RegradeVerdict.error(message: "no python")
+
+    static let table: [(Cell, CellState)] = [
+        (Cell(record: record(), file: file), .passed),
+        (Cell(record: record(), file: file, regrade: pass), .passed),
+        (Cell(record: record(), file: file, regrade: fail), .failsNow),
+        (Cell(record: record(), file: file, regrade: error), .error),
+        (Cell(record: record(current: false), file: file), .changed),
+        (Cell(record: record(current: false), file: file, regrade: fail), .changed),
+        (Cell(record: record(current: false), file: file, regrade: pass), .passing),
+        (Cell(record: record(status: "fail"), file: file), .changed),
+        (Cell(record: nil, file: file, regrade: pass), .passing),
+        (Cell(record: nil, file: file, regrade: fail), .failing),
+        (Cell(record: nil, file: .missing), .none),
+        (Cell(record: nil, file: file), .none),
+        (Cell(record: record(), file: .refused(reason: .binary)), .refused),
+        (Cell(record: nil, file: .refused(reason: .symlink)), .refused),
+    ]
+
+    @Test(arguments: table)
+    func cellState(cell: Cell, expected: CellState) {
+        #expect(cell.state == expected)
+    }
+
+    @Test func everyStateHasItsOwnGlyphAndWord() {
+        let glyphs = CellState.allCases.map(\.glyph)
+        let labels = CellState.allCases.map(\.label)
+        #expect(Set(glyphs).count == glyphs.count)
+        #expect(Set(labels).count == labels.count)
+    }
+
+    @Test func jsonRoundTripsAndCarriesStatesAndSummary() throws {
+        var matrix = ClassMatrix(
+            lessons: [LessonColumn(id: "01-alpha", title: "Alpha"), LessonColumn(id: "02-beta")],
+            learners: [
+                LearnerRow(
+                    name: "zoë", branch: "origin/learner/zoë", reference: "refs/remotes/origin/learner/zoë", isLocal: false,
+                    tip: String(repeating: "c", count: 40),
+                    cells: [
+                        Cell(record: Self.record(), file: Self.file, regrade: Self.fail),
+                        Cell(record: nil, file: .refused(reason: .tooLarge(bytes: 52_428_800))),
+                    ])
+            ],
+            generated: Date(timeIntervalSince1970: 1_800_000_000))
+        matrix.regrade = RegradeSummary(courseRef: "origin/main", courseCommit: "d", cells: 1, grades: 1, parallelism: 2, seconds: 0.5)
+        let json = matrix.json()
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        #expect(try decoder.decode(ClassMatrix.self, from: Data(json.utf8)) == matrix)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let summary = try #require(object["summary"] as? [String: Any])
+        #expect(summary["fails_now"] as? Int == 1)
+        #expect(summary["refused"] as? Int == 1)
+        let cells = try #require((object["learners"] as? [[String: Any]])?.first?["cells"] as? [[String: Any]])
+        #expect(cells.map { $0["state"] as? String } == ["fails-now", "refused"])
+        #expect((cells[1]["file"] as? [String: Any])?["kind"] as? String == "too-large")
+        #expect(matrix.problems.count == 2)
+    }
+
+    @Test func terminalMatrixReadsWithoutColourAndListsWhatNeedsALook() {
+        let matrix = ClassMatrix(
+            lessons: [LessonColumn(id: "01-alpha"), LessonColumn(id: "02-beta")],
+            learners: [
+                LearnerRow(
+                    name: "ada", branch: "learner/ada", reference: "refs/heads/learner/ada", isLocal: true,
+                    tip: String(repeating: "c", count: 40),
+                    cells: [Cell(record: Self.record(), file: Self.file, regrade: Self.pass), Cell(record: nil, file: .missing)]),
+                LearnerRow(
+                    name: "a-very-long-learner-name-that-does-not-fit", branch: "learner/x", reference: "refs/heads/learner/x",
+                    isLocal: true, tip: String(repeating: "d", count: 40),
+                    cells: [Cell(record: Self.record(), file: Self.file, regrade: Self.fail), Cell(record: nil, file: .refused(reason: .symlink))]),
+            ])
+        let text = MatrixRenderer(style: .init(color: false, width: 100), timeZone: TimeZone(identifier: "UTC")!)
+            .render(matrix, now: Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(!text.contains("\u{1B}["))
+        #expect(text.contains("2 learners × 2 lessons"))
+        #expect(text.contains("a-very-long-learner-name-th…"))
+        #expect(text.contains("✓ pass"))
+        #expect(text.contains("✗! FAILS NOW"))
+        #expect(text.contains("re-graded: fails concurrency, behaviour (7/9 checks pass)"))
+        #expect(text.contains("the exercise file is a symbolic link (not followed)"))
+        #expect(text.split(separator: "\n").allSatisfy { !$0.hasSuffix(" ") })
+        // Rows line up: every row of the matrix is as wide as the header up to the totals.
+        let rows = text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("ada ") || $0.hasPrefix("a-very") }
+        let columns: [Int] = rows.map { row in
+            guard let range = row.range(of: "/2") else { return -1 }
+            return row.distance(from: row.startIndex, to: range.lowerBound)
+        }
+        #expect(columns.count == 2)
+        #expect(columns.first == columns.last)
+
+        let colour = MatrixRenderer(style: .init(color: true, width: 100)).render(matrix)
+        #expect(colour.contains("\u{1B}["))
+    }
+}
+
+@Suite("Choosing and naming learner branches")
+struct BranchNamingTests {
+    @Test(arguments: [
+        ("learner/*", "learner/zoë", true),
+        ("learner/*", "learner/team-a/zoë", true),
+        ("learner/*", "main", false),
+        ("learner/team-a/*", "learner/team-b/ada", false),
+        ("*", "anything/at/all", true),
+        ("learner/zo?", "learner/zoë", false),
+    ])
+    func globsMatchAcrossSlashes(glob: String, name: String, matches: Bool) {
+        #expect(ClassReader.matches(glob, name) == matches)
+    }
+
+    @Test func theLongestRemoteNameWins() {
+        #expect(ClassReader.splitRemote("origin/learner/zoë", remotes: ["origin"])! == ("origin", "learner/zoë"))
+        #expect(ClassReader.splitRemote("room/a/learner/zoë", remotes: ["room", "room/a"])! == ("room/a", "learner/zoë"))
+        #expect(ClassReader.splitRemote("gone/learner/x", remotes: [])! == ("gone", "learner/x"))
+        #expect(ClassReader.splitRemote("origin", remotes: ["origin"]) == nil)
+    }
+}
