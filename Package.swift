@@ -21,7 +21,7 @@ let package = Package(
         .executableTarget(
             name: "asynclings",
             dependencies: [
-                "Course", "Grading", "GitStore", "Rendering", "Workshop",
+                "Course", "Grading", "GitStore", "Rendering", "TerminalUI", "Watch", "Workshop",
                 "Classroom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -61,6 +61,13 @@ let package = Package(
         .target(
             name: "Rendering", dependencies: ["CCmarkGFM", "Grading"],
             swiftSettings: swiftSettings),
+        // Noticing saved files: inotify on a folder, polling as a backstop, debounced.
+        .target(name: "Watch", swiftSettings: swiftSettings),
+        // The interactive watch mode: raw terminal, keys, screens, and the loop tying
+        // the file monitor, the grader and the learner's progress together.
+        .target(
+            name: "TerminalUI", dependencies: ["Course", "Grading", "Rendering", "Watch", "Workshop"],
+            swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
@@ -77,6 +84,10 @@ let package = Package(
             name: "GitStoreTests", dependencies: ["GitStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RenderingTests", dependencies: ["Rendering"], swiftSettings: swiftSettings),
+        .testTarget(name: "WatchTests", dependencies: ["Watch"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TerminalUITests", dependencies: ["TerminalUI", "Course", "Grading", "Rendering", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ClassroomTests",

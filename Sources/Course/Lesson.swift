@@ -20,12 +20,35 @@ public struct Lesson: Sendable, Identifiable, Hashable {
     public let solution: URL
     public let checkScript: URL
     public let wrongVariants: [WrongVariant]
+    /// The reference solution's lines that matter, explained (front matter `explain`),
+    /// shown beside the learner's code after a pass.
+    public let explanations: [Explanation]
 
     /// Where the learner's working copy lives, relative to the course root.
     public var exercisePath: String { "exercises/\(id).py" }
 
     public static func == (lhs: Lesson, rhs: Lesson) -> Bool { lhs.id == rhs.id && lhs.directory == rhs.directory }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+}
+
+/// Why a line of the reference solution is written the way it is.
+///
+/// `code` is a fragment of the solution (whitespace is ignored when matching), so the note
+/// lands on every line that contains it, in the solution and in the learner's code alike.
+public struct Explanation: Sendable, Hashable {
+    public let code: String
+    public let why: String
+
+    public init(code: String, why: String) {
+        self.code = code
+        self.why = why
+    }
+
+    /// Whether `line` contains the fragment, ignoring whitespace.
+    public func matches(_ line: String) -> Bool {
+        let fragment = code.filter { !$0.isWhitespace }
+        return !fragment.isEmpty && line.filter { !$0.isWhitespace }.contains(fragment)
+    }
 }
 
 /// A known-wrong solution and the check it must fail (`# expect: fail <check-id>`).

@@ -10,7 +10,7 @@ struct LessonLoader {
 
     /// Front matter keys a lesson may use.
     static let knownKeys: Set<String> = [
-        "id", "title", "summary", "python", "budget", "hints", "starter", "solution", "check",
+        "id", "title", "summary", "python", "budget", "hints", "starter", "solution", "check", "explain",
     ]
 
     private var folderName: String { directory.lastPathComponent }
@@ -108,6 +108,8 @@ struct LessonLoader {
         let check = file(fields["check"], default: "check.py", field: "check", into: &problems)
         let wrong = wrongVariants(into: &problems)
 
+        let notes = explanations(fields["explain"], solution: solution, into: &problems)
+
         guard problems.isEmpty, let id, let title, let summary, let number, let starter, let solution, let check else {
             return .failure(Failure(problems: problems))
         }
@@ -115,7 +117,42 @@ struct LessonLoader {
             Lesson(
                 id: id, number: number, title: title, summary: summary, minimumPython: python,
                 budgetSeconds: budget, hints: hints, body: body, directory: directory,
-                starter: starter, solution: solution, checkScript: check, wrongVariants: wrong))
+                starter: starter, solution: solution, checkScript: check, wrongVariants: wrong,
+                explanations: notes))
+    }
+
+    /// `explain:` — a list of `{code, why}`; each `code` must occur in the solution, or the
+    /// note would never be shown.
+    private func explanations(_ raw: Any?, solution: URL?, into problems: inout [CourseProblem]) -> [Explanation] {
+        guard let raw else { return [] }
+        let markdownPath = relative(lessonFile, to: root)
+        let format = "write `explain:` then items `  - code: \"asyncio.gather(*\"` / `    why: \"...\"`"
+        guard let list = raw as? [Any] else {
+            problems.append(CourseProblem(file: markdownPath, field: "explain", message: "must be a list of {code, why}", fix: format))
+            return []
+        }
+        let solutionLines = solution.flatMap(readText)?.components(separatedBy: "\n") ?? []
+        var result: [Explanation] = []
+        for (index, item) in list.enumerated() {
+            guard let fields = item as? [String: Any], let code = fields["code"] as? String, let why = fields["why"] as? String,
+                !code.trimmingCharacters(in: .whitespaces).isEmpty, !why.trimmingCharacters(in: .whitespaces).isEmpty,
+                fields.count == 2
+            else {
+                problems.append(
+                    CourseProblem(file: markdownPath, field: "explain[\(index)]", message: "must have exactly `code` and `why`, both text", fix: format))
+                continue
+            }
+            let explanation = Explanation(code: code, why: why)
+            if solution != nil, !solutionLines.contains(where: explanation.matches) {
+                problems.append(
+                    CourseProblem(
+                        file: markdownPath, field: "explain[\(index)]", message: "`\(code)` does not occur in the solution",
+                        fix: "quote a fragment of a line of the solution"))
+                continue
+            }
+            result.append(explanation)
+        }
+        return result
     }
 
     /// A file named by the front matter: it must exist and stay inside the lesson folder.

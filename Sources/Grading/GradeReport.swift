@@ -32,11 +32,24 @@ public struct GradeReport: Codable, Sendable, Equatable {
         public var start: Double
         public var end: Double?
         public var task: String?
+
+        public init(kind: String, label: String, start: Double, end: Double?, task: String? = nil) {
+            self.kind = kind
+            self.label = label
+            self.start = start
+            self.end = end
+            self.task = task
+        }
     }
 
     public struct Timeline: Codable, Sendable, Equatable {
         public var scenario: String
         public var spans: [Span]
+
+        public init(scenario: String, spans: [Span]) {
+            self.scenario = scenario
+            self.spans = spans
+        }
     }
 
     public var lesson: String

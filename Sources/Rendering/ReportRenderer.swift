@@ -10,7 +10,13 @@ public struct ReportRenderer: Sendable {
         self.style = style
     }
 
-    public func render(_ report: GradeReport, hints: Int = 0) -> String {
+    /// Renders `report`.
+    /// - Parameters:
+    ///   - report: The grade report.
+    ///   - hints: How many hints the lesson has (a failing report says how to see them).
+    ///   - hintAdvice: What to do for a hint; defaults to the `asynclings hint` command.
+    ///   - timeline: Whether to draw the report's timeline, when it has one.
+    public func render(_ report: GradeReport, hints: Int = 0, hintAdvice: String? = nil, timeline: Bool = true) -> String {
         var lines: [String] = []
         let verdict: String
         switch report.status {
@@ -45,6 +51,10 @@ public struct ReportRenderer: Sendable {
                 }
             }
         }
+        if timeline, let chart = report.timeline {
+            let chartStyle = TerminalRenderer.Style(color: style.color, width: max(20, style.width - 2))
+            lines += TimelineRenderer(style: chartStyle).render(chart).map { "  " + $0 }
+        }
         if let notes = report.notes {
             for note in notes { lines.append(paint("  note: \(note)", .dim)) }
         }
@@ -66,7 +76,8 @@ public struct ReportRenderer: Sendable {
         if report.seed != 0 { summary += " · seed \(report.seed)" }
         lines.append(paint(summary, .dim))
         if report.status == .fail, hints > 0 {
-            lines.append(paint("Stuck? `asynclings hint \(report.lesson)` shows a hint (\(hints) available).", .dim))
+            let advice = hintAdvice ?? "`asynclings hint \(report.lesson)` shows one"
+            lines.append(paint("Stuck? \(advice) (\(hints) hint\(hints == 1 ? "" : "s") available).", .dim))
         }
         return lines.joined(separator: "\n")
     }

@@ -8,10 +8,10 @@ struct Asynclings: ParsableCommand {
         abstract: "Learn async Python patterns, graded by what your code actually does.",
         version: "0.1.0",
         subcommands: [
-            List.self, Show.self, Start.self, Grade.self, Verify.self,
-            Init.self, Check.self, ProgressCommand.self, Class.self,
+            Watch.self, List.self, Show.self, Start.self, Grade.self, Check.self, Hint.self, Reset.self,
+            Verify.self, Init.self, ProgressCommand.self, Class.self, Doctor.self, Completions.self,
         ],
-        defaultSubcommand: List.self)
+        defaultSubcommand: Watch.self)
 
     /// Parses and runs like ArgumentParser's own `main()`, except that a usage error exits
     /// with 2, as DESIGN.md promises (ArgumentParser's default is 64, EX_USAGE).

@@ -1,18 +1,31 @@
 import ArgumentParser
 import Course
 import Foundation
+import Rendering
+import TerminalUI
 
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a lesson's text.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show a lesson's text.",
+        discussion: "Coloured and wrapped to the terminal; plain text without escape codes under NO_COLOR or when not writing to a terminal.")
 
     @OptionGroup var courseOptions: CourseOptions
-    @Argument(help: "The lesson id (e.g. 02-gather, or 02).") var lesson: String
+    @Argument(help: "The lesson id (e.g. 02-gather, or 02).", completion: LessonCompletion.kind) var lesson: String
 
     func run() throws {
         try reportingFailures {
             let (course, lesson) = try courseOptions.loadLesson(lesson)
-            Console.print("\(lesson.id): \(lesson.title)\n\n\(lesson.summary)\n\n\(lesson.body)")
-            Console.print("\nYour file: \(lesson.exercisePath)  (create it with `asynclings start \(lesson.id)`)")
+            let style = TerminalRenderer.Style.detect()
+            let started = FileManager.default.fileExists(atPath: course.exerciseFile(for: lesson).path)
+            let markdown = """
+                \(LessonText.markdown(lesson))
+
+                ---
+
+                Your file: `\(lesson.exercisePath)`\(started ? "" : " (create it with `asynclings start \(lesson.id)`)"). \
+                `asynclings` watches it and grades each save; `asynclings hint \(lesson.id)` gives a hint.
+                """
+            Console.print(TerminalRenderer(style: style).render(markdown: markdown).trimmingCharacters(in: .newlines))
         }
     }
 }

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Course
+import Foundation
+import Rendering
+import Workshop
+
+struct Hint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the next hint for a lesson (gentle first, explicit last).",
+        discussion: """
+            Each run climbs one rung of the lesson's hint ladder and shows the rungs below it \
+            again. Hints shown are counted on your branch and recorded with your next pass.
+            """)
+
+    @OptionGroup var courseOptions: CourseOptions
+    @Argument(help: "The lesson id (e.g. 02-gather, or 02).", completion: LessonCompletion.kind) var lesson: String
+
+    func run() throws {
+        try reportingFailures {
+            let (course, lesson) = try courseOptions.loadLesson(lesson)
+            let style = TerminalRenderer.Style.detect()
+            let session = LearnerSession.withoutGrading(course)
+            guard let hint = session.nextHint(lesson) else {
+                Console.print("\(lesson.id) has no hints. `asynclings show \(lesson.id)` shows the lesson text.")
+                return
+            }
+            let renderer = TerminalRenderer(style: style)
+            var text = "**Hint \(hint.number) of \(hint.of)** for \(lesson.id):\n\n\(hint.text)\n"
+            if hint.number > 1 {
+                text += "\nEarlier hints:\n\n"
+                for (index, earlier) in lesson.hints.prefix(hint.number - 1).enumerated() {
+                    text += "\(index + 1). \(earlier)\n"
+                }
+            }
+            text +=
+                hint.number < hint.of
+                ? "\nRun `asynclings hint \(lesson.id)` again for a more explicit one."
+                : "\nThat was the last hint. `asynclings show \(lesson.id)` shows the lesson text again."
+            Console.print(renderer.render(markdown: text).trimmingCharacters(in: .newlines))
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Course
+import Foundation
+import Grading
+import TerminalUI
+import Workshop
+
+struct Watch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Work through the course: saving your exercise file grades it (the default command).",
+        discussion: """
+            Opens the first unfinished lesson (or LESSON) and grades exercises/LESSON.py each \
+            time you save it. A pass is recorded in git when the course is in a repository.
+
+            Keys: h next hint · l lesson list (/ searches) · n next lesson · r grade again · s lesson text · \
+            q quit. ↑↓ PgUp PgDn scroll. Ctrl-Z suspends.
+
+            Saves are noticed through inotify on the exercises/ folder, with polling as a \
+            backstop; the status line says which. On network or shared folders where inotify \
+            is silent, --poll polls only; r always grades by hand.
+            """)
+
+    @OptionGroup var courseOptions: CourseOptions
+    @OptionGroup var pythonOptions: PythonOptions
+    @Argument(help: "Start at this lesson instead of the first unfinished one.", completion: LessonCompletion.kind)
+    var lesson: String?
+    @Flag(name: .long, help: "Notice saves by polling only (for folders where inotify reports nothing).")
+    var poll = false
+
+    func run() throws {
+        var status: Int32 = 0
+        try reportingFailures {
+            let course = try courseOptions.load()
+            guard !course.lessons.isEmpty else { throw Failure.usage("the course at \(course.root.path) has no lessons") }
+            // Warm: every save forks a grade from a Python that has already imported asyncio
+            // and the harness, instead of starting an interpreter (most of a cold grade).
+            let grader = try pythonOptions.grader(for: course).warmedUp()
+            defer { grader.stopServer() }
+            var options = WatchApp.Options()
+            options.useInotify = !poll
+            if let lesson { options.startLesson = try courseOptions.lesson(lesson, in: course).id }
+            do {
+                let app = try WatchApp(session: LearnerSession(course: course, grader: grader), options: options)
+                status = try app.run()
+                // `print`, not FileHandle: writing to a terminal that has gone away must
+                // fail quietly rather than raise.
+                if !app.terminalWasClosed { print(app.farewell()) }
+            } catch {
+                throw Failure.usage("\(error)")
+            }
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,364 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The built binary running on a pseudo-terminal: the test types keys and reads the screen.
+final class PseudoTerminalSession {
+    private(set) var master: Int32
+    /// Kept open by the test so the terminal's settings can be read after the child exits.
+    let slave: Int32
+    let process = Process()
+    private(set) var output: [UInt8] = []
+    /// Where `waitFor` starts looking, so an old frame does not satisfy a new wait.
+    private var mark = 0
+    /// The screen text the last successful `waitFor` matched.
+    private(set) var matched = ""
+
+    init(arguments: [String], in directory: URL, columns: UInt16 = 110, rows: UInt16 = 40) throws {
+        // posix_openpt/grantpt/unlockpt/ptsname are hidden from Swift's Glibc module; on
+        // Linux they come down to /dev/ptmx and two ioctls (grantpt is a no-op with devpts).
+        let unlock: UInt = 0x4004_5431  // TIOCSPTLCK = _IOW('T', 0x31, int)
+        let number: UInt = 0x8004_5430  // TIOCGPTN = _IOR('T', 0x30, unsigned int)
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var locked: Int32 = 0
+        var index: UInt32 = 0
+        guard master >= 0, ioctl(master, unlock, &locked) == 0, ioctl(master, number, &index) == 0 else {
+            throw POSIXError(.ENXIO)
+        }
+        slave = open("/dev/pts/\(index)", O_RDWR | O_NOCTTY)
+        guard slave >= 0 else { throw POSIXError(.ENXIO) }
+        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+        resize(columns: columns, rows: rows)
+
+        process.executableURL = Repository.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm-256color"
+        environment["NO_COLOR"] = nil
+        environment["COLUMNS"] = nil
+        environment["HOME"] = directory.path  // the git author and counters stay in the scratch folder
+        environment["XDG_CACHE_HOME"] = directory.appendingPathComponent(".cache").path
+        process.environment = environment
+        let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        process.standardInput = handle
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        if master >= 0 { close(master) }
+        close(slave)
+    }
+
+    /// What closing a terminal window does to the program in it: its terminal hangs up.
+    func closeTerminal() {
+        close(master)
+        master = -1
+    }
+
+    func resize(columns: UInt16, rows: UInt16) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
+    func type(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = write(master, &bytes, bytes.count)
+    }
+
+    /// The terminal settings a shell would find.
+    func settings() -> termios {
+        var settings = termios()
+        _ = tcgetattr(slave, &settings)
+        return settings
+    }
+
+    /// Reads what arrived; true when something did.
+    @discardableResult
+    func pump(wait milliseconds: Int32 = 100) -> Bool {
+        guard master >= 0 else {
+            usleep(UInt32(milliseconds) * 1000)
+            return false
+        }
+        var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, milliseconds) > 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let count = read(master, &buffer, buffer.count)
+        guard count > 0 else { return false }
+        output += buffer[0..<count]
+        return true
+    }
+
+    /// The output since the mark, escape sequences removed.
+    var screen: String { Self.strip(String(decoding: output[mark...], as: UTF8.self)) }
+    var raw: String { String(decoding: output, as: UTF8.self) }
+
+    /// Waits until every one of `texts` has appeared since the mark, then moves the mark.
+    /// The limit only stops a broken build from hanging the suite; it asserts nothing about speed.
+    func waitFor(_ texts: String..., limit: TimeInterval = 120) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: limit)
+        while Date() < deadline {
+            let current = screen
+            if texts.allSatisfy(current.contains) {
+                matched = current
+                mark = output.count
+                return true
+            }
+            if !process.isRunning, !pump(wait: 0) { return false }
+            pump()
+        }
+        return false
+    }
+
+    /// Waits for the process to end, reading its output meanwhile.
+    func waitForExit(limit: TimeInterval = 120) -> Int32? {
+        let deadline = Date(timeIntervalSinceNow: limit)
+        while process.isRunning, Date() < deadline { pump() }
+        while pump(wait: 50) {}
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    static func strip(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
+    }
+}
+
+/// A scratch course with lessons 01 and 02, in a git repository on `learner/ann` (made
+/// with the git CLI: the test may, the product never does).
+func learnerRepository() throws -> URL {
+    let root = Scratch.directory
+    for lesson in ["01-first-coroutine", "02-gather"] {
+        try FileManager.default.copyItem(
+            at: Repository.lessons.appendingPathComponent(lesson), to: root.appendingPathComponent("lessons/\(lesson)"))
+    }
+    try Scratch.write("__pycache__/\n.cache/\n", to: ".gitignore")
+    for command in [
+        ["init", "-q", "-b", "learner/ann"], ["config", "user.name", "Ann Learner"], ["config", "user.email", "ann@example.com"],
+        ["add", "."], ["commit", "-q", "-m", "course"],
+    ] {
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git"] + command
+        git.currentDirectoryURL = root
+        try git.run()
+        git.waitUntilExit()
+        guard git.terminationStatus == 0 else { throw POSIXError(.EIO) }
+    }
+    return root
+}
+
+func gitOutput(_ arguments: [String], in directory: URL) throws -> String {
+    let git = Process()
+    git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    git.arguments = ["git"] + arguments
+    git.currentDirectoryURL = directory
+    let pipe = Pipe()
+    git.standardOutput = pipe
+    try git.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    git.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// The repository's interpreter, so the scratch course grades like the real one.
+var pythonArguments: [String] {
+    let venv = Repository.root.appendingPathComponent(".venv/bin/python")
+    return FileManager.default.isExecutableFile(atPath: venv.path) ? ["--python", venv.path] : []
+}
+
+/// Saves like an editor that writes a temporary file and renames it over the original.
+func saveByRename(_ text: String, to file: URL) throws {
+    let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).swp")
+    try text.write(to: temporary, atomically: false, encoding: .utf8)
+    guard rename(temporary.path, file.path) == 0 else { throw POSIXError(.EIO) }
+}
+
+func sameSettings(_ a: termios, _ b: termios) -> Bool {
+    a.c_iflag == b.c_iflag && a.c_oflag == b.c_oflag && a.c_lflag == b.c_lflag && a.c_cflag == b.c_cflag
+}
+
+@Suite("Watch mode through a pseudo-terminal", .serialized, .scratchDirectory)
+struct WatchModeTests {
+    @Test func aCorrectSolutionPassesIsRecordedAndQuitRestoresTheTerminal() throws {
+        let root = try learnerRepository()
+        let session = try PseudoTerminalSession(arguments: pythonArguments, in: root)
+        let before = session.settings()
+
+        // The first unfinished lesson opens, its starter copied in and graded.
+        #expect(
+            session.waitFor("01-first-coroutine", "Created exercises/01-first-coroutine.py", "FAIL", "0/2 lessons done"),
+            "\(session.screen)")
+        #expect(!sameSettings(before, session.settings()), "watch mode puts the terminal in raw mode")
+
+        session.type("h")
+        #expect(session.waitFor("Hint 1 of 3"), "\(session.screen)")
+        session.type("l")
+        #expect(session.waitFor("Lessons", "02-gather", "esc back"), "\(session.screen)")
+        session.type("\u{1B}")
+        #expect(session.waitFor("h hint"), "\(session.screen)")
+        session.type("s")
+        #expect(session.waitFor("asyncio.run"), "\(session.screen)")
+        session.type("\u{1B}")
+        #expect(session.waitFor("h hint"), "\(session.screen)")
+
+        let solution = try String(contentsOf: root.appendingPathComponent("lessons/01-first-coroutine/solution.py"), encoding: .utf8)
+        try saveByRename(solution, to: root.appendingPathComponent("exercises/01-first-coroutine.py"))
+        #expect(
+            session.waitFor("✓ 01-first-coroutine passed", "Recorded on learner/ann as commit", "1/2 lessons done", "n next lesson"),
+            "\(session.screen)")
+
+        session.type("q")
+        #expect(session.waitForExit() == 0)
+        #expect(session.screen.contains("1 of 2 lessons passed. Next: 02-gather."))
+        #expect(sameSettings(before, session.settings()), "the terminal settings are restored")
+        #expect(session.raw.hasSuffix("\u{1B}[?1049l") || session.raw.contains("\u{1B}[?1049l"))
+
+        let message = try gitOutput(["log", "-1", "--format=%B", "learner/ann"], in: root)
+        #expect(message.contains("asynclings: pass 01-first-coroutine"))
+        #expect(message.contains("Asynclings-Lesson: 01-first-coroutine"))
+        #expect(message.contains("Asynclings-Hints: 1"))
+        let files = try gitOutput(["show", "--name-only", "--format=", "HEAD"], in: root)
+        #expect(files.trimmingCharacters(in: .whitespacesAndNewlines) == "exercises/01-first-coroutine.py")
+    }
+
+    @Test(arguments: [("q", Int32(0)), ("ctrl-c", 0), ("SIGTERM", 143), ("SIGINT", 130), ("SIGHUP", 129)])
+    func everyWayOutRestoresTheTerminal(way: String, status: Int32) throws {
+        let root = try learnerRepository()
+        let session = try PseudoTerminalSession(arguments: pythonArguments, in: root)
+        let before = session.settings()
+        #expect(session.waitFor("01-first-coroutine", "FAIL"), "\(session.screen)")
+        switch way {
+        case "q": session.type("q")
+        case "ctrl-c": session.type("\u{03}")
+        case "SIGTERM": kill(session.process.processIdentifier, SIGTERM)
+        case "SIGINT": kill(session.process.processIdentifier, SIGINT)
+        default: kill(session.process.processIdentifier, SIGHUP)
+        }
+        #expect(session.waitForExit() == status)
+        #expect(sameSettings(before, session.settings()))
+        // Nothing half-written: the exercise is the starter, whole, and git has no stray lock.
+        let exercise = try String(contentsOf: root.appendingPathComponent("exercises/01-first-coroutine.py"), encoding: .utf8)
+        let starter = try String(contentsOf: root.appendingPathComponent("lessons/01-first-coroutine/starter.py"), encoding: .utf8)
+        #expect(exercise == starter)
+        let locks = try FileManager.default.subpathsOfDirectory(atPath: root.appendingPathComponent(".git").path)
+            .filter { $0.hasSuffix(".lock") && !$0.hasPrefix("asynclings/") }
+        #expect(locks.isEmpty, "\(locks)")
+    }
+
+    @Test func closingTheTerminalEndsWatchModeWithoutACrash() throws {
+        let root = try learnerRepository()
+        let session = try PseudoTerminalSession(arguments: pythonArguments, in: root)
+        #expect(session.waitFor("01-first-coroutine", "FAIL"), "\(session.screen)")
+        session.closeTerminal()
+        #expect(session.waitForExit() == 129)
+    }
+
+    @Test func aResizeRedrawsAtTheNewWidth() throws {
+        let root = try learnerRepository()
+        let session = try PseudoTerminalSession(arguments: pythonArguments, in: root, columns: 100, rows: 30)
+        #expect(session.waitFor("01-first-coroutine", "FAIL"), "\(session.screen)")
+        session.resize(columns: 50, rows: 20)
+        kill(session.process.processIdentifier, SIGWINCH)  // the pty is not the child's controlling terminal
+        // A rule exactly 50 columns wide, ending its line: the frame was laid out anew.
+        let rule = String(repeating: "─", count: 50)
+        #expect(session.waitFor(rule + "\r", "q quit"), "\(session.screen)")
+        session.type("q")
+        #expect(session.waitForExit() == 0)
+    }
+
+    @Test func withoutATerminalWatchModeSaysWhatToDoInstead() throws {
+        let root = try learnerRepository()
+        let run = try Run(["watch"] + pythonArguments, in: root)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("needs a terminal"))
+        #expect(run.stderr.contains("asynclings grade"))
+    }
+}
+
+@Suite("hint, reset, doctor, completions", .scratchDirectory)
+struct LearnerCommandTests {
+    @Test func hintClimbsTheLadderAndCountsEachRung() throws {
+        let root = try learnerRepository()
+        let first = try Run(["hint", "02"], in: root, environment: ["NO_COLOR": "1"])
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("Hint 1 of 3"))
+        let second = try Run(["hint", "02"], in: root, environment: ["NO_COLOR": "1"])
+        #expect(second.stdout.contains("Hint 2 of 3"))
+        #expect(second.stdout.contains("Earlier hints"))
+        let counters = try String(
+            contentsOf: root.appendingPathComponent(".git/asynclings/counters/learner%2Fann.json"), encoding: .utf8)
+        #expect(counters.contains("\"hints\":2"))
+    }
+
+    @Test func resetKeepsTheLearnersVersionAndSaysWhere() throws {
+        let root = try learnerRepository()
+        let file = root.appendingPathComponent("exercises/02-gather.py")
+        try Scratch.write("# my attempt\n", to: "exercises/02-gather.py")
+        let run = try Run(["reset", "02-gather"], in: root)
+        #expect(run.status == 0)
+        let backup = try #require(
+            run.stdout.split(separator: "\n").first { $0.hasPrefix("  cp ") }?.split(separator: " ").dropFirst().first)
+        #expect(try String(contentsOf: root.appendingPathComponent(String(backup)), encoding: .utf8) == "# my attempt\n")
+        #expect(try String(contentsOf: file, encoding: .utf8) == String(contentsOf: root.appendingPathComponent("lessons/02-gather/starter.py"), encoding: .utf8))
+        #expect(try gitOutput(["status", "--porcelain"], in: root).contains(".backup") == false)
+    }
+
+    @Test func doctorNamesEachPartAndTheBranch() throws {
+        let root = try learnerRepository()
+        let run = try Run(["doctor"] + pythonArguments, in: root, environment: ["NO_COLOR": "1"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        for topic in ["course", "python", "libgit2", "cmark-gfm", "repository", "branch", "file watching"] {
+            #expect(run.stdout.contains(topic), "\(topic) missing from:\n\(run.stdout)")
+        }
+        #expect(run.stdout.contains("learner/ann"))
+    }
+
+    @Test func doctorGivesTheFixOutsideARepository() throws {
+        try FileManager.default.copyItem(at: Repository.lessons.appendingPathComponent("01-first-coroutine"),
+                                         to: Scratch.directory.appendingPathComponent("lessons/01-first-coroutine"))
+        let run = try Run(["doctor", "--python", "/nonexistent/python3"], in: Scratch.directory, environment: ["NO_COLOR": "1"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("✗ python"))
+        #expect(run.stdout.contains("fix:"))
+        #expect(run.stdout.contains("not in a git repository"))
+    }
+
+    @Test func showIsColouredOnATerminalAndPlainInAPipeOrUnderNoColor() throws {
+        let root = try learnerRepository()
+        let piped = try Run(["show", "02"], in: root, environment: ["NO_COLOR": ""])
+        #expect(piped.status == 0)
+        #expect(!piped.stdout.contains("\u{1B}"))
+        #expect(piped.stdout.contains("asyncio.gather"))
+
+        let terminal = try PseudoTerminalSession(arguments: ["show", "02"], in: root, columns: 72)
+        #expect(terminal.waitForExit() == 0)
+        #expect(terminal.raw.contains("\u{1B}["))
+        #expect(terminal.screen.contains("Run coroutines concurrently"))
+        // Wrapped to the terminal: no prose line wider than 72 columns.
+        let lines = terminal.screen.replacingOccurrences(of: "\r", with: "").split(separator: "\n")
+        let widest = lines.map(\.count).max() ?? 0
+        #expect(widest <= 72)
+    }
+
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScripts(shell: String) throws {
+        let run = try Run(["completions", shell])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("asynclings"))
+        #expect(run.stdout.contains("doctor"))
+    }
+
+    @Test func lessonArgumentsCompleteToLessonIDs() throws {
+        // What the generated scripts call back into.
+        let run = try Run(["---completion", "show", "--", "positional@0", "2", "0", "asynclings", "show", ""])
+        #expect(run.stdout.contains("01-first-coroutine"))
+        #expect(run.stdout.contains("02-gather"))
+    }
+}
