@@ -66,9 +66,12 @@ public struct GradeReport: Codable, Sendable, Equatable {
     public var output: String?
     /// The child's stderr when it matters (a crash), head only.
     public var stderr: String?
+    /// Set when the interpreter, not the lesson or the learner, is at fault (a package the
+    /// lesson needs is missing): the grade exits 3 like any other environment error.
+    public var environment: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case lesson, file, status, checks, seed, python, notes, timeline, output, stderr
+        case lesson, file, status, checks, seed, python, notes, timeline, output, stderr, environment
         case virtualSeconds = "virtual_seconds"
         case wallSeconds = "wall_seconds"
     }
@@ -93,12 +96,12 @@ public struct GradeReport: Codable, Sendable, Equatable {
     public var decidedCount: Int { checks.filter { $0.status != .skip }.count }
     public var failedChecks: [Check] { checks.filter { $0.status == .fail || $0.status == .error } }
 
-    /// Exit status of `asynclings grade`: 0 pass, 1 fail, 2 course error.
+    /// Exit status of `asynclings grade`: 0 pass, 1 fail, 2 course error, 3 environment error.
     public var exitCode: Int32 {
         switch status {
         case .pass: 0
         case .fail: 1
-        case .error: 2
+        case .error: environment == true ? 3 : 2
         }
     }
 
@@ -122,6 +125,7 @@ public struct GradeReport: Codable, Sendable, Equatable {
         if let timeline { fields.append(("timeline", Self.encoded(timeline))) }
         if let output { fields.append(("output", Self.encoded(output))) }
         if let stderr { fields.append(("stderr", Self.encoded(stderr))) }
+        if let environment { fields.append(("environment", Self.encoded(environment))) }
         return Self.object(fields)
     }
 

@@ -21,7 +21,7 @@ struct Asynclings: ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Console.note(fullMessage(for: error))
                 Foundation.exit(2)
             }
             exit(withError: error)

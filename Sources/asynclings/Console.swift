@@ -1,23 +1,35 @@
 import Foundation
 
 /// Writing to the terminal's two streams.
+///
+/// Plain `write(2)` rather than `FileHandle.write`: FileHandle traps when the other end
+/// is gone (a closed terminal, `| head`), and a command must never crash over that.
 enum Console {
     static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        write(text + "\n", to: STDOUT_FILENO)
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("error: " + text + "\n").utf8))
+        write("error: " + text + "\n", to: STDERR_FILENO)
     }
 
     static func warn(_ text: String) {
-        FileHandle.standardError.write(Data(("warning: " + text + "\n").utf8))
+        write("warning: " + text + "\n", to: STDERR_FILENO)
     }
-}
 
-extension Console {
     /// A side remark on stderr (what was fetched or written), so stdout stays the result.
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(text + "\n", to: STDERR_FILENO)
+    }
+
+    /// Writes all of `text`, retrying short writes; gives up quietly if the reader is gone.
+    private static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
     }
 }

@@ -199,3 +199,29 @@ struct FindingPython {
         #expect(found.version >= .minimumSupported)
     }
 }
+
+@Suite("The report contract")
+struct ReportContract {
+    @Test func exitCodesFollowDesign() throws {
+        func report(_ json: String) throws -> GradeReport {
+            try JSONDecoder().decode(GradeReport.self, from: Data(json.utf8))
+        }
+        let base = #""lesson":"02-gather","file":"f.py","checks":[],"seed":0,"virtual_seconds":0,"wall_seconds":0"#
+        #expect(try report("{\(base),\"status\":\"pass\"}").exitCode == 0)
+        #expect(try report("{\(base),\"status\":\"fail\"}").exitCode == 1)
+        #expect(try report("{\(base),\"status\":\"error\"}").exitCode == 2)
+        #expect(try report("{\(base),\"status\":\"error\",\"environment\":true}").exitCode == 3)
+    }
+
+    @Test func theJSONKeepsDesignKeyOrder() throws {
+        let json = GradeReport(lesson: "02-gather", file: "f.py", status: .pass, checks: [
+            .init(id: "compile", status: .pass, message: "ok")
+        ]).json()
+        let keys = ["\"lesson\"", "\"file\"", "\"status\"", "\"checks\"", "\"seed\"", "\"virtual_seconds\"", "\"wall_seconds\""]
+        let positions = keys.compactMap { json.range(of: $0)?.lowerBound }
+        #expect(positions.count == keys.count)
+        #expect(positions == positions.sorted())
+        let decoded = try JSONDecoder().decode(GradeReport.self, from: Data(json.utf8))
+        #expect(decoded.checks.first?.message == "ok")
+    }
+}

@@ -55,18 +55,6 @@ struct TerminalRendererTests {
         }
     }
 
-    @Test func renderTimeAtWidth80() {
-        let renderer = TerminalRenderer(style: .init(color: true, width: 80))
-        _ = renderer.render(markdown: sampleLesson)  // warm up (library registration)
-        let clock = ContinuousClock()
-        let runs = 20
-        let elapsed = clock.measure {
-            for _ in 0..<runs { _ = renderer.render(markdown: sampleLesson) }
-        }
-        print("sample lesson, parse + render at width 80: \(elapsed / runs) per run")
-        #expect(elapsed / runs < .milliseconds(200))
-    }
-
     // MARK: Plain mode
 
     static let constructs = [

@@ -26,10 +26,8 @@ class VirtualTime(unittest.TestCase):
     def test_gather_of_sleeps_takes_the_longest(self) -> None:
         async def main():
             await asyncio.gather(*(asyncio.sleep(5) for _ in range(100)))
-        started = time.perf_counter()
         _, now = run(main)
-        self.assertEqual(now, 5.0)
-        self.assertLess(time.perf_counter() - started, 2.0)  # generous: this is not a speed test
+        self.assertEqual(now, 5.0)  # exactly: a real clock would drift
 
     def test_sequential_sleeps_add_up_exactly(self) -> None:
         async def main():

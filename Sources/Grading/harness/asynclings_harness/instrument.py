@@ -183,7 +183,8 @@ class Instrumentation:
           worker handed the loop before (the coroutine to run), so the clock cannot move
           on before the loop has picked that work up;
         * it ends in the thread that completes the future, before that thread goes on,
-          so the clock never sees the worker as idle after it has its answer.
+          so the clock never sees the worker as idle after it has its answer; the end is
+          attached before the start is announced, so a completion in between still ends it.
         """
         instrumentation = self
 
@@ -192,11 +193,15 @@ class Instrumentation:
             if loop is None or future.done():
                 return wait(future, timeout)
             release = _WaitRelease(loop)
+            # The release is attached before the wait is announced: otherwise the loop could
+            # complete the future between the two, the wait would stay counted while the
+            # worker runs on, and the clock would race ahead of it (seen under load).
+            future.add_done_callback(release)
             try:
                 loop.call_soon_threadsafe(loop.thread_waiting, +1)
-            except RuntimeError:  # the loop closed meanwhile: nothing to tell it
+            except RuntimeError:  # the loop closed meanwhile: nothing was counted, nothing to end
+                release.disarm()
                 return wait(future, timeout)
-            future.add_done_callback(release)
             _waiting.depth = getattr(_waiting, "depth", 0) + 1  # the future's own Condition.wait is this same wait
             try:
                 return wait(future, timeout)
@@ -245,6 +250,11 @@ class _WaitRelease:
                 return
             self._released = True
         self.loop.thread_waiting(-1)
+
+    def disarm(self) -> None:
+        """The wait was never counted: make later calls do nothing."""
+        with self._lock:
+            self._released = True
 
 
 _executor_worker = getattr(concurrent.futures.thread, "_worker", None)

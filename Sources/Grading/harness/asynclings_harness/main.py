@@ -53,12 +53,17 @@ class Harness:
                 pass
         os._exit(0)  # skip interpreter teardown: learner atexit hooks and destructors cannot change the verdict
 
-    def course_error(self, message: str) -> None:
-        self.finish({
+    def course_error(self, message: str, *, environment: bool = False) -> None:
+        """Ends the grade with an ``error``: the lesson (or, with ``environment``, the Python
+        running it) is at fault, not the learner's code."""
+        body = {
             "lesson": self.args.lesson_id, "file": self.args.file, "status": R.ERROR,
             "checks": [{"id": R.RUN, "status": R.ERROR, "message": message}],
             "seed": self.args.seed, "virtual_seconds": 0.0,
-        })
+        }
+        if environment:
+            body["environment"] = True
+        self.finish(body)
 
     # -- real-time budget -------------------------------------------------------------
 
@@ -172,6 +177,13 @@ class Harness:
         sys.modules[spec.name] = module  # dataclasses (and pickling) look the defining module up by name
         try:
             spec.loader.exec_module(module)
+        except ModuleNotFoundError as error:
+            # A package the lesson needs (aiohttp, pytest, ...) is missing from this interpreter.
+            self.course_error(
+                f"this lesson needs the Python package `{error.name}`, which is not installed for {sys.executable}.\n"
+                "Fix: run `make venv` (it installs requirements.txt into .venv), or grade with a Python that has it "
+                "(`--python PATH`).", environment=True)
+            return None
         except BaseException as error:
             self.course_error(f"the lesson's check script failed to load:\n{internal_error(error)}")
             return None
