@@ -89,7 +89,46 @@ def _label(name: str, args: tuple[Any, ...]) -> str:
     return f"{name}({shown}{', …' if len(args) > 3 else ''})"
 
 
-class FakeAsync:
+class _Fake:
+    """What every fake shares: its calls, how many ran at once, and their bars on the timeline."""
+
+    def __init__(self, trial: Trial, name: str, result: Any) -> None:
+        self.trial = trial
+        self.name = name
+        self.result = result
+        self.calls: list[FakeCall] = []
+        self._counters = _Counters()
+
+    @property
+    def peak(self) -> int:
+        """Most calls in flight at the same moment."""
+        return self._counters.peak
+
+    @property
+    def in_flight(self) -> int:
+        return self._counters.in_flight
+
+    def _begin(self, call: FakeCall) -> Span:
+        """Records a call as started (from any thread)."""
+        span = Span("io", _label(self.name, call.args), call.start, None, call.task)
+        with self._counters.lock:
+            self.calls.append(call)
+        self.trial.io_span(span)
+        self._counters.enter()
+        return span
+
+    def _end(self, call: FakeCall, span: Span, now: float) -> None:
+        self._counters.leave()
+        call.end = span.end = now
+
+    def _answer(self, call: FakeCall) -> Any:
+        """The call's result: ``result`` itself, or ``result(*args, **kwargs)``."""
+        value = self.result(*call.args, **call.kwargs) if callable(self.result) else self.result
+        call.result = value
+        return value
+
+
+class FakeAsync(_Fake):
     """An ``async def`` stand-in: sleeps its latency on the virtual clock, then answers.
 
     ``latency`` is seconds or a function of the call's arguments; ``None`` means
@@ -107,13 +146,9 @@ class FakeAsync:
         result: Any = None,
         raises: Callable[..., BaseException | None] | None = None,
     ) -> None:
-        self.trial = trial
-        self.name = name
+        super().__init__(trial, name, result)
         self.latency = latency
-        self.result = result
         self.raises = raises
-        self.calls: list[FakeCall] = []
-        self._counters = _Counters()
         self.started = asyncio.Event()
 
         async def fake(*args: Any, **kwargs: Any) -> Any:
@@ -121,15 +156,6 @@ class FakeAsync:
 
         fake.__name__ = fake.__qualname__ = name
         self.function = fake
-
-    @property
-    def peak(self) -> int:
-        """Most calls in flight at the same moment."""
-        return self._counters.peak
-
-    @property
-    def in_flight(self) -> int:
-        return self._counters.in_flight
 
     @property
     def finished_calls(self) -> list[FakeCall]:
@@ -181,10 +207,7 @@ class FakeAsync:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
         call = FakeCall(args, kwargs, start=loop.time(), task=self.trial.task_label(task), task_object=task, loop=loop)
-        span = Span("io", _label(self.name, args), call.start, None, call.task)
-        self.calls.append(call)
-        self.trial.io_span(span)
-        self._counters.enter()
+        span = self._begin(call)
         self.started.set()
         try:
             delay = _latency(self.latency, args, kwargs)
@@ -200,9 +223,7 @@ class FakeAsync:
                 error = self.raises(*args, **kwargs)
                 if error is not None:
                     raise error
-            value = self.result(*args, **kwargs) if callable(self.result) else self.result
-            call.result = value
-            return value
+            return self._answer(call)
         except asyncio.CancelledError:
             call.cancelled = True
             raise
@@ -210,11 +231,10 @@ class FakeAsync:
             call.raised = error
             raise
         finally:
-            self._counters.leave()
-            call.end = span.end = loop.time()
+            self._end(call, span, loop.time())
 
 
-class FakeBlocking:
+class FakeBlocking(_Fake):
     """A plain (blocking) function stand-in that notices which thread runs it.
 
     On a worker thread it blocks that thread for ``duration`` of virtual time. On
@@ -223,22 +243,14 @@ class FakeBlocking:
     """
 
     def __init__(self, trial: Trial, name: str, *, duration: Latency, result: Any = None) -> None:
-        self.trial = trial
-        self.name = name
+        super().__init__(trial, name, result)
         self.duration = duration
-        self.result = result
-        self.calls: list[FakeCall] = []
-        self._counters = _Counters()
 
         def fake(*args: Any, **kwargs: Any) -> Any:
             return self._call(args, kwargs)
 
         fake.__name__ = fake.__qualname__ = name
         self.function = fake
-
-    @property
-    def peak(self) -> int:
-        return self._counters.peak
 
     @property
     def on_loop_thread(self) -> list[FakeCall]:
@@ -248,11 +260,7 @@ class FakeBlocking:
         loop = self.trial.loop
         on_loop = threading.get_ident() == loop.thread_ident
         call = FakeCall(args, kwargs, start=loop.time(), task=threading.current_thread().name, on_loop_thread=on_loop)
-        span = Span("io", _label(self.name, args), call.start, None, call.task)
-        with self._counters.lock:
-            self.calls.append(call)
-        self.trial.io_span(span)
-        self._counters.enter()
+        span = self._begin(call)
         try:
             seconds = _latency(self.duration, args, kwargs) or 0.0
             if on_loop:
@@ -261,9 +269,6 @@ class FakeBlocking:
                 loop.advance(seconds)
             else:
                 loop.thread_sleep(seconds)
-            value = self.result(*args, **kwargs) if callable(self.result) else self.result
-            call.result = value
-            return value
+            return self._answer(call)
         finally:
-            self._counters.leave()
-            call.end = span.end = loop.time()
+            self._end(call, span, loop.time())
