@@ -324,10 +324,13 @@ public final class WatchApp: @unchecked Sendable {
         let session = self.session
         let file = session.course.exerciseFile(for: lesson)
         worker.async { [events] in
-            var result = Result { () throws(GradingError) in try session.checkExercise(lesson, record: reason != .opened) }
-            // Opening a lesson whose file passes but was never recorded records it now.
-            if reason == .opened, !alreadyPassed, case .success(let check) = result, check.report.status == .pass {
-                result = Result { () throws(GradingError) in try session.checkExercise(lesson, record: true) }
+            let result = Result { () throws(GradingError) -> WatchCheck in
+                let graded = try session.gradeExercise(lesson)
+                // A save or `r` records its grade; opening a lesson only records a pass not yet recorded
+                // (it is not an attempt). One grade either way, recorded from the bytes it graded.
+                let records = reason != .opened || (!alreadyPassed && graded.report.status == .pass)
+                let recording = records ? session.record(graded) : .notRecorded(reason: "opened, not an attempt")
+                return WatchCheck(report: graded.report, recording: recording)
             }
             let content = try? String(contentsOf: file, encoding: .utf8)
             events.post(.graded(lessonID: lessonID, result, content: content))

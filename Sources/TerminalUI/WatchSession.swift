@@ -12,8 +12,10 @@ public protocol WatchSession: Sendable {
     func passedLessons() -> Set<String>
     /// The first lesson without a pass; nil when every lesson is done.
     func firstUnfinishedLesson() -> Lesson?
-    /// Grades the lesson's exercise file; when `record`, counts a failed attempt or records a pass.
-    func checkExercise(_ lesson: Lesson, record: Bool) throws(GradingError) -> WatchCheck
+    /// Grades the lesson's exercise file without recording.
+    func gradeExercise(_ lesson: Lesson) throws(GradingError) -> LearnerSession.Graded
+    /// Records a grade: counts a failed attempt or commits a pass.
+    func record(_ graded: LearnerSession.Graded) -> LearnerSession.Recording
     /// The next hint of the ladder (counted); nil when the lesson has none.
     func nextHint(_ lesson: Lesson) -> (number: Int, of: Int, text: String)?
 }
@@ -30,8 +32,7 @@ public struct WatchCheck: Sendable {
 }
 
 extension LearnerSession: WatchSession {
-    public func checkExercise(_ lesson: Lesson, record: Bool) throws(GradingError) -> WatchCheck {
-        let outcome = try check(lesson, record: record)
-        return WatchCheck(report: outcome.report, recording: outcome.recording)
+    public func gradeExercise(_ lesson: Lesson) throws(GradingError) -> LearnerSession.Graded {
+        try grade(lesson)
     }
 }

@@ -96,42 +96,60 @@ public struct LearnerSession: Sendable {
         public let recording: Recording
     }
 
-    /// Grades the learner's exercise file for `lesson`; on a pass records it on the current
-    /// branch (unless `record` is false), otherwise counts the failed attempt.
-    public func check(_ lesson: Lesson, record: Bool = true, seed: Int = 0) throws(GradingError) -> CheckOutcome {
+    /// A grade of the learner's file, with the exact bytes that were graded (what a pass records).
+    public struct Graded: Sendable {
+        public let lesson: Lesson
+        public let report: GradeReport
+        /// The file's bytes as graded; nil when it changed while being graded (nothing to record then).
+        let content: [UInt8]?
+    }
+
+    /// Grades the learner's exercise file for `lesson`, without recording anything.
+    public func grade(_ lesson: Lesson, seed: Int = 0) throws(GradingError) -> Graded {
         let file = course.exerciseFile(for: lesson)
         let before = FileManager.default.contents(atPath: file.path)
         let report = try grader.grade(lesson, file: file, seed: seed, displayPath: lesson.exercisePath)
-        guard record else {
-            return CheckOutcome(lesson: lesson, report: report, recording: .notRecorded(reason: "--no-record"))
-        }
+        // Only bytes that were graded can be recorded: if the file changed meanwhile, none are.
+        let after = FileManager.default.contents(atPath: file.path)
+        return Graded(lesson: lesson, report: report, content: before != nil && before == after ? before.map { [UInt8]($0) } : nil)
+    }
+
+    /// Records a grade on the current branch: a pass becomes a commit of just that file with
+    /// the trailer block; a failure counts an attempt (under `.git/`, never committed alone).
+    public func record(_ graded: Graded) -> Recording {
         let destination = store()
         guard case .branch(let branch, let workdir) = destination, let repository = openRepository() else {
             let reason = if case .unavailable(let why) = destination { why } else { "no repository" }
-            return CheckOutcome(lesson: lesson, report: report, recording: .notRecorded(reason: reason))
+            return .notRecorded(reason: reason)
         }
+        let lesson = graded.lesson
+        let report = graded.report
         let counters = repository.counters
         guard report.status == .pass else {
-            let counted = (try? counters.addAttempt(branch: branch, lesson: lesson.id))?.attempts ?? 0
-            return CheckOutcome(lesson: lesson, report: report, recording: .attemptCounted(attempts: counted))
+            return .attemptCounted(attempts: (try? counters.addAttempt(branch: branch, lesson: lesson.id))?.attempts ?? 0)
         }
-        // Record exactly the bytes that were graded: if the file changed meanwhile, do not.
-        guard let content = before, FileManager.default.contents(atPath: file.path) == content else {
-            return CheckOutcome(lesson: lesson, report: report,
-                                recording: .notRecorded(reason: "the file changed while it was being graded; grade it again"))
+        guard let content = graded.content else {
+            return .notRecorded(reason: "the file changed while it was being graded; grade it again")
         }
         let soFar = (try? counters.counters(branch: branch, lesson: lesson.id)) ?? LessonCounters()
-        let path = relativePath(file, to: workdir)
         let progress = ProgressRecord(
             lesson: lesson.id, checksPassed: report.passedCount, checksTotal: report.checks.count,
-            attempts: soFar.attempts + 1, hints: soFar.hints, file: path)
+            attempts: soFar.attempts + 1, hints: soFar.hints, file: relativePath(course.exerciseFile(for: lesson), to: workdir))
         do {
-            let recorded = try repository.recordPass(progress, content: content)
-            return CheckOutcome(lesson: lesson, report: report, recording: .recorded(
-                branch: branch, commit: recorded.commit?.description ?? "", attempts: progress.attempts, hints: progress.hints))
+            let recorded = try repository.recordPass(progress, content: Data(content))
+            return .recorded(branch: branch, commit: recorded.commit?.description ?? "", attempts: progress.attempts,
+                             hints: progress.hints)
         } catch {
-            return CheckOutcome(lesson: lesson, report: report, recording: .notRecorded(reason: "\(error)"))
+            return .notRecorded(reason: "\(error)")
         }
+    }
+
+    /// Grades the learner's exercise file for `lesson` and, unless `record` is false, records
+    /// the outcome (see `record(_:)`).
+    public func check(_ lesson: Lesson, record: Bool = true, seed: Int = 0) throws(GradingError) -> CheckOutcome {
+        let graded = try grade(lesson, seed: seed)
+        let recording = record ? self.record(graded) : .notRecorded(reason: "--no-record")
+        return CheckOutcome(lesson: lesson, report: graded.report, recording: recording)
     }
 
     // MARK: - Hints
