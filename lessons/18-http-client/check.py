@@ -18,6 +18,7 @@ from aiohttp import web
 from asynclings_harness import Trial, scenario
 
 CHECKS = ["behaviour", "concurrency", "bounded"]
+REQUIRES = ['aiohttp']  # third-party packages (requirements.txt) the exercise imports
 
 SIGNATURE = "async def fetch_all(base_url: str, paths: list[str], *, limit: int, timeout: float, retries: int) -> dict[str, str | None]"
 

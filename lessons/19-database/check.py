@@ -19,6 +19,7 @@ from typing import Any, Iterator
 from asynclings_harness import Trial, scenario
 
 CHECKS = ["behaviour", "concurrency"]
+REQUIRES = ['aiosqlite']  # third-party packages (requirements.txt) the exercise imports
 
 ACCOUNTS = {"ada": 120, "brian": 40, "chen": 300, "dora": 75, "emil": 10}
 QUERY_LATENCY = {"ada": 0.3, "brian": 0.5, "chen": 0.2, "dora": 0.4, "emil": 0.25}

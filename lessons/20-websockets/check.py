@@ -18,6 +18,7 @@ import websockets
 from asynclings_harness import Trial, scenario
 
 CHECKS = ["behaviour", "concurrency"]
+REQUIRES = ['websockets']  # third-party packages (requirements.txt) the exercise imports
 SIGNATURE = "async def chat(url: str, outgoing: AsyncIterator[str], *, heartbeat: float) -> list[str]"
 
 

@@ -99,6 +99,14 @@ class Harness:
         check_module = self.load_check_script()
         if check_module is None:
             return
+        missing = [name for name in getattr(check_module, "REQUIRES", ()) if importlib.util.find_spec(name) is None]
+        if missing:
+            # The learner's file will import these too: without them no verdict would mean anything.
+            self.course_error(
+                f"this lesson needs the Python package{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)}, "
+                f"not installed for {sys.executable}.\nFix: run `make venv` (it installs requirements.txt into .venv), "
+                "or grade with a Python that has them (`--python PATH`).", environment=True)
+            return
         checks = list(getattr(check_module, "CHECKS", []))
         unknown = [c for c in checks if c not in R.ALL_CHECKS]
         if unknown:
