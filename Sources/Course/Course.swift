@@ -70,10 +70,7 @@ public struct Course: Sendable {
     public static func loadLesson(_ query: String, root: URL) throws(CourseError) -> (Course, Lesson) {
         let lessonsDirectory = root.appendingPathComponent("lessons")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: lessonsDirectory.path)) ?? []).sorted()
-        let candidates = names.filter { name in
-            name == query || (Int(query).map { number in name.split(separator: "-").first.flatMap { Int($0) } == number } ?? false)
-                || name.hasPrefix(query) || name.split(separator: "-", maxSplits: 1).last.map(String.init) == query
-        }
+        let candidates = matching(query, among: names.filter { !$0.hasPrefix(".") })
         if candidates.count == 1 {
             let directory = lessonsDirectory.appendingPathComponent(candidates[0], isDirectory: true)
             switch LessonLoader(directory: directory, root: root).load() {
@@ -89,14 +86,23 @@ public struct Course: Sendable {
 
     /// Finds a lesson by full id (`02-gather`), number (`02`, `2`) or unique prefix / slug.
     public func lesson(_ query: String) throws(CourseError) -> Lesson {
-        if let exact = lessons.first(where: { $0.id == query }) { return exact }
-        if let number = Int(query), let byNumber = lessons.first(where: { $0.number == number }) { return byNumber }
-        let matches = lessons.filter { $0.id.hasPrefix(query) || $0.id.split(separator: "-", maxSplits: 1).last.map(String.init) == query }
-        if matches.count == 1 { return matches[0] }
-        if matches.count > 1 { throw .ambiguousLesson(query, matches: matches.map(\.id)) }
+        let matches = Self.matching(query, among: lessons.map(\.id))
+        if matches.count == 1, let lesson = lessons.first(where: { $0.id == matches[0] }) { return lesson }
+        if matches.count > 1 { throw .ambiguousLesson(query, matches: matches) }
         let broken = problems.filter { $0.file.hasPrefix("lessons/\(query)") }
         if !broken.isEmpty { throw .malformedLesson(query, problems: broken) }
         throw .unknownLesson(query, valid: lessons.map(\.id))
+    }
+
+    /// The lesson ids (or folder names) `query` names, best match first: the exact id, else
+    /// the lesson numbered `query` (`02`, `2`), else ids starting with it or whose slug it is.
+    static func matching(_ query: String, among ids: [String]) -> [String] {
+        if ids.contains(query) { return [query] }
+        if let number = Int(query) {
+            let numbered = ids.filter { $0.split(separator: "-").first.flatMap { Int($0) } == number }
+            if !numbered.isEmpty { return numbered }
+        }
+        return ids.filter { $0.hasPrefix(query) || $0.split(separator: "-", maxSplits: 1).last.map(String.init) == query }
     }
 
     /// The learner's working file for a lesson.
