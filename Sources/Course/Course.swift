@@ -105,6 +105,12 @@ public struct Course: Sendable {
         return ids.filter { $0.hasPrefix(query) || $0.split(separator: "-", maxSplits: 1).last.map(String.init) == query }
     }
 
+    /// `url` relative to the course root (`lessons/02-gather/solution.py`), for messages and tables;
+    /// unchanged when it is outside the course.
+    public func relativePath(of url: URL) -> String {
+        relative(url, to: root)
+    }
+
     /// The learner's working file for a lesson.
     public func exerciseFile(for lesson: Lesson) -> URL {
         root.appendingPathComponent(lesson.exercisePath)

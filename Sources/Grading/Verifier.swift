@@ -64,13 +64,13 @@ public struct Verifier: Sendable {
     /// Course-level rules: enough hints and wrong variants, and no malformed lesson folders.
     public func lint(_ lesson: Lesson) -> [Item] {
         var items: [Item] = []
-        let path = relativePath(lesson.directory.appendingPathComponent("lesson.md"))
+        let path = course.relativePath(of: lesson.directory.appendingPathComponent("lesson.md"))
         if lesson.hints.count < minimumHints {
             items.append(Item(lesson: lesson.id, kind: .lesson, file: path, expected: "at least \(minimumHints) hints",
                               actual: "\(lesson.hints.count) hints", ok: false, wallSeconds: 0))
         }
         if lesson.wrongVariants.count < minimumWrongVariants {
-            items.append(Item(lesson: lesson.id, kind: .lesson, file: relativePath(lesson.directory.appendingPathComponent("wrong")),
+            items.append(Item(lesson: lesson.id, kind: .lesson, file: course.relativePath(of: lesson.directory.appendingPathComponent("wrong")),
                               expected: "at least \(minimumWrongVariants) wrong variants",
                               actual: "\(lesson.wrongVariants.count)", ok: false, wallSeconds: 0))
         }
@@ -78,7 +78,7 @@ public struct Verifier: Sendable {
     }
 
     private func judge(_ job: Job) -> Item {
-        let path = relativePath(job.file)
+        let path = course.relativePath(of: job.file)
         let expected: String
         switch job.kind {
         case .starter: expected = "compiles, fails"
@@ -120,11 +120,5 @@ public struct Verifier: Sendable {
         }
         return Item(lesson: job.lesson.id, kind: job.kind, file: path, expected: expected, actual: actual, ok: ok,
                     wallSeconds: report.wallSeconds)
-    }
-
-    private func relativePath(_ url: URL) -> String {
-        let path = url.standardizedFileURL.path
-        let base = course.root.standardizedFileURL.path + "/"
-        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 }

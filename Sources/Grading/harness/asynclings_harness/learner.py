@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import linecache
-import sys
 import types
 from types import FrameType, TracebackType
 from typing import Any, Iterator
@@ -140,7 +139,3 @@ def in_importlib(frame: FrameType | None) -> bool:
             return True
         frame = frame.f_back
     return False
-
-
-def current_frame(depth: int = 1) -> FrameType:
-    return sys._getframe(depth + 1)
