@@ -20,6 +20,9 @@ public struct Lesson: Sendable, Identifiable, Hashable {
     public let solution: URL
     public let checkScript: URL
     public let wrongVariants: [WrongVariant]
+    /// Correct alternatives to the reference solution (`right/*.py`), each in another
+    /// idiomatic style: every one must pass every check.
+    public let rightVariants: [URL]
     /// The reference solution's lines that matter, explained (front matter `explain`),
     /// shown beside the learner's code after a pass.
     public let explanations: [Explanation]

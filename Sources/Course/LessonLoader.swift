@@ -107,6 +107,7 @@ struct LessonLoader {
         let solution = file(fields["solution"], default: "solution.py", field: "solution", into: &problems)
         let check = file(fields["check"], default: "check.py", field: "check", into: &problems)
         let wrong = wrongVariants(into: &problems)
+        let right = rightVariants()
 
         let notes = explanations(fields["explain"], solution: solution, into: &problems)
 
@@ -118,6 +119,7 @@ struct LessonLoader {
                 id: id, number: number, title: title, summary: summary, minimumPython: python,
                 budgetSeconds: budget, hints: hints, body: body, directory: directory,
                 starter: starter, solution: solution, checkScript: check, wrongVariants: wrong,
+                rightVariants: right,
                 explanations: notes))
     }
 
@@ -219,6 +221,13 @@ struct LessonLoader {
             variants.append(WrongVariant(file: url, expectedFailure: check))
         }
         return variants
+    }
+
+    /// `right/*.py`, sorted by name: correct alternatives, declared by their folder alone.
+    private func rightVariants() -> [URL] {
+        let folder = directory.appendingPathComponent("right")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return names.sorted().filter { $0.hasSuffix(".py") }.map { folder.appendingPathComponent($0) }
     }
 
     private func readText(_ url: URL) -> String? {

@@ -2,13 +2,15 @@ import Course
 import Foundation
 
 /// Proves a course is consistent: every starter fails (but compiles), every reference
-/// solution passes every check, and every known-wrong variant fails the check it declares.
+/// solution and every correct alternative (`right/`) passes every check, and every
+/// known-wrong variant fails the check it declares.
 public struct Verifier: Sendable {
     public let grader: Grader
     public let course: Course
     /// Least hints and wrong variants a lesson should have.
     public var minimumHints = 3
     public var minimumWrongVariants = 3
+    public var minimumRightVariants = 3
 
     public init(grader: Grader, course: Course) {
         // Many grades in one run: fork them from a warm interpreter.
@@ -18,7 +20,7 @@ public struct Verifier: Sendable {
 
     /// One line of the verify table.
     public struct Item: Codable, Sendable, Equatable {
-        public enum Kind: String, Codable, Sendable { case starter, solution, wrong, lesson }
+        public enum Kind: String, Codable, Sendable { case starter, solution, right, wrong, lesson }
 
         public var lesson: String
         public var kind: Kind
@@ -50,6 +52,9 @@ public struct Verifier: Sendable {
         for lesson in lessons {
             jobs.append(Job(lesson: lesson, kind: .starter, file: lesson.starter, expectedFailure: nil))
             jobs.append(Job(lesson: lesson, kind: .solution, file: lesson.solution, expectedFailure: nil))
+            for file in lesson.rightVariants {
+                jobs.append(Job(lesson: lesson, kind: .right, file: file, expectedFailure: nil))
+            }
             for variant in lesson.wrongVariants {
                 jobs.append(Job(lesson: lesson, kind: .wrong, file: variant.file, expectedFailure: variant.expectedFailure))
             }
@@ -61,7 +66,7 @@ public struct Verifier: Sendable {
         return items
     }
 
-    /// Course-level rules: enough hints and wrong variants, and no malformed lesson folders.
+    /// Course-level rules: enough hints, wrong and right variants, and no malformed lesson folders.
     public func lint(_ lesson: Lesson) -> [Item] {
         var items: [Item] = []
         let path = course.relativePath(of: lesson.directory.appendingPathComponent("lesson.md"))
@@ -74,6 +79,11 @@ public struct Verifier: Sendable {
                               expected: "at least \(minimumWrongVariants) wrong variants",
                               actual: "\(lesson.wrongVariants.count)", ok: false, wallSeconds: 0))
         }
+        if lesson.rightVariants.count < minimumRightVariants {
+            items.append(Item(lesson: lesson.id, kind: .lesson, file: course.relativePath(of: lesson.directory.appendingPathComponent("right")),
+                              expected: "at least \(minimumRightVariants) right variants",
+                              actual: "\(lesson.rightVariants.count)", ok: false, wallSeconds: 0))
+        }
         return items
     }
 
@@ -82,7 +92,7 @@ public struct Verifier: Sendable {
         let expected: String
         switch job.kind {
         case .starter: expected = "compiles, fails"
-        case .solution: expected = "passes every check"
+        case .solution, .right: expected = "passes every check"
         case .wrong: expected = "fails \(job.expectedFailure?.rawValue ?? "?")"
         case .lesson: expected = ""
         }
@@ -101,7 +111,7 @@ public struct Verifier: Sendable {
             let compiles = report.check(.compile)?.status == .pass
             ok = report.status == .fail && compiles
             actual = !compiles ? "does not compile" : report.status == .pass ? "passes" : "failed \(failed.joined(separator: ", "))"
-        case .solution:
+        case .solution, .right:
             let notPassing = report.checks.filter { $0.status != .pass }
             ok = report.status == .pass && notPassing.isEmpty
             // The first line of each failure, so an author sees why without grading again.
