@@ -74,6 +74,10 @@ def scenario(title: str, *, virtual_budget: float = 600.0,
     return register
 
 
+# Loop turns a cancelled task gets to end before a leak check counts it as still running.
+CANCELLED_TASK_TURNS = 5
+
+
 class Abort(Exception):
     """Ends the current scenario early; the reason is already recorded."""
 
@@ -197,7 +201,23 @@ class Trial:
                 result = await result
             return result
         finally:
+            await self._let_cancelled_tasks_end(since)
             self.session.check_leaks(recorder, f"{getattr(function, '__name__', 'the function')}()", since)
+
+    async def _let_cancelled_tasks_end(self, since: int, turns: int = CANCELLED_TASK_TURNS) -> None:
+        """Gives the learner's tasks that were cancelled (not awaited) a few loop turns to end.
+
+        `task.cancel()` only asks: the task ends at its next turn of the loop. A function
+        that cancels a task and returns without awaiting it leaves nothing running once
+        that turn has come, so it is not a leak. A task still running after these turns
+        (no virtual time passes meanwhile) swallowed the cancellation or is awaiting
+        something in its cleanup, and is reported.
+        """
+        recorder = self.session.recorder
+        for _ in range(turns):
+            if recorder is None or not any(r.task.cancelling() for r in recorder.pending_learner_tasks(since)):
+                return
+            await asyncio.sleep(0)
 
     def call_sync(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Calls a plain learner function from synchronous code (it may run its own loop)."""
