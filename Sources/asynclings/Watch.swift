@@ -34,7 +34,7 @@ struct Watch: ParsableCommand {
             guard !course.lessons.isEmpty else { throw Failure.usage("the course at \(course.root.path) has no lessons") }
             // Warm: every save forks a grade from a Python that has already imported asyncio
             // and the harness, instead of starting an interpreter (most of a cold grade).
-            let grader = try pythonOptions.grader(for: course).warmedUp()
+            let grader = try pythonOptions.grader(for: course).warmedUp(for: course.lessons)
             defer { grader.stopServer() }
             var options = WatchApp.Options()
             options.useInotify = !poll
