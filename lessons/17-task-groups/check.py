@@ -110,8 +110,8 @@ async def all_succeed(t: Trial) -> None:
     slowest = max(LATENCY[n] for n in names)
     t.expect("concurrency", download.peak == len(names) and t.now <= slowest + 1e-6,
              f"download_all ran at most {download.peak} of {len(names)} downloads at a time and took {t.now:g} s; "
-             f"together they take {slowest:g} s. Create every task in the group first (`group.create_task(...)`), "
-             "and let the `async with` block wait for them all; don't await each task as you create it.",
+             f"together they take {slowest:g} s. Each download waited for the one before: start them all before "
+             "waiting for any, and let the group's block do the waiting.",
              f"all {len(names)} downloads overlapped ({t.now:g} s)")
     download, got, error = await run(t, [], {})
     t.expect("behaviour", got == {} and error is None, f"download_all([]) returned {t.show(got)}; it should return {{}}.")
