@@ -121,7 +121,7 @@ struct HTMLReportTests {
         #expect(titles.contains { $0.contains("FAILS NOW") && $0.contains("failing checks: concurrency, leaked-tasks") })
         #expect(titles.contains { $0.contains("symbolic link") })
         // Every state but "nothing recorded" prints its word in the cell; the legend too.
-        #expect(report["labels"] as? Int == 7 * 2 + 7 + 3 * 2)  // cells, legend, "needs a look"
+        #expect(report["labels"] as? Int == 7 * 2 + 8 + 3 * 2)  // cells, legend, "needs a look"
         let text = try #require(report["text"] as? String)
         for word in ["PASS", "FAILS NOW", "CHANGED", "PASSES", "FAILING", "REFUSED", "ERROR"] {
             #expect(text.uppercased().contains(word), "\(word)")
