@@ -157,11 +157,14 @@ enum LearnerNames {
     }
 
     /// The name as it is drawn: compatibility-decomposed, lookalike letters mapped to
-    /// Latin, invisible characters dropped. Compared as scalars, so that two names that
+    /// Latin, invisible characters and spaces dropped. Compared as scalars, so that two names that
     /// only differ in composition (`zoë` as one code point or two) match too.
     static func skeleton(_ name: String) -> [Unicode.Scalar] {
         var result: [Unicode.Scalar] = []
-        for scalar in name.decomposedStringWithCompatibilityMapping.unicodeScalars where !isInvisible(scalar) {
+        // Git names hold no ASCII space, so any space left after decomposing (U+00A0
+        // becomes U+0020) was an unusual one: it draws as a gap at most, dropped too.
+        for scalar in name.decomposedStringWithCompatibilityMapping.unicodeScalars
+        where !isInvisible(scalar) && scalar.properties.generalCategory != .spaceSeparator {
             result.append(latinLookalike[scalar.value].flatMap(Unicode.Scalar.init) ?? scalar)
         }
         return result
