@@ -138,6 +138,31 @@ struct HTMLReportTests {
         #expect(text.contains("<script>alert(\"x\")</script>&'"))
     }
 
+    @Test func bidiAndControlCharactersCannotReorderOrHideAnything() throws {
+        let file = ExerciseFile.regular(blob: String(repeating: "b", count: 40), bytes: 99)
+        let hostile = "\u{202E}<b>\"ada\"</b>\u{9B}2J\u{2066}'"
+        let matrix = ClassMatrix(
+            lessons: [LessonColumn(id: "01-a")],
+            learners: [
+                LearnerRow(
+                    name: hostile, branch: "learner/" + hostile, reference: "refs/heads/learner/" + hostile, isLocal: true,
+                    tip: String(repeating: "c", count: 40),
+                    cells: [Cell(record: nil, file: file, regrade: .error(message: "\u{1B}]0;title\u{07}<i>"))],
+                    warnings: [.invisibleCharacters(["U+202E RIGHT-TO-LEFT OVERRIDE"])]),
+            ],
+            regrade: RegradeSummary(courseRef: "main", courseCommit: "e", cells: 1, grades: 1, parallelism: 1, seconds: 0))
+        let page = HTMLReport(timeZone: TimeZone(identifier: "UTC")!).render(matrix)
+        #expect(Hostile.activeContent(in: page, allowingStyles: false).isEmpty)
+        #expect(!page.contains("<b>") && !page.contains("<i>"))
+        #expect(page.contains("<bdi>\\u202e&lt;b&gt;&quot;ada&quot;&lt;/b&gt;\\x9b2J\\u2066&#39;</bdi>"))
+        #expect(page.contains("<th scope=\"row\" class=\"name flagged\""))
+        let report = try Self.validate(page)
+        #expect(report["errors"] as? [String] == [])
+        let text = try #require(report["text"] as? String)
+        #expect(text.contains("could not re-grade: \\x1b]0;title\\x07<i>"))
+        #expect(text.contains("(spelled \\u202e<b>\"ada\"</b>\\u009b2J\\u2066')"))
+    }
+
     @Test func anEmptyRoomSaysSo() throws {
         let page = HTMLReport().render(ClassMatrix(lessons: [LessonColumn(id: "01-a")], learners: []))
         #expect(page.contains("No learner branches yet"))
