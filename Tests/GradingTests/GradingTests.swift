@@ -40,7 +40,7 @@ enum Start: String, CaseIterable, Sendable {
 
     func grader() throws -> Grader {
         let grader = try makeGrader()
-        return self == .warm ? grader.warmedUp() : grader
+        return self == .warm ? grader.warmedUp(for: repositoryCourse.lessons) : grader
     }
 }
 
