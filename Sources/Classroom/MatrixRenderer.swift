@@ -127,8 +127,7 @@ public struct MatrixRenderer: Sendable {
             if scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F {
                 result.unicodeScalars.append(scalar)
             } else {
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                result += ANSI.unicodeEscape(scalar)
             }
         }
         return result

@@ -63,9 +63,19 @@ extension ANSI {
         case "\r": return "\\r"
         default: break
         }
+        guard scalar.value > 0xFF else {
+            let hex = String(scalar.value, radix: 16)
+            return "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+        }
+        return unicodeEscape(scalar)
+    }
+
+    /// `\u202e` for U+202E (`\U0001f600` beyond the first plane): how Python and JSON
+    /// write a code point in a string.
+    public static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
         let hex = String(scalar.value, radix: 16)
-        if scalar.value <= 0xFF { return "\\x" + String(repeating: "0", count: 2 - hex.count) + hex }
-        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        let digits = scalar.value > 0xFFFF ? 8 : 4
+        return (digits == 8 ? "\\U" : "\\u") + String(repeating: "0", count: max(0, digits - hex.count)) + hex
     }
 
     /// A JSON document made safe to print on a terminal without changing what it means:
@@ -81,8 +91,7 @@ extension ANSI {
         result.reserveCapacity(json.utf8.count)
         for scalar in json.unicodeScalars {
             if scalar.value >= 0x7F && isUnsafeForDisplay(scalar) {
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                result += unicodeEscape(scalar)
             } else {
                 result.unicodeScalars.append(scalar)
             }
