@@ -141,10 +141,14 @@ public struct HTMLReport: Sendable {
         guard !problems.isEmpty || !flagged.isEmpty else { return "" }
         var html = "<section class=\"problems\">\n<h2>Needs a look</h2>\n<ul>\n"
         for learner in flagged {
+            var spelling = LearnerNames.spelledOut(learner.name)
             for warning in learner.warnings {
                 html += "<li class=\"warning w-\(warning.kind)\"><span class=\"flag\">⚑</span> <strong><bdi>\(escape(learner.name))</bdi></strong> · "
                 html += escape(warning.description)
-                if warning.isAboutTheName { html += " (spelled <code>\(escape(MatrixRenderer.spelled(learner.name)))</code>)" }
+                if warning.isAboutTheName, let spelled = spelling {
+                    html += " (spelled <code>\(escape(spelled))</code>)"
+                    spelling = nil
+                }
                 html += "</li>\n"
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Rendering
 
 /// Telling learner names apart when a learner tries to pass for another: `learner/аda`
 /// with a Cyrillic `а`, `learner/a\u{200B}da` with a zero-width space, `learner/ａda` in
@@ -133,6 +134,22 @@ enum LearnerNames {
         case .spaceSeparator: return scalar != " "
         default: return false
         }
+    }
+
+    /// `name` with every character outside printable ASCII written as its code point
+    /// (`\u0430da`), so that two names drawn alike can be told apart; nil when the name
+    /// is printable ASCII already.
+    static func spelledOut(_ name: String) -> String? {
+        guard !name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else { return nil }
+        var result = ""
+        for scalar in name.unicodeScalars {
+            if scalar.value >= 0x20 && scalar.value < 0x7F {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += ANSI.unicodeEscape(scalar)
+            }
+        }
+        return result
     }
 
     /// `U+0430 CYRILLIC SMALL LETTER A`: what a character is, whatever a font makes of it.

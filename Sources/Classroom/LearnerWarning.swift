@@ -35,7 +35,7 @@ public enum LearnerWarning: Codable, Sendable, Equatable {
         case .invisibleCharacters(let characters):
             return "the name holds invisible or reordering characters (\(characters.joined(separator: ", ")))"
         case .looksLike(let other):
-            return "the name looks like \(other)'s but is not the same"
+            return "the name looks like \(LearnerNames.spelledOut(other) ?? other)'s but is not the same"
         case .notACommit(let kind):
             return "the branch points at a \(kind), not a commit: nothing on it was read"
         case .unrelatedHistory(let course):

@@ -97,9 +97,14 @@ public struct MatrixRenderer: Sendable {
             lines.append(paint("Needs a look:", .bold))
             for learner in flagged {
                 let name = ANSI.sanitized(learner.name)
+                // The name spelled out once, with the first warning about it.
+                var spelling = LearnerNames.spelledOut(learner.name)
                 for warning in learner.warnings {
                     var line = "  " + paint(Self.flag, .foreground(.magenta), .bold) + " \(name) · " + ANSI.sanitized(warning.description)
-                    if warning.isAboutTheName { line += " (spelled \(Self.spelled(learner.name)))" }
+                    if warning.isAboutTheName, let spelled = spelling {
+                        line += " (spelled \(spelled))"
+                        spelling = nil
+                    }
                     lines.append(line)
                 }
             }
@@ -117,20 +122,6 @@ public struct MatrixRenderer: Sendable {
     func shownName(_ learner: LearnerRow) -> String {
         let name = ANSI.sanitized(learner.name)
         return learner.warnings.isEmpty ? name : Self.flag + " " + name
-    }
-
-    /// `name` with every character outside printable ASCII written as its code point
-    /// (`\u0430da`), so that two names drawn alike can be told apart.
-    static func spelled(_ name: String) -> String {
-        var result = ""
-        for scalar in name.unicodeScalars {
-            if scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F {
-                result.unicodeScalars.append(scalar)
-            } else {
-                result += ANSI.unicodeEscape(scalar)
-            }
-        }
-        return result
     }
 
     /// One sentence on a cell that needs a look, for the terminal and the HTML hover
