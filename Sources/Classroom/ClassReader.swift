@@ -108,7 +108,7 @@ public struct ClassReader {
 
         var columns = lessons
         let known = Set(lessons.map(\.id))
-        let recorded = Set(progressByBranch.flatMap { $0.progress?.lessons.keys.map { $0 } ?? [] })
+        let recorded = Set(progressByBranch.flatMap { $0.progress.map { Array($0.lessons.keys) } ?? [] })
         let extra = recorded.subtracting(known).filter { Lesson.number(ofID: $0) != nil }
             .sorted { (Lesson.number(ofID: $0) ?? 0, $0) < (Lesson.number(ofID: $1) ?? 0, $1) }
             .prefix(Self.maximumExtraColumns)

@@ -16,9 +16,6 @@ public struct LessonProgress: Hashable, Sendable {
     /// `Asynclings-File` trailer names) is never current. Uncommitted edits in a working
     /// tree do not count; only history does.
     public let isCurrent: Bool
-    /// The blob of the lesson's exercise file at the branch tip; nil when there is none
-    /// (or the lesson id names no file).
-    public let blobAtTip: ObjectID?
 }
 
 /// The progress recorded on one branch.
@@ -80,8 +77,7 @@ extension Repository {
                 atTip = try blob(at: path, inTree: tipTree)
                 if let recorded = record.treeID { record.blob = try blob(at: path, inTree: recorded) }
             }
-            lessons[lesson] = LessonProgress(
-                record: record, isCurrent: record.blob != nil && atTip == record.blob, blobAtTip: atTip)
+            lessons[lesson] = LessonProgress(record: record, isCurrent: record.blob != nil && atTip == record.blob)
         }
         return BranchProgress(branch: branch, lessons: lessons)
     }
