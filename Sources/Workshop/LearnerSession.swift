@@ -55,7 +55,9 @@ public struct LearnerSession: Sendable {
     /// Lessons whose recorded pass on the current branch still matches the committed file.
     public func passedLessons() -> Set<String> {
         guard let repository = openRepository(), case .branch(let name, _) = store() else { return [] }
-        guard let progress = try? repository.progress(branch: name) else { return [] }
+        let prefix = repository.folderInWorkdir(course.root) ?? ""
+        guard let progress = try? repository.progress(branch: name, exercisePath: { Lesson.exercisePath(forLessonID: $0, under: prefix) })
+        else { return [] }
         return progress.passedLessons
     }
 
@@ -118,7 +120,7 @@ public struct LearnerSession: Sendable {
     /// the trailer block; a failure counts an attempt (under `.git/`, never committed alone).
     public func record(_ graded: Graded) -> Recording {
         let destination = store()
-        guard case .branch(let branch, let workdir) = destination, let repository = openRepository() else {
+        guard case .branch(let branch, _) = destination, let repository = openRepository() else {
             let reason = if case .unavailable(let why) = destination { why } else { "no repository" }
             return .notRecorded(reason: reason)
         }
@@ -134,7 +136,8 @@ public struct LearnerSession: Sendable {
         let soFar = (try? counters.counters(branch: branch, lesson: lesson.id)) ?? LessonCounters()
         let progress = ProgressRecord(
             lesson: lesson.id, checksPassed: report.passedCount, checksTotal: report.checks.count,
-            attempts: soFar.attempts + 1, hints: soFar.hints, file: relativePath(course.exerciseFile(for: lesson), to: workdir))
+            attempts: soFar.attempts + 1, hints: soFar.hints,
+            file: (repository.folderInWorkdir(course.root) ?? "") + lesson.exercisePath)
         do {
             let recorded = try repository.recordPass(progress, content: Data(content))
             return .recorded(branch: branch, commit: recorded.commit?.description ?? "", attempts: progress.attempts,
@@ -175,9 +178,4 @@ public struct LearnerSession: Sendable {
         return (CounterStore(directory: base.appendingPathComponent("counters/\(name)").path), "no-repository")
     }
 
-    func relativePath(_ file: URL, to workdir: String) -> String {
-        let path = file.standardizedFileURL.resolvingSymlinksInPath().path
-        let base = URL(fileURLWithPath: workdir).resolvingSymlinksInPath().path
-        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
-    }
 }

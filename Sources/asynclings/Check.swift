@@ -48,10 +48,10 @@ struct Check: ParsableCommand {
             let session = LearnerSession(course: course, grader: try pythonOptions.grader(for: course))
             let outcome = try session.check(chosen, record: !noRecord, seed: seed)
             if json {
-                Console.print(Self.json(outcome))
+                Console.print(ANSI.terminalSafeJSON(Self.json(outcome)))
             } else {
                 Console.print(ReportRenderer(style: .detect()).render(outcome.report, hints: chosen.hints.count))
-                Console.print(Self.describe(outcome.recording, lesson: chosen))
+                Console.print(ANSI.sanitized(Self.describe(outcome.recording, lesson: chosen), keepingLineBreaks: true))
             }
             exitCode = outcome.report.exitCode
         }
