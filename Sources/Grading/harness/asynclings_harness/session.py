@@ -130,6 +130,7 @@ class Session:
         self.instrumentation: Any = None
         self.last_spans: list[Span] = []
         self.loops_run = 0
+        self.asyncio_runs: list[str] = []  # the coroutines the learner's code handed to asyncio.run, by name
         # What importing the learner's file did: a clean module only defines things.
         self.import_loops = 0
         self.import_printed = ""
@@ -303,8 +304,9 @@ class Session:
         if line is None and origin:
             return  # made by the grader itself, not the learner
         where = f" at {self.learner.where(line, function)}{self.learner.quote(line)}" if line else ""
+        outside = " (outside any coroutine there is nothing to await it with: asyncio.run(...) runs it)" if function == "<module>" else ""
         self.add_finding(R.UNAWAITED, Finding(
-            f"the coroutine {name}() was created{where} but never awaited, so its body never ran", line, function))
+            f"the coroutine {name}() was created{where} but never awaited, so its body never ran{outside}", line, function))
 
     def forget_findings_since(self, snapshot: dict[str, int]) -> None:
         """Drops the generic findings (and unread warnings) that came after ``snapshot`` of finding counts.
@@ -413,6 +415,8 @@ class Session:
         never a pass.
         """
         results = self.results
+        gc.collect()  # coroutines dropped after the last loop (a plain `def` scenario) warn when collected
+        self.collect_warnings()
         for check_id in (R.TIME_LIMIT, R.DEADLOCK):
             if results.checks[check_id].status == R.SKIP and results.checks[check_id].follows is None:
                 results.passed(check_id)

@@ -264,6 +264,11 @@ class Trial:
             return f"it printed {shorten(self.session.import_printed.strip())} when imported"
         return None
 
+    @property
+    def asyncio_runs(self) -> list[str]:
+        """The names of the coroutines the learner's code has run with ``asyncio.run`` so far (``["main"]``)."""
+        return list(self.session.asyncio_runs)
+
     def run_as_main(self) -> str:
         """Runs the learner's file as a script (``__name__ == "__main__"``); returns what it printed."""
         module = self.session.learner.new_module("__main__")
