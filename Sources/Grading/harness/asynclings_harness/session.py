@@ -359,6 +359,13 @@ class Session:
         self.scenario_title = title
         self._scenario_findings = {key: len(found) for key, found in self.findings.items()}
 
+    def mark_consequences(self, cause: str, check_ids: tuple[str, ...]) -> None:
+        """The findings of ``check_ids`` in the running scenario follow from ``cause`` (if it fails)."""
+        for check_id in check_ids:
+            for finding in self.findings.get(check_id, [])[self._scenario_findings.get(check_id, 0):]:
+                if finding.follows is None:
+                    finding.follows = cause
+
     def interrupted(self, cause: str, why: str) -> None:
         """The running scenario was cut short by the learner's code (``cause`` failed because of it).
 
@@ -366,10 +373,7 @@ class Session:
         shown as consequences, not failed as mistakes of their own.
         """
         self.interruptions.append(Interruption(self.scenario_title, cause, why))
-        for check_id in CONSEQUENTIAL:
-            for finding in self.findings.get(check_id, [])[self._scenario_findings.get(check_id, 0):]:
-                if finding.follows is None:
-                    finding.follows = cause
+        self.mark_consequences(cause, CONSEQUENTIAL)
 
     def time_ran_out(self, frame: FrameType | None, budget: float) -> None:
         """The real-time budget ran out while the grade was at ``frame``: fail ``time-limit``, and
