@@ -359,6 +359,9 @@ class Session:
         self.scenario_title = title
         self._scenario_findings = {key: len(found) for key, found in self.findings.items()}
 
+    def found_in_scenario(self, check_id: str) -> bool:
+        return len(self.findings.get(check_id, [])) > self._scenario_findings.get(check_id, 0)
+
     def mark_consequences(self, cause: str, check_ids: tuple[str, ...]) -> None:
         """The findings of ``check_ids`` in the running scenario follow from ``cause`` (if it fails)."""
         for check_id in check_ids:

@@ -131,6 +131,11 @@ class Trial:
         self.failed_ids.add(check_id)
         self.session.results.failed(check_id, message, follows=follows)
 
+    def found(self, check_id: str) -> bool:
+        """Whether generic check ``check_id`` has found something in this scenario so far (leaked tasks are
+        found when ``t.call`` returns; never-awaited coroutines only once the scenario's loop has ended)."""
+        return self.session.found_in_scenario(check_id)
+
     def consequences(self, cause: str, *check_ids: str) -> None:
         """What ``check_ids`` have found so far in this scenario follows from ``cause``'s failure.
 
