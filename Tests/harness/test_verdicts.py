@@ -26,7 +26,7 @@ class Secondary(unittest.TestCase):
     """Results.resolve: a failure that follows from another is a skip naming its root."""
 
     def results(self) -> R.Results:
-        return R.Results([R.RUN, R.BEHAVIOUR, R.UNAWAITED, R.LEAKED_TASKS, R.UNRETRIEVED])
+        return R.Results([R.RUN, R.BEHAVIOUR, R.BLOCKING, R.UNAWAITED, R.LEAKED_TASKS, R.UNRETRIEVED])
 
     def test_a_consequence_of_a_failure_is_a_skip_that_names_it(self) -> None:
         results = self.results()
@@ -63,6 +63,16 @@ class Secondary(unittest.TestCase):
         results.failed(R.BEHAVIOUR, "nothing was saved", follows=R.UNAWAITED)
         results.resolve()
         self.assertEqual(results.checks[R.BEHAVIOUR].status, R.SKIP)
+
+    def test_a_settled_consequence_is_not_turned_into_a_pass(self) -> None:
+        # main.py passes `run` after the verdicts are settled when nothing failed it: a skip
+        # that follows from another failure must stay one.
+        results = self.results()
+        results.failed(R.RUN, "raised TypeError", follows=R.BLOCKING)
+        results.failed(R.BLOCKING, "time.sleep on the loop")
+        results.resolve()
+        results.passed(R.RUN)
+        self.assertEqual(results.checks[R.RUN].status, R.SKIP)
 
     def test_counted_nouns_agree(self) -> None:
         self.assertEqual(counted(1, "fetch", "fetches"), "1 fetch")

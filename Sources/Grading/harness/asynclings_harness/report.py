@@ -105,7 +105,7 @@ class Results:
 
     def passed(self, check_id: str, message: str | None = None) -> None:
         result = self._get(check_id)
-        if result.status in (SKIP,):
+        if result.status == SKIP and result.follows is None:  # a consequence of another failure stays one
             result.status = PASS
         if result.status == PASS and message:
             result.message = message
@@ -117,7 +117,8 @@ class Results:
         result.failures += 1
         if follows is not None and follows != check_id:
             if result.follows is None:
-                result.follows, result.follows_message, result.follows_brief = follows, message, brief or message
+                # Shown on one line beside the failure it follows from: its first line, unless told otherwise.
+                result.follows, result.follows_message, result.follows_brief = follows, message, brief or message.split("\n", 1)[0]
             return
         if result.status in (FAIL, ERROR):
             return
