@@ -233,6 +233,7 @@ class Harness:
         finally:
             sys.stdout = saved_stdout
             trial.restore()
+            session.scenario_ended()
             # A leak that only follows from another failure is not worth a picture of its own.
             if trial.failed_ids & {R.CONCURRENCY, R.BOUNDED} or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, [])):
                 self.keep_timeline(session, item)

@@ -146,6 +146,7 @@ class Session:
         # The scenario running now, and the scenarios the learner's code cut short.
         self.scenario_title = ""
         self._scenario_findings: dict[str, int] = {}
+        self._consequences: list[tuple[str, tuple[str, ...]]] = []
         self.interruptions: list[Interruption] = []
 
     # -- loops ----------------------------------------------------------------
@@ -358,12 +359,22 @@ class Session:
     def scenario_started(self, title: str) -> None:
         self.scenario_title = title
         self._scenario_findings = {key: len(found) for key, found in self.findings.items()}
+        self._consequences: list[tuple[str, tuple[str, ...]]] = []
+
+    def scenario_ended(self) -> None:
+        """Findings that arrive as the scenario's loop closes (never-awaited coroutines are
+        only noticed when collected) follow from what the scenario said they follow from."""
+        for cause, check_ids in self._consequences:
+            self.mark_consequences(cause, check_ids)
 
     def found_in_scenario(self, check_id: str) -> bool:
         return len(self.findings.get(check_id, [])) > self._scenario_findings.get(check_id, 0)
 
-    def mark_consequences(self, cause: str, check_ids: tuple[str, ...]) -> None:
-        """The findings of ``check_ids`` in the running scenario follow from ``cause`` (if it fails)."""
+    def mark_consequences(self, cause: str, check_ids: tuple[str, ...], *, later: bool = False) -> None:
+        """The findings of ``check_ids`` in the running scenario follow from ``cause`` (if it fails);
+        with ``later``, so do those found until the scenario ends."""
+        if later:
+            self._consequences.append((cause, check_ids))
         for check_id in check_ids:
             for finding in self.findings.get(check_id, [])[self._scenario_findings.get(check_id, 0):]:
                 if finding.follows is None:

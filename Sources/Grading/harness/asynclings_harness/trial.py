@@ -137,13 +137,13 @@ class Trial:
         return self.session.found_in_scenario(check_id)
 
     def consequences(self, cause: str, *check_ids: str) -> None:
-        """What ``check_ids`` have found so far in this scenario follows from ``cause``'s failure.
+        """What ``check_ids`` find in this scenario (so far, and until it ends) follows from ``cause``'s failure.
 
         For a lesson check that names a bug better than the generic check that also sees
         it (an operation abandoned instead of cancelled is a leaked task, too): if
         ``cause`` fails, those findings are shown as its consequence.
         """
-        self.session.mark_consequences(cause, check_ids)
+        self.session.mark_consequences(cause, check_ids, later=True)
 
     def passed(self, check_id: str, message: str | None = None) -> None:
         self.session.results.passed(check_id, message)
