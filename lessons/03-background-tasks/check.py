@@ -13,7 +13,8 @@ Each sentence of the lesson's "Your exercise", and what enforces it:
   are no jobs" — wrong/awaits-jobs-before-work.py, wrong/forgets-other-work.py (behaviour),
   wrong/other-work-not-awaited.py (unawaited).
 - then returns the results in job order: "every job runs in the background..." and "a job
-  longer than other_work is still collected" (the first job finishes last) —
+  longer than other_work is still collected" (the first job finishes last), "jobs that
+  finish while other_work still runs..." —
   wrong/completion-order.py.
 - leaving no task behind: every scenario (t.call's leak check) — wrong/first-completed.py
   (leaked-tasks).
@@ -132,3 +133,13 @@ async def long_jobs(t: Trial) -> None:
     t.expect("concurrency", t.now <= 2.0 + 1e-6,
              f"run_with_other_work took {t.now:g} s; the slowest job takes 2 s, and everything else (other_work "
              "included) can overlap with it.")
+
+
+@scenario("jobs that finish while other_work still runs are collected too")
+async def short_jobs(t: Trial) -> None:
+    jobs = [("quick", 0.1), ("brief", 0.25)]
+    fake, other, got = await run_jobs(t, jobs, 1.0)
+    expected = [result(*job) for job in jobs]
+    t.expect("behaviour", got == expected, f"run_with_other_work({jobs}, other_work) returned {t.show(got)}; expected {t.show(expected)}.")
+    t.expect("concurrency", t.now <= 1.0 + 1e-6,
+             f"run_with_other_work took {t.now:g} s; other_work takes 1 s and both jobs finish while it runs, so 1 s in all.")
