@@ -144,7 +144,7 @@ class Session:
         self.schedule: Any = None
         self.explorations: list[Any] = []
         # The scenario running now, and the scenarios the learner's code cut short.
-        self.scenario_title = ""
+        self.scenario_title = "importing your file"  # until the first scenario starts
         self._scenario_findings: dict[str, int] = {}
         self._consequences: list[tuple[str, tuple[str, ...]]] = []
         self.interruptions: list[Interruption] = []
