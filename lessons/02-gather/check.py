@@ -21,8 +21,7 @@ Each sentence of the lesson's "Your exercise", and what enforces it:
 from asynclings_harness import Trial, scenario
 
 CHECKS = ["behaviour", "concurrency"]
-OVERLAP = ("Create every coroutine first, then wait for all of them together (asyncio.gather, or an "
-           "asyncio.TaskGroup): awaiting each one before creating the next makes each fetch wait for the one before.")
+OVERLAP = "Create every coroutine first, then wait for all of them together (asyncio.gather, or an asyncio.TaskGroup)."
 
 
 def user(uid: int) -> dict:
