@@ -1,6 +1,7 @@
 """Entry point of the grading child process.
 
-    python -I grade.py --lesson-dir DIR --lesson-id ID --file PATH --report-fd 3 [--seed N] [--budget S] [--sealed]
+    python -I grade.py --lesson-dir DIR --lesson-id ID --file PATH --report-fd 3 [--seed N] [--budget S]
+                       [--processes N] [--sealed]
 
 Writes exactly one JSON report to the report descriptor and exits 0, whatever
 the learner's code does; the Swift side treats a missing report as a crash.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import resource
 import importlib.util
 import os
 import signal
@@ -44,6 +46,10 @@ class Harness:
         self.key: bytes | None = None
         if args.sealed:
             self.key = self.open_envelope()
+        if args.processes is not None:
+            # Inside the sandbox's own user namespace this counts the grade's processes and
+            # threads alone (the kernel exempts root, whatever the limit says).
+            resource.setrlimit(resource.RLIMIT_NPROC, (args.processes, args.processes))
         self.session: Session | None = None
         self.reported = False
 
@@ -272,7 +278,7 @@ class Harness:
 class Arguments:
     """The child's command line, parsed by hand: argparse costs milliseconds of import per grade."""
 
-    USAGE = "grade.py --lesson-dir DIR --lesson-id ID --file PATH [--report-fd N] [--seed N] [--budget S] [--sealed]"
+    USAGE = "grade.py --lesson-dir DIR --lesson-id ID --file PATH [--report-fd N] [--seed N] [--budget S] [--processes N] [--sealed]"
 
     def __init__(self, argv: list[str]) -> None:
         self.sealed = "--sealed" in argv
@@ -286,6 +292,7 @@ class Arguments:
         self.report_fd = int(options.get("--report-fd", "3"))
         self.seed = int(options.get("--seed", "0"))
         self.budget = float(options.get("--budget", "10"))
+        self.processes = int(options["--processes"]) if "--processes" in options else None
 
 
 def parse(argv: list[str]) -> Arguments:
