@@ -66,6 +66,7 @@ public struct Grader: Sendable {
         case .sandboxed(let bubblewrap):
             var serverConfinement = confinement(for: lessons)
             serverConfinement.showsProcesses = true  // to set up each grade's user namespace; hidden from them
+            serverConfinement.runsAsPIDOne = false
             started = try? ForkServer(
                 executable: bubblewrap.executable,
                 arguments: bubblewrap.arguments(serverConfinement, command: command + ["--isolate"]),
@@ -190,7 +191,9 @@ public struct Grader: Sendable {
                 mounts.append(Mount(source: file.path, target: folder + "/" + file.lastPathComponent))
             }
         }
-        return Confinement(mounts: mounts, scratchPath: GradeLayout.confinedScratch, scratchBytes: Self.scratchBytes)
+        // The harness is PID 1 of the grade's namespace, as in the warm server's grades (server.py).
+        return Confinement(
+            mounts: mounts, scratchPath: GradeLayout.confinedScratch, scratchBytes: Self.scratchBytes, runsAsPIDOne: true)
     }
 
     private func pythonFlags() -> [String] {

@@ -41,13 +41,17 @@ public struct Confinement: Sendable, Equatable {
     /// A `/proc` for the sandbox's own PID namespace. Off for a grade; on for the warm
     /// server, which needs it to give each grade namespaces of its own (and hides it from them).
     public var showsProcesses: Bool
+    /// The program is PID 1 of its namespace (no reaper of bubblewrap's): a grade is, cold or
+    /// warm, so that it behaves the same either way.
+    public var runsAsPIDOne: Bool
 
     public init(
         mounts: [Mount], directories: [String] = [], scratchPath: String = "/tmp", scratchBytes: Int = 64 << 20,
-        showsProcesses: Bool = false
+        showsProcesses: Bool = false, runsAsPIDOne: Bool = false
     ) {
         self.mounts = mounts
         self.showsProcesses = showsProcesses
+        self.runsAsPIDOne = runsAsPIDOne
         self.directories = directories
         self.scratchPath = scratchPath
         self.scratchBytes = scratchBytes
@@ -91,6 +95,7 @@ public struct Bubblewrap: Sendable, Equatable {
         }
         arguments += ["--dev", "/dev"]
         if confinement.showsProcesses { arguments += ["--proc", "/proc"] }
+        if confinement.runsAsPIDOne { arguments.append("--as-pid-1") }
         arguments += ["--size", String(confinement.scratchBytes), "--perms", "1777", "--tmpfs", confinement.scratchPath]
         for directory in confinement.directories {
             arguments += ["--dir", directory]

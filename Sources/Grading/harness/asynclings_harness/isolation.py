@@ -9,9 +9,8 @@ other or with the server. So each forked grade, before any learner code runs:
    the rest), and new mount, PID, network, IPC and UTS namespaces;
    (and hides the server's ``/proc``, which it needed to set up the user namespace);
 2. mounts a private, size-limited scratch folder over ``/tmp`` (gone with the grade);
-3. forks the grade's ``init`` (PID 1 of the new namespace): when it exits, the kernel
-   kills every process the grade started, whatever they did to escape (``setsid``,
-   double forks);
+3. forks the grade itself, PID 1 of the new namespace: when it exits, the kernel kills
+   every process it started, whatever they did to escape (``setsid``, double forks);
 4. brings up its own loopback interface, so the lesson's servers work and nothing else
    is reachable;
 5. drops every capability for good (bounding set, effective set, no new privileges),
@@ -96,8 +95,8 @@ def mount_scratch(path: str, size_bytes: int) -> None:
 
 
 def die_with_parent() -> None:
-    """SIGKILL when the parent exits: the grade's init goes when the process the server
-    watches is killed (a timeout), and with it the whole PID namespace."""
+    """SIGKILL when the parent exits: the grade (its namespace's PID 1) goes when the process
+    the server watches is killed (a timeout), and with it the whole PID namespace."""
     import signal
 
     _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "parent-death signal")
