@@ -6,7 +6,7 @@ import Grading
 /// The learner's side of the course: grade, count attempts and hints, record passes in git.
 ///
 /// `asynclings check`, `asynclings hint` and watch mode all go through here, so a pass is
-/// recorded the same way whichever door the learner used. Progress lives in git (DESIGN.md):
+/// recorded the same way whichever door the learner used. Progress lives in git (docs/DESIGN.md):
 /// a pass on a branch is a commit of just that exercise file with a trailer block; attempts
 /// and hints are counted under `.git/asynclings/` until the next pass carries them.
 public struct LearnerSession: Sendable {

@@ -72,7 +72,7 @@ struct Check: ParsableCommand {
     }
 
     /// The report's JSON object with a `recording` object appended, keeping the report's
-    /// own keys first and in DESIGN.md's order.
+    /// own keys first and in docs/DESIGN.md's order.
     static func json(_ outcome: LearnerSession.CheckOutcome) -> String {
         let recording: [String: Any]
         switch outcome.recording {

@@ -1,7 +1,7 @@
 """Check ids and the one JSON report a grade produces.
 
 The ids are a contract shared with the Swift side, the course files and other
-tools (see DESIGN.md): never rename one.
+tools (see docs/DESIGN.md): never rename one.
 """
 
 from __future__ import annotations
