@@ -145,7 +145,7 @@ async def success(t: Trial, form: Form) -> None:
     t.expect("behaviour", problem is None, problem or "")
     t.expect("behaviour", server.closed_properly(conn),
              f"after `{form.usage}` finished normally, {closing_words(server, conn)}: the connection should be "
-             "closed exactly once, when the block ends, and the close awaited.")
+             "closed exactly once, when the block ends, and the close awaited.", follows="unawaited")
 
 
 async def error(t: Trial, form: Form) -> None:
@@ -171,7 +171,8 @@ async def error(t: Trial, form: Form) -> None:
              "must be closed however the block ends" + (" (`__aexit__` runs then too)." if form is CLASS
                                                         else ". The block's exception is raised at the `yield`, so code "
                                                              "after it runs only when the block succeeds; cleanup that "
-                                                             "must always run belongs in a `finally`."))
+                                                             "must always run belongs in a `finally`."),
+             follows="unawaited")
 
 
 async def cancelled(t: Trial, form: Form) -> None:
@@ -196,7 +197,7 @@ async def cancelled(t: Trial, form: Form) -> None:
     t.expect("cancellation", conn is not None and server.closed_properly(conn),
              f"when the task using `{form.usage}` was cancelled, {closing_words(server, conn)}. Cancellation arrives as "
              "CancelledError, which is a BaseException, not an Exception: `except Exception` cleanup misses it, "
-             "`finally` (or `__aexit__`) does not.")
+             "`finally` (or `__aexit__`) does not.", follows="unawaited")
     t.expect("cancellation", task.cancelled(),
              f"the task using `{form.usage}` was cancelled, but it "
              + ("finished normally" if task.done() and not task.cancelled() and task.exception() is None else "did not end cancelled")

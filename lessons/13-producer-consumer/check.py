@@ -144,6 +144,8 @@ async def failure(t: Trial) -> None:
                             "workers in a way that raises what they raised, and stop the others.")
         return
     still = [c.args[0] for c in process.calls if c.end is None]
+    if still:
+        t.consequences("behaviour", "leaked-tasks")  # the workers still running are the same mistake
     t.expect("behaviour", not still,
              f"run_pipeline raised while process was still running for {still}: stop the other workers "
              "(cancel them and await the cancellation) before the error leaves run_pipeline.")

@@ -21,6 +21,8 @@ What "Your exercise" asks, and the scenario that checks it:
   `retries` more times → the same scenario: /flaky, /down, /stall and /drop
   (wrong/no-retry, wrong/retry-forever, wrong/dropped-connection-not-retried)
 - a dict of each path's body, or None when every attempt failed → every scenario
+- (the lesson's premise) no blocking HTTP call on the loop → generic `blocking`, kept
+  when the blocked grade runs out of time (wrong/urllib-on-the-loop)
 - retrying straight away or after a pause: either is accepted (nothing to check)
 """
 
@@ -215,6 +217,7 @@ def returned(t: Trial, outcome: Outcome, call: str) -> bool:
     """Fails `behaviour` (and says why) when fetch_all did not return a result."""
     if outcome.escaped is not None:
         t.fail("behaviour", escaped_words(outcome.escaped))
+        t.consequences("behaviour", "leaked-tasks")  # the other fetches it abandoned on the way out
         return False
     if not outcome.finished:
         t.fail("behaviour", f"{call} had not returned after 120 s.")
@@ -261,6 +264,7 @@ async def failures(t: Trial) -> None:
         stalled = site.attempts.get("/stall", [])
         if outcome.escaped is not None:
             t.fail("behaviour", escaped_words(outcome.escaped))
+            t.consequences("behaviour", "leaked-tasks")  # the other fetches it abandoned on the way out
             return
         if not outcome.finished:
             t.fail("behaviour", "fetch_all had not returned after 120 s: the request to /stall never gets an answer, and "

@@ -169,7 +169,7 @@ async def reads(t: Trial) -> None:
                  f"balances(db, {names}) took {took:g} s; its queries take {', '.join(f'{QUERY_LATENCY[n]:g}' for n in names)} s "
                  f"each, so at once they take {longest:g} s (one after another: {total:g} s). The queries waited for "
                  f"each other: {why}.",
-                 "the queries ran concurrently")
+                 "the queries ran concurrently", follows="blocking" if LEDGER.on_loop_thread else None)
     with database(t) as path:
         got = await t.call(balances, path, [])
     t.expect("behaviour", got == {}, f"balances(db, []) returned {t.show(got)}; it should return {{}}.")

@@ -225,14 +225,19 @@ def judge(t: Trial, server: ChatServer, plan: list[tuple[float, str]], got: Any,
         return False
     if not finished:
         if not judge_delivery(t, server, plan, outgoing):
+            t.consequences("behaviour", "leaked-tasks")  # the connection it was still using, and its keepalive
             return False  # what was lost (the "bye" with it, most likely) says more than the wait
         t.fail("behaviour", "chat had not returned after 120 s. It should send \"bye\" when `outgoing` is exhausted, "
                             "collect the server's messages until it answers \"bye\", then close and return.")
+        t.consequences("behaviour", "leaked-tasks")  # the connection it was still using, and its keepalive
         return False
     judge_delivery(t, server, plan, outgoing)
     news = [text for _, text in server.news]
     t.expect("behaviour", got == news, f"chat returned {t.show(got)}; expected the server's messages in order: {t.show(news)}.")
-    t.expect("behaviour", server.open == 0 and server.endings and server.endings[-1].startswith("client closed"),
+    closed = server.open == 0 and bool(server.endings) and server.endings[-1].startswith("client closed")
+    if not closed:
+        t.consequences("behaviour", "leaked-tasks")  # an open connection keeps the library's keepalive task running
+    t.expect("behaviour", closed,
              f"the last connection ended with: {server.endings[-1] if server.endings else 'nothing (still open)'}. After "
              "the server's \"bye\", the client should close the connection with the closing handshake, so that both "
              "sides know the conversation ended on purpose.", "the client closed the connection cleanly")
