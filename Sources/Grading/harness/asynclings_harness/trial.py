@@ -74,10 +74,6 @@ def scenario(title: str, *, virtual_budget: float = 600.0,
     return register
 
 
-# Loop turns a cancelled task gets to end before a leak check counts it as still running.
-CANCELLED_TASK_TURNS = 5
-
-
 class Abort(Exception):
     """Ends the current scenario early; the reason is already recorded.
 
@@ -229,7 +225,11 @@ class Trial:
         self._patches.clear()
 
     async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Calls a learner entry point and awaits it; then checks it left no task behind."""
+        """Calls a learner entry point and awaits it; then checks it left no task behind.
+
+        A task it cancelled without awaiting is judged at the end of the scenario
+        instead (see Session.check_leaks).
+        """
         recorder = self.session.recorder
         assert recorder is not None, "Trial.call needs an async scenario"
         since = len(recorder.records)
@@ -242,8 +242,7 @@ class Trial:
                 self._returned_awaitable(name, result)
             return result
         finally:
-            await self._let_cancelled_tasks_end(since)
-            self.session.check_leaks(recorder, f"{name}()", since)
+            self.session.check_leaks(recorder, f"{name}()", since, spare_cancelled=True)
 
     def _returned_awaitable(self, name: str, result: Any) -> None:
         """An entry point handed back a coroutine or future instead of its result: a missing ``await``.
@@ -269,21 +268,6 @@ class Trial:
             f"{name}() returned {shorten(result)}{made} instead of its result: an awaitable that nobody awaited, {fate}. "
             f"Await it inside {name} and return what it gives", line, function))
         raise Abort(f"{name} returned an awaitable", cause=R.UNAWAITED, why=f"{name}() returned an awaitable instead of its result")
-
-    async def _let_cancelled_tasks_end(self, since: int, turns: int = CANCELLED_TASK_TURNS) -> None:
-        """Gives the learner's tasks that were cancelled (not awaited) a few loop turns to end.
-
-        `task.cancel()` only asks: the task ends at its next turn of the loop. A function
-        that cancels a task and returns without awaiting it leaves nothing running once
-        that turn has come, so it is not a leak. A task still running after these turns
-        (no virtual time passes meanwhile) swallowed the cancellation or is awaiting
-        something in its cleanup, and is reported.
-        """
-        recorder = self.session.recorder
-        for _ in range(turns):
-            if recorder is None or not any(r.task.cancelling() for r in recorder.pending_learner_tasks(since)):
-                return
-            await asyncio.sleep(0)
 
     def call_sync(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Calls a plain learner function from synchronous code (it may run its own loop)."""
