@@ -71,6 +71,11 @@ class Database:
 def start(t: Trial, query: str) -> Any:
     rows = t.function("rows", signature="async def rows(query: str) -> AsyncIterator[str]  (an async generator)")
     gen = rows(query)
+    if hasattr(gen, "__anext__") and not hasattr(gen, "aclose"):
+        t.fail("behaviour", f"rows('{query}') returned {t.show(gen)}: an async iterator, but one that cannot be closed "
+                            "early (it has no aclose()). Make rows an async generator — `async def` with `yield` in its "
+                            "body — and closing it comes for free.")
+        raise Abort("rows")
     if not hasattr(gen, "__anext__"):
         if hasattr(gen, "close"):
             gen.close()  # a coroutine: close it quietly, the message below says what to do
