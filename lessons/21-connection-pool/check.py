@@ -126,6 +126,14 @@ def make_pool(t: Trial, world: World, size: int) -> Any:
         pass
     t.require("behaviour", callable(getattr(pool, "connection", None)) and callable(getattr(pool, "close", None)),
               f"a Pool needs a `connection()` method (used as `async with pool.connection() as conn:`) and `async def close()`.")
+    loan = pool.connection()  # only made, not entered: nothing is borrowed yet
+    usable = hasattr(loan, "__aenter__") and hasattr(loan, "__aexit__")
+    if not usable and hasattr(loan, "close") and asyncio.iscoroutine(loan):
+        loan.close()  # an `async def connection`: its body never needs to run for the message below
+    t.require("behaviour", usable,
+              f"pool.connection() returned {t.show(loan)}, which `async with` cannot use: it should return an async "
+              "context manager (a class with `__aenter__` and `__aexit__`, or a generator decorated with "
+              "`@contextlib.asynccontextmanager`).")
     return pool
 
 
