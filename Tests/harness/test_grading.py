@@ -137,6 +137,17 @@ class GenericChecks(unittest.TestCase):
         report = grade("02-gather", source)
         self.assertEqual(statuses(report)["leaked-tasks"], "fail")
 
+    def test_a_constructor_that_refuses_the_contract_is_a_behaviour_failure(self) -> None:
+        # Account() without the default balance: the grader's call is refused before any learner code runs.
+        source = ("import asyncio\n\nasync def store(balance):\n    await asyncio.sleep(0.01)\n\n"
+                  "class Account:\n    def __init__(self, balance):\n        self.balance = balance\n"
+                  "    async def deposit(self, amount):\n        pass\n"
+                  "    async def withdraw(self, amount):\n        return False\n")
+        report = grade("15-locks", source)
+        self.assertEqual(report["status"], "fail", report)
+        self.assertEqual(statuses(report)["behaviour"], "fail")
+        self.assertIn("Account() raised TypeError", message(report, "behaviour"))
+
     def test_deadlock_reports_the_waiting_line(self) -> None:
         source = with_body("    await asyncio.sleep(0.5)\n    return {}", "    await asyncio.Event().wait()")
         report = grade("02-gather", source)

@@ -98,14 +98,8 @@ class Server:
 
 def manager(t: Trial, form: Form, host: str) -> Any:
     factory = t.function(form.name, signature=f"{form.usage}")
-    try:
-        cm = factory(host)
-    except TypeError as error:
-        if any(True for _ in t.session.learner.traceback_frames(error.__traceback__)):
-            raise  # raised inside the learner's code: the run check shows where
-        t.fail("behaviour", f"{form.name}({host!r}) raised TypeError: {error}. It is called with the host name, as "
-                            f"in `{form.usage}`.")
-        raise Abort(form.name)
+    cm = t.construct(factory, host, shown=f"{form.name}({host!r})",
+                     expected=f"It is called with the host name, as in `{form.usage}`.")
     if not (hasattr(cm, "__aenter__") and hasattr(cm, "__aexit__")):
         t.fail("behaviour", f"{form.name}({host!r}) returned {t.show(cm)}, which `async with` cannot use: "
                             + ("define `async def __aenter__` and `async def __aexit__` on the class."

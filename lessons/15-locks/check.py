@@ -53,15 +53,9 @@ def account_class(t: Trial) -> Any:
 
 def new_account(t: Trial, Account: Any, *balance: int) -> Any:
     """``Account(*balance)``; a constructor that does not take the contract's arguments is a behaviour failure."""
-    shown = f"Account({', '.join(map(str, balance))})"
-    try:
-        return Account(*balance)
-    except TypeError as error:
-        if any(True for _ in t.session.learner.traceback_frames(error.__traceback__)):
-            raise  # raised inside the learner's __init__: the run check shows where
-        t.fail("behaviour", f"{shown} raised TypeError: {error}. The exercise creates accounts both ways: "
-                            "`Account()` starts at 0, `Account(100)` at 100, so `balance` needs a default.")
-        raise Abort("Account")
+    return t.construct(Account, *balance, shown=f"Account({', '.join(map(str, balance))})",
+                       expected="The exercise creates accounts both ways: `Account()` starts at 0, `Account(100)` at "
+                                "100, so `balance` needs a default.")
 
 
 @scenario("deposit and withdraw, one at a time")

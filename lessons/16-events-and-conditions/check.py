@@ -53,14 +53,8 @@ def new_shop(t: Trial) -> Any:
         t.fail("behaviour", "`Shop.open` must be a plain method (`def open(self) -> None`): whoever opens the shop "
                             "does not wait for anything.")
         raise Abort("open")
-    try:
-        shop = cls()
-    except TypeError as error:
-        if any(True for _ in t.session.learner.traceback_frames(error.__traceback__)):
-            raise  # raised inside the learner's __init__: the run check shows where
-        t.fail("behaviour", f"Shop() raised TypeError: {error}. The grader creates a shop with no arguments: it "
-                            "starts closed, with no stock.")
-        raise Abort("Shop")
+    shop = t.construct(cls, shown="Shop()", expected="The grader creates a shop with no arguments: it starts closed, "
+                                                     "with no stock.")
     t.require("behaviour", getattr(shop, "stock", None) == 0,
               f"a new Shop has stock {t.show(getattr(shop, 'stock', None))}; it should start at 0.")
     return shop

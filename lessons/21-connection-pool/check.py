@@ -119,14 +119,8 @@ class World:
 def make_pool(t: Trial, world: World, size: int) -> Any:
     Pool = getattr(t.module, "Pool", None)
     t.require("behaviour", isinstance(Pool, type), f"`Pool` is missing or not a class: define `{SIGNATURE}`.")
-    try:
-        pool = Pool(world.connect, size)
-    except TypeError as error:
-        if any(True for _ in t.session.learner.traceback_frames(error.__traceback__)):
-            raise  # raised inside the learner's __init__: the run check shows where
-        t.fail("behaviour", f"Pool(connect, {size}) raised TypeError: {error}. The grader makes a pool with its "
-                            "`connect` function and the size, in that order.")
-        raise Abort("Pool")
+    pool = t.construct(Pool, world.connect, size, shown=f"Pool(connect, {size})",
+                       expected="The grader makes a pool with its `connect` function and the size, in that order.")
     try:
         pool._grader_world = world  # lets user() read the world's counters
     except AttributeError:  # a class with __slots__

@@ -269,6 +269,22 @@ class Trial:
             f"Await it inside {name} and return what it gives", line, function))
         raise Abort(f"{name} returned an awaitable", cause=R.UNAWAITED, why=f"{name}() returned an awaitable instead of its result")
 
+    def construct(self, factory: Callable[..., Any], *args: Any, shown: str, expected: str) -> Any:
+        """``factory(*args)``: a learner's class (or function) called the way the contract says.
+
+        If its signature refuses the arguments (a TypeError raised before any of the
+        learner's code ran), that is a ``behaviour`` failure that ends the scenario:
+        "{shown} raised TypeError: ... {expected}". An exception from inside the
+        learner's code propagates, for the ``run`` check to show where.
+        """
+        try:
+            return factory(*args)
+        except TypeError as error:
+            if any(True for _ in self.session.learner.traceback_frames(error.__traceback__)):
+                raise
+            self.fail(R.BEHAVIOUR, f"{shown} raised TypeError: {error}. {expected}")
+            raise Abort(shown) from None
+
     def call_sync(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Calls a plain learner function from synchronous code (it may run its own loop)."""
         return function(*args, **kwargs)
