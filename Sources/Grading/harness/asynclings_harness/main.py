@@ -22,6 +22,7 @@ from . import report as R
 from . import static
 from .clock import LoopAborted
 from .instrument import Instrumentation, real_perf_counter
+from .integrity import Integrity
 from .learner import LearnerFile
 from .session import Session, internal_error, learner_raised
 from .trial import REGISTERED, Abort, Scenario, Trial, _Tee
@@ -136,6 +137,7 @@ class Harness:
         instrumentation = Instrumentation(session)
         session.instrumentation = instrumentation
         instrumentation.install()
+        integrity = Integrity.seal(session, check_module)  # the tampering check: the last step before the learner's code runs
 
         module_name = getattr(check_module, "MODULE", "exercise")
         module = learner.new_module(module_name)
@@ -160,6 +162,7 @@ class Harness:
                 explore_scenario(self, session, item, module)
             else:
                 self.run_scenario(session, item, module)
+            integrity.verify()
 
         session.conclude_generic_checks()
         if session.results.checks[R.RUN].status == R.SKIP:

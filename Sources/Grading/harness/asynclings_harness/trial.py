@@ -89,7 +89,8 @@ class Trial:
         self._random: Any = None
         self.failed_ids: set[str] = set()
         self.output = io.StringIO()
-        self._patches: list[tuple[Any, str, Any]] = []
+        self._patches: list[tuple[Any, str, Any, Any]] = []  # (module, name, original, replacement)
+        self.fakes: list[FakeAsync | FakeBlocking] = []
 
     @property
     def random(self) -> Any:
@@ -157,7 +158,7 @@ class Trial:
 
     def patch(self, name: str, replacement: Any) -> None:
         """Replaces the module global ``name`` for this scenario only."""
-        self._patches.append((self.module, name, getattr(self.module, name, _MISSING)))
+        self._patches.append((self.module, name, getattr(self.module, name, _MISSING), replacement))
         setattr(self.module, name, replacement)
 
     def fake_async(self, name: str, *, latency: Latency | None, result: Any = None,
@@ -168,6 +169,7 @@ class Trial:
         yourself (for callables the exercise takes as arguments).
         """
         fake = FakeAsync(self, name, latency=latency, result=result, raises=raises)
+        self.fakes.append(fake)
         if patch:
             self.patch(name, fake.function)
         return fake
@@ -175,11 +177,21 @@ class Trial:
     def fake_blocking(self, name: str, *, duration: Latency, result: Any = None) -> FakeBlocking:
         """Swaps the learner's blocking function ``name`` for one that notices the thread it runs on."""
         fake = FakeBlocking(self, name, duration=duration, result=result)
+        self.fakes.append(fake)
         self.patch(name, fake.function)
         return fake
 
+    def displaced_patches(self) -> list[str]:
+        """The globals this scenario patched that no longer hold the grader's replacement."""
+        latest = {(id(module), name): (module, replacement) for module, name, _, replacement in self._patches}
+        return [name for (_, name), (module, replacement) in latest.items()
+                if vars(module).get(name, _MISSING) is not replacement]
+
     def restore(self) -> None:
-        for module, name, original in reversed(self._patches):
+        """Ends the scenario's patches (after the tampering check has seen them, when there is one)."""
+        if self.session.integrity is not None:
+            self.session.integrity.check_trial(self)
+        for module, name, original, _ in reversed(self._patches):
             if original is _MISSING:
                 delattr(module, name)
             else:
