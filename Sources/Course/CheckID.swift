@@ -5,6 +5,7 @@ public enum CheckID: String, CaseIterable, Codable, Sendable, Comparable {
     case run
     case timeLimit = "time-limit"
     case deadlock
+    case tampering
     case behaviour
     case concurrency
     case bounded
@@ -23,6 +24,7 @@ public enum CheckID: String, CaseIterable, Codable, Sendable, Comparable {
         case .run: "importing the file or calling the lesson's entry point raised, or the process died"
         case .timeLimit: "the real-time or virtual-time budget ran out"
         case .deadlock: "every task waits forever"
+        case .tampering: "the learner's code imported or changed the grader: its modules, stand-ins, builtins, hooks or virtual clock"
         case .behaviour: "wrong results, output, ordering or timing"
         case .concurrency: "work that should overlap ran one after another"
         case .bounded: "more work in flight than the limit allows, or the limit was not used"

@@ -261,7 +261,7 @@ class Trial:
 
         try:
             run = M.run_tests(session.learner.path, source, mutants, module=module, new_loop=session.new_loop,
-                              after_reference=reference_done)
+                              after_reference=reference_done, seed=session.seed)
         except M.EnvironmentProblem as problem:
             session.results.errored(R.TESTS_CATCH_MUTANTS, str(problem))
             return
