@@ -16,7 +16,7 @@ import unittest
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from support import ROOT, grade, message, statuses
+from support import ROOT, grade, have_pytest, message, runs_pytest, statuses
 
 from asynclings_harness import report as R
 
@@ -34,8 +34,11 @@ def files(kind: str) -> list[str]:
 
 
 def applies(path: str) -> bool:
+    """Whether this interpreter can grade the file: new enough for the attack, with pytest for a testing lesson."""
     oldest = header(path, "python")
-    return not oldest or sys.version_info[:2] >= tuple(int(part) for part in oldest[0].split("."))
+    if oldest and sys.version_info[:2] < tuple(int(part) for part in oldest[0].split(".")):
+        return False
+    return have_pytest() or not runs_pytest(header(path, "lesson")[0])
 
 
 def grade_all(paths: list[str]) -> list[dict[str, Any]]:
@@ -62,12 +65,10 @@ class HostileFiles(unittest.TestCase):
 
 class HonestFiles(unittest.TestCase):
     def test_unusual_but_honest_code_passes_every_check(self) -> None:
-        paths = files("honest")
-        self.assertGreaterEqual(len(paths), 4)
+        self.assertGreaterEqual(len(files("honest")), 4)
+        paths = [path for path in files("honest") if applies(path)]
         for path, report in zip(paths, grade_all(paths)):
             with self.subTest(file=os.path.basename(path)):
-                if report.get("environment"):
-                    continue  # a testing lesson on an interpreter without pytest
                 failing = {c["id"]: c["message"][:300] for c in report["checks"] if c["status"] != R.PASS}
                 self.assertEqual(report["status"], R.PASS, failing)
                 self.assertIn(R.TAMPERING, statuses(report))

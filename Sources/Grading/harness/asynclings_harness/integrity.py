@@ -37,6 +37,7 @@ import os
 import sys
 import threading
 import types
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from . import report as R
@@ -74,6 +75,7 @@ SHOWN = 3  # findings listed in the message
 FIX = ("Fix: solve the exercise with your own code; it never needs to import, patch or inspect the grader, "
        "its stand-ins, the builtins or the clock.")
 _MISSING = object()
+_VALUES = operator.methodcaller("values")
 
 
 class Refused(RuntimeError):
@@ -83,43 +85,51 @@ class Refused(RuntimeError):
     """
 
 
-class Namespace:
-    """A mapping nobody may change once sealed, and the identity of every value it held then."""
+class Snapshot:
+    """The identity of every value in many mappings, compared with the mappings in one C-level pass."""
 
-    __slots__ = ("label", "mapping", "keys", "values", "adopt")
-
-    def __init__(self, label: str, mapping: Any, adopt: Callable[[str, Any], bool] | None = None) -> None:
-        self.label = label
-        self.mapping = mapping
-        self.adopt = adopt  # says whether an added entry is the grader's own (a submodule it imported)
+    def __init__(self) -> None:
+        self.labels: list[str] = []
+        self.mappings: list[Any] = []
+        self.adopters: dict[int, Callable[[str, Any], bool]] = {}  # mapping index -> says whether an addition is the grader's own
         self.take()
 
+    def add(self, label: str, mapping: Any, adopt: Callable[[str, Any], bool] | None = None) -> None:
+        if adopt is not None:
+            self.adopters[len(self.mappings)] = adopt
+        self.labels.append(label)
+        self.mappings.append(mapping)
+
     def take(self) -> None:
-        self.keys = tuple(self.mapping)
-        self.values = tuple(self.mapping.values())
+        self.lengths = tuple(map(len, self.mappings))
+        self.keys = tuple(chain.from_iterable(self.mappings))
+        self.values = tuple(chain.from_iterable(map(_VALUES, self.mappings)))
 
     def unchanged(self) -> bool:
-        # One C-level pass: no Python code runs meanwhile, so a learner's thread cannot change the mapping mid-way.
-        return len(self.mapping) == len(self.values) and all(map(operator.is_, self.mapping.values(), self.values))
+        # No Python code runs during the comparison, so a learner's thread cannot change a mapping half-way through it.
+        return (tuple(map(len, self.mappings)) == self.lengths
+                and all(map(operator.is_, chain.from_iterable(map(_VALUES, self.mappings)), self.values)))
 
     def changes(self) -> list[str]:
-        """What changed since the seal, ignoring what the interpreter and the grader add themselves."""
-        before = dict(zip(self.keys, self.values))
-        now = dict(self.mapping)
-        found = []
-        for key, value in before.items():
-            if key in INTERPRETER_KEYS:
-                continue
-            if key not in now:
-                found.append(f"deleted `{self.label}.{key}`")
-            elif now[key] is not value:
-                found.append(f"replaced `{self.label}.{key}`")
-        for key in sorted(now.keys() - before.keys(), key=str):
-            if key in INTERPRETER_KEYS or (self.adopt is not None and self.adopt(key, now[key])):
-                continue
-            found.append(f"added `{self.label}.{key}`")
-        if not found:
-            self.take()  # only benign additions: compare against them from now on
+        """What changed, in the learner's terms; then compares against the present (nothing is reported twice)."""
+        found: list[str] = []
+        start = 0
+        for index, (label, mapping, length) in enumerate(zip(self.labels, self.mappings, self.lengths)):
+            before = dict(zip(self.keys[start:start + length], self.values[start:start + length]))
+            start += length
+            now = dict(mapping)
+            for key, value in before.items():
+                if key in INTERPRETER_KEYS:
+                    continue
+                if key not in now:
+                    found.append(f"deleted `{label}.{key}`")
+                elif now[key] is not value:
+                    found.append(f"replaced `{label}.{key}`")
+            adopt = self.adopters.get(index)
+            for key in sorted(now.keys() - before.keys(), key=str):
+                if key not in INTERPRETER_KEYS and not (adopt is not None and adopt(key, now[key])):
+                    found.append(f"added `{label}.{key}`")
+        self.take()
         return found
 
 
@@ -129,16 +139,17 @@ class Integrity:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.findings: list[str] = []
-        self.namespaces: list[Namespace] = []
-        self.replaced: list[tuple[Any, str, Any, str]] = []  # (owner, name, the grader's value, label)
+        self.snapshot = Snapshot()
+        # What instrument.py replaced: the owners' namespaces, the attribute names, the grader's values, how to name them.
+        self.replaced: tuple[list[Any], list[str], list[Any], list[str]] = ([], [], [], [])
         self.hooks: list[tuple[str, Any]] = []
         self.secret = f"_asynclings_{os.urandom(8).hex()}"  # where the harness modules move
-        self.grader_globals: set[int] = set()  # ids of the sealed modules' namespaces
-        self.grader_modules: set[int] = set()
-        self.grader_classes: set[int] = set()  # classes the harness and the check script define
-        self.sealed_classes: set[int] = set()  # those and the Python classes they build on
+        # Sets of the objects themselves, never of id()s: every id() call is an audited event.
+        self.grader_globals: list[dict[str, Any]] = []  # the sealed modules' namespaces
+        self.grader_modules: set[types.ModuleType] = set()
+        self.grader_classes: set[type] = set()  # classes the harness and the check script define
+        self.sealed_classes: set[type] = set()  # those and the Python classes they build on
         self._shadowable: dict[type, frozenset[str]] = {}
-        self._decoys = _decoy_types(self._touched)
 
     # -- the seal ---------------------------------------------------------------------
 
@@ -149,19 +160,26 @@ class Integrity:
         public = {name: module for name, module in sys.modules.items()
                   if name == PACKAGE or name.startswith(PACKAGE + ".")}
         public[check_module.__name__] = check_module
+        _Decoy.touched = integrity._touched
         for name, module in public.items():
             integrity._move(name, module)
         for name, module in public.items():
             integrity._seal_module(name, module)
-        integrity.namespaces.append(Namespace("builtins", builtins.__dict__))
-        for owner, name in getattr(session.instrumentation, "replaced", ()):
-            integrity.replaced.append((owner, name, getattr(owner, name), f"{_label(owner)}.{name}"))
+        integrity.snapshot.add("builtins", builtins.__dict__)
+        integrity.snapshot.take()
+        namespaces, names, values, labels = integrity.replaced
+        for owner, name in session.instrumentation.replaced:
+            namespaces.append(vars(owner))
+            names.append(name)
+            values.append(vars(owner)[name])
+            labels.append(f"{_label(owner)}.{name}")
         integrity.hooks = _hooks()
         harness_folder = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != harness_folder]
         sys.meta_path.insert(0, _Tripwire(integrity._touched, set(public)))
         session.integrity = integrity
-        sys.addaudithook(integrity._audit)  # last: from here on, what the audit hook refuses is refused
+        for event in (*REFUSED_EVENTS, "object.__setattr__"):  # last: from here on, what these refuse is refused
+            session.instrumentation.on_audit(event, integrity._audit)
         return integrity
 
     def _move(self, name: str, module: types.ModuleType) -> None:
@@ -176,33 +194,31 @@ class Integrity:
         # The harness's relative imports resolve through these three, so they keep finding its modules.
         module.__name__, module.__spec__, module.__package__ = hidden, spec, spec.parent
         sys.modules[hidden] = module
-        module_decoy, package_decoy = self._decoys
-        sys.modules[name] = (package_decoy if spec.submodule_search_locations is not None else module_decoy)(name)
+        sys.modules[name] = (_PackageDecoy if spec.submodule_search_locations is not None else _Decoy)(name)
 
     def _seal_module(self, label: str, module: types.ModuleType) -> None:
         namespace = vars(module)
-        self.grader_modules.add(id(module))
-        self.grader_globals.add(id(namespace))
-        adopt = self._adopt_submodule if hasattr(module, "__path__") else None
-        self.namespaces.append(Namespace(label, namespace, adopt))
+        self.grader_modules.add(module)
+        self.grader_globals.append(namespace)
+        self.snapshot.add(label, namespace, self._adopt_submodule if hasattr(module, "__path__") else None)
         for value in list(namespace.values()):
             if isinstance(value, type) and value.__module__ in (label, module.__name__):
-                self.grader_classes.add(id(value))
+                self.grader_classes.add(value)
                 self._seal_class(value, label)
 
     def _seal_class(self, cls: type, module_label: str) -> None:
         for klass in cls.__mro__:
-            if id(klass) in self.sealed_classes or not klass.__flags__ & HEAP_TYPE:
+            if klass in self.sealed_classes or not klass.__flags__ & HEAP_TYPE:
                 continue
-            self.sealed_classes.add(id(klass))
+            self.sealed_classes.add(klass)
             owner = module_label if klass is cls else klass.__module__
-            self.namespaces.append(Namespace(f"{owner}.{klass.__qualname__}", klass.__dict__))
+            self.snapshot.add(f"{owner}.{klass.__qualname__}", klass.__dict__)
 
     def _adopt_submodule(self, key: str, value: Any) -> bool:
         """A harness submodule imported after the seal (under the secret name): sealed from now on."""
         if not isinstance(value, types.ModuleType) or sys.modules.get(f"{self.secret}.{key}") is not value:
             return False
-        if id(value) not in self.grader_modules:
+        if value not in self.grader_modules:
             self._seal_module(f"{PACKAGE}.{key}", value)
         return True
 
@@ -210,12 +226,12 @@ class Integrity:
 
     def verify(self) -> None:
         """Compares the grader's namespaces and the interpreter's hooks with the seal."""
-        for namespace in list(self.namespaces):  # a submodule adopted meanwhile appends to the list
-            if not namespace.unchanged():
-                self._found(namespace.changes())
-        for owner, name, value, label in self.replaced:
-            if getattr(owner, name, _MISSING) is not value:
-                self._found([f"replaced `{label}`, which the grader instruments"])
+        if not self.snapshot.unchanged():
+            self._found(self.snapshot.changes())
+        namespaces, names, values, labels = self.replaced
+        if not all(map(operator.is_, map(_get, namespaces, names), values)):
+            self._found([f"replaced `{label}`, which the grader instruments"
+                         for namespace, name, value, label in zip(*self.replaced) if _get(namespace, name) is not value])
         now = dict(_hooks())
         for label, value in self.hooks:
             current = now.get(label)
@@ -225,8 +241,7 @@ class Integrity:
 
     def check_trial(self, trial: Trial) -> None:
         """After one run of a scenario: its stand-ins stayed where the grader put them, its objects unpatched."""
-        for name in trial.displaced_patches():
-            self._found([f"replaced `{name}` while the grader's stand-in for it was installed"])
+        self._found([f"replaced `{name}` while the grader's stand-in for it was installed" for name in trial.displaced_patches()])
         self.check_objects([trial, *trial.fakes])
 
     def check_loop(self, loop: VirtualClockLoop) -> None:
@@ -240,12 +255,12 @@ class Integrity:
     def check_objects(self, objects: Iterable[Any]) -> None:
         """No instance attribute of these grader objects hides one of their class's methods."""
         for obj in objects:
-            attributes = getattr(obj, "__dict__", None)
-            if not attributes:
-                continue
             cls = type(obj)
-            for name in sorted(attributes.keys() & self._methods(cls), key=str):
-                self._found([f"replaced `{name}` on the grader's {cls.__qualname__} object"])
+            methods = self._methods(cls)
+            attributes = getattr(obj, "__dict__", None)
+            if attributes and not methods.isdisjoint(attributes):
+                self._found([f"replaced `{name}` on the grader's {cls.__qualname__} object"
+                             for name in sorted(methods.intersection(attributes), key=str)])
 
     def conclude(self) -> None:
         """Decides ``tampering`` (called when the report is made, whatever ended the grade)."""
@@ -285,9 +300,10 @@ class Integrity:
 
     def _setattr_refusal(self, obj: Any, name: str) -> str | None:
         """``object.__setattr__`` is audited for the attributes that change what code runs."""
-        if name in CODE_ATTRIBUTES and isinstance(obj, types.FunctionType) and id(obj.__globals__) in self.grader_globals:
+        if name in CODE_ATTRIBUTES and isinstance(obj, types.FunctionType) and any(
+                obj.__globals__ is namespace for namespace in self.grader_globals):
             return f"replaced `{self._public(obj.__module__)}.{obj.__qualname__}.{name}`, the grader's own function"
-        if name == "__class__" and (id(type(obj)) in self.grader_classes or id(obj) in self.grader_modules):
+        if name == "__class__" and (type(obj) in self.grader_classes or obj in self.grader_modules):
             return f"changed the class of the grader's {type(obj).__qualname__} object"
         return None
 
@@ -323,39 +339,40 @@ class _Tripwire:
         pass
 
 
-def _decoy_types(touched: Callable[[str, str | None, str], None]) -> tuple[type[types.ModuleType], type[types.ModuleType]]:
-    """The classes of the decoys left under the grader modules' public names in ``sys.modules``: module, package.
+class _Decoy(types.ModuleType):
+    """Stands under a grader module's public name in ``sys.modules`` once the harness has moved out of reach.
 
-    Importing one reads its ``__spec__``; taking anything from it reads a missing
-    attribute; changing it sets one: each is recorded. Other dunder lookups
-    (``inspect`` and ``pickle`` scanning every module) stay quiet. A package decoy's
-    ``__path__`` is empty, so importing a submodule reaches the finder that refuses it.
+    Importing it reads its ``__spec__``, taking anything from it reads a missing
+    attribute, changing it sets one: each is reported to ``touched`` (set by the seal).
+    Other dunder lookups (``inspect`` and ``pickle`` scanning every module) stay quiet.
     """
 
-    class Decoy(types.ModuleType):
-        @property  # type: ignore[misc]
-        def __spec__(self) -> None:
-            touched(self.__name__, None, "imported")
-            return None
+    touched: Callable[[str, str | None, str], None] = staticmethod(lambda module, attribute, how: None)
 
-        def __getattr__(self, name: str) -> Any:
-            if name.startswith("__") and name.endswith("__"):
-                raise AttributeError(name)
-            touched(self.__name__, name, "took")
-            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}: the grader's modules are not available to exercises")
+    @property  # type: ignore[misc]
+    def __spec__(self) -> None:
+        _Decoy.touched(self.__name__, None, "imported")
+        return None
 
-        def __setattr__(self, name: str, value: Any) -> None:
-            touched(self.__name__, name, "changed")
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        _Decoy.touched(self.__name__, name, "took")
+        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}: the grader's modules are not available to exercises")
 
-        def __delattr__(self, name: str) -> None:
-            touched(self.__name__, name, "changed")
+    def __setattr__(self, name: str, value: Any) -> None:
+        _Decoy.touched(self.__name__, name, "changed")
 
-    class PackageDecoy(Decoy):
-        @property  # type: ignore[misc]
-        def __path__(self) -> list[str]:
-            return []
+    def __delattr__(self, name: str) -> None:
+        _Decoy.touched(self.__name__, name, "changed")
 
-    return Decoy, PackageDecoy
+
+class _PackageDecoy(_Decoy):
+    """A decoy package: its ``__path__`` is empty, so importing a submodule reaches the finder that refuses it."""
+
+    @property  # type: ignore[misc]
+    def __path__(self) -> list[str]:
+        return []
 
 
 def _hooks() -> list[tuple[str, Any]]:
@@ -368,6 +385,10 @@ def _hooks() -> list[tuple[str, Any]]:
     if monitoring is not None:
         hooks += [(f"sys.monitoring tool {tool}", monitoring.get_tool(tool)) for tool in range(6)]
     return hooks
+
+
+def _get(namespace: Any, name: str) -> Any:
+    return namespace.get(name, _MISSING)
 
 
 def _label(owner: Any) -> str:

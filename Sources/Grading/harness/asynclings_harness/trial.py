@@ -183,9 +183,12 @@ class Trial:
 
     def displaced_patches(self) -> list[str]:
         """The globals this scenario patched that no longer hold the grader's replacement."""
-        latest = {(id(module), name): (module, replacement) for module, name, _, replacement in self._patches}
-        return [name for (_, name), (module, replacement) in latest.items()
-                if vars(module).get(name, _MISSING) is not replacement]
+        displaced: list[str] = []
+        for index, (module, name, _, replacement) in enumerate(self._patches):
+            later = any(other is module and other_name == name for other, other_name, _, _ in self._patches[index + 1:])
+            if not later and vars(module).get(name, _MISSING) is not replacement:  # a later patch of the name supersedes it
+                displaced.append(name)
+        return displaced
 
     def restore(self) -> None:
         """Ends the scenario's patches (after the tampering check has seen them, when there is one)."""
