@@ -89,6 +89,10 @@ let package = Package(
             name: "TerminalUITests", dependencies: ["TerminalUI", "Course", "Grading", "Rendering", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        // Learner code written to attack the grader: each test asserts the property it attacks.
+        .testTarget(
+            name: "HostileTests", dependencies: ["Grading", "Course", "Sandbox", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ClassroomTests",
             dependencies: ["Classroom", "Course", "Grading", "GitStore", "Rendering", "Workshop", "TestSupport"],

@@ -19,6 +19,9 @@ public struct Lesson: Sendable, Identifiable, Hashable {
     public let starter: URL
     public let solution: URL
     public let checkScript: URL
+    /// The lesson's own check ids, as `check.py` declares them (`CHECKS = [...]`); every
+    /// report of the lesson also carries `CheckID.reportedByEveryGrade`.
+    public let declaredChecks: [CheckID]
     public let wrongVariants: [WrongVariant]
     /// Correct alternatives to the reference solution (`right/*.py`), each in another
     /// idiomatic style: every one must pass every check.
@@ -26,6 +29,18 @@ public struct Lesson: Sendable, Identifiable, Hashable {
     /// The reference solution's lines that matter, explained (front matter `explain`),
     /// shown beside the learner's code after a pass.
     public let explanations: [Explanation]
+
+    /// What a grade of this lesson may see of its folder: `check.py`, its fixtures and their
+    /// compiled bytecode; never the lesson text, the starter, the reference solution or the
+    /// `wrong/` and `right/` variants. Listed afresh each time (bytecode comes and goes).
+    public var gradingFiles: [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let hidden = Set([directory.appendingPathComponent("lesson.md"), starter, solution].map(\.standardizedFileURL.path))
+        return names.sorted()
+            .filter { !$0.hasPrefix(".") && $0 != "wrong" && $0 != "right" }
+            .map { directory.appendingPathComponent($0) }
+            .filter { !hidden.contains($0.standardizedFileURL.path) }
+    }
 
     /// Where the learner's working copy lives, relative to the course root.
     public var exercisePath: String { "exercises/\(id).py" }

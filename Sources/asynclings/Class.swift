@@ -39,6 +39,10 @@ struct Class: ParsableCommand {
     var courseRef: String?
     @Option(name: .long, help: ArgumentHelp("How many grades run at once (default: one per core).", valueName: "n"))
     var jobs: Int?
+    @Flag(
+        name: .customLong("unsafe-regrade-without-sandbox"),
+        help: "Regrade even where bubblewrap cannot sandbox the grades: every learner's code then runs with your powers.")
+    var unsafeWithoutSandbox = false
     @Flag(name: .long, help: "Print the matrix as one JSON object.") var json = false
     @Option(name: .long, help: ArgumentHelp("Also write the matrix as a self-contained HTML page.", valueName: "file"))
     var html: String?
@@ -49,6 +53,9 @@ struct Class: ParsableCommand {
             // Checked here rather than in `validate()`, whose errors exit 64: usage is 2.
             if let jobs, jobs < 1 { throw Failure.usage("--jobs must be at least 1") }
             if courseRef != nil && !regrade { throw Failure.usage("--course-ref only applies with --regrade") }
+            if unsafeWithoutSandbox && !regrade {
+                throw Failure.usage("--unsafe-regrade-without-sandbox only applies with --regrade")
+            }
             let course = try? courseOptions.load(reportProblems: !json)
             let start = courseOptions.course.map { URL(fileURLWithPath: $0).path } ?? FileManager.default.currentDirectoryPath
             let repository: Repository
@@ -92,7 +99,16 @@ struct Class: ParsableCommand {
                 throw Failure.classroom(error)
             }
             if regrade, let trusted {
-                let grader = try pythonOptions.grader(for: trusted.course)
+                let grader = try pythonOptions.grader(for: trusted.course, warnUnsandboxed: false)
+                if !grader.isolation.isSandboxed {
+                    // Thirty strangers' code with the instructor's powers: never by default.
+                    guard unsafeWithoutSandbox else {
+                        throw Failure.environment(
+                            "refusing to regrade: grades are \(grader.isolation.summary)\n"
+                                + "  (or, knowing every learner's code then runs as you: --unsafe-regrade-without-sandbox)")
+                    }
+                    Console.warn("regrading without a sandbox, as asked: grades are \(grader.isolation.summary)")
+                }
                 var regrader = Regrader(grader: grader)
                 if let jobs { regrader.parallelism = jobs }
                 regrader.regrade(&matrix, contents: contents, course: trusted)

@@ -45,6 +45,10 @@ class LearnerFile:
         except (ValueError, UnicodeDecodeError) as error:
             # Null bytes, or bytes that are not valid in the file's encoding.
             return CompileError(f"the file cannot be read as Python source: {error}")
+        except (RecursionError, MemoryError):
+            # An expression nested (or chained) too deeply for the compiler itself.
+            return CompileError("the file is nested too deeply for Python to compile it "
+                                "(an expression or block inside thousands of others); split it up")
         text = self.source.decode("utf-8", "replace")
         self.lines = text.splitlines()
         # Let tracebacks and linecache show the graded bytes, even if the file changes.

@@ -1,9 +1,15 @@
 """Entry point of the grading child process.
 
-    python -I grade.py --lesson-dir DIR --lesson-id ID --file PATH --report-fd 3 [--seed N] [--budget S]
+    python -I grade.py --lesson-dir DIR --lesson-id ID --file PATH --report-fd 3 [--seed N] [--budget S] [--sealed]
 
 Writes exactly one JSON report to the report descriptor and exits 0, whatever
 the learner's code does; the Swift side treats a missing report as a crash.
+
+``--sealed`` is how the Swift side runs every grade: standard input then carries a
+secret key line and the learner's source (written to PATH before anything else runs,
+so the grader never reads a file the learner could still change), and the report is
+framed with the key (report.py), so bytes anyone else writes to the report descriptor
+are told apart from the grader's own.
 """
 
 from __future__ import annotations
@@ -36,8 +42,26 @@ class Harness:
         self.started = real_perf_counter()
         self.report_fd = fcntl.fcntl(args.report_fd, fcntl.F_DUPFD_CLOEXEC, REPORT_FD_FLOOR)
         os.close(args.report_fd)
+        self.key: bytes | None = None
+        if args.sealed:
+            self.key = self.open_envelope()
         self.session: Session | None = None
         self.reported = False
+
+    def open_envelope(self) -> bytes:
+        """Reads the key and the learner's source from standard input, writes the source to
+        the file to grade, and leaves standard input on /dev/null like an ordinary grade's."""
+        chunks = []
+        while chunk := os.read(0, 1 << 16):
+            chunks.append(chunk)
+        key, _, source = b"".join(chunks).partition(b"\n")
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.makedirs(os.path.dirname(self.args.file) or ".", exist_ok=True)
+        with open(self.args.file, "wb") as handle:
+            handle.write(source)
+        return key
 
     # -- the one report -------------------------------------------------------------
 
@@ -46,7 +70,7 @@ class Harness:
             return
         self.reported = True
         body["wall_seconds"] = round(real_perf_counter() - self.started, 6)
-        R.write_report(self.report_fd, body)
+        R.write_report(self.report_fd, body, key=self.key)
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
             try:
                 stream.flush()
@@ -255,9 +279,11 @@ class Harness:
 class Arguments:
     """The child's command line, parsed by hand: argparse costs milliseconds of import per grade."""
 
-    USAGE = "grade.py --lesson-dir DIR --lesson-id ID --file PATH [--report-fd N] [--seed N] [--budget S]"
+    USAGE = "grade.py --lesson-dir DIR --lesson-id ID --file PATH [--report-fd N] [--seed N] [--budget S] [--sealed]"
 
     def __init__(self, argv: list[str]) -> None:
+        self.sealed = "--sealed" in argv
+        argv = [argument for argument in argv if argument != "--sealed"]
         options = dict(zip(argv[::2], argv[1::2]))
         if len(argv) % 2 or not {"--lesson-dir", "--lesson-id", "--file"} <= options.keys():
             raise SystemExit(f"usage: {self.USAGE}")

@@ -137,9 +137,18 @@ class Results:
         return [self.checks[i].as_json() for i in self.order]
 
 
-def write_report(fd: int, report: dict[str, Any]) -> None:
-    """Writes the report as one JSON object and closes the channel."""
+# A sealed report is framed: ``ASYNCLINGS-REPORT <key> <length>\n<json>``. The Swift side
+# (GradeReport+Seal.swift) takes the frame with its key as the grader's, and anything else on
+# the descriptor as written by someone else.
+FRAME_TAG = b"ASYNCLINGS-REPORT"
+
+
+def write_report(fd: int, report: dict[str, Any], key: bytes | None = None) -> None:
+    """Writes the report as one JSON object (framed with ``key`` when there is one) and
+    closes the channel."""
     data = json.dumps(report, ensure_ascii=False, default=str).encode("utf-8", "replace")
+    if key is not None:
+        data = b"%s %s %d\n" % (FRAME_TAG, key, len(data)) + data
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
