@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
-"""What the `tampering` check costs a grade: prints figures, asserts nothing.
+"""What the `tampering` check costs a grade in watch mode: prints figures, asserts nothing.
 
-Grades each lesson's reference solution once in a child interpreter (as grade.py
-would) with the check's entry points timed in CPU time: the seal, every comparison
-with it (after each scenario and for the report), the per-run checks of trials and
-loops, and its audit handler (called for the few events it refuses or inspects). The
-time of the timing wrappers themselves is included, so the figures are an upper bound.
-"of grade" compares with the CPU time of the whole grade in the same process.
+Watch mode forks every grade from a warm server that has imported the harness and taken
+the check's survey (integrity.py). This script does the same: it imports the harness,
+takes the survey, then forks one child per grade of each lesson's reference solution,
+alternately with the check and with its seal replaced by a no-op, and reports in CPU
+time of the grading thread (a busy machine's other processes do not count):
 
-    .venv/bin/python scripts/bench_tampering.py [--lessons 02 15] [--repeat 5]
+* the check's own parts, timed in the children that run it: the seal, the comparison
+  with it when the report is made, the per-run checks of trials and loops;
+* the page faults those parts take (a forked child's first write to a page, such as
+  a reference count, copies it: that, more than the comparisons, is the cost);
+* the whole grade with and without the check (medians; the difference is noisy).
+
+    .venv/bin/python scripts/bench_tampering.py [--lessons 02 15] [--runs 15]
 """
 
 from __future__ import annotations
@@ -16,113 +21,129 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HARNESS = os.path.join(ROOT, "Sources", "Grading", "harness")
-TIMED = ("seal", "verify", "check_trial", "check_loop", "conclude", "_audit")
+sys.path.insert(0, os.path.join(ROOT, "Sources", "Grading", "harness"))
+
+from asynclings_harness import integrity, main  # noqa: E402
+
+PARTS = ("seal", "conclude", "check_trial", "check_loop")
+clock = time.thread_time  # bound before a grade's instrumentation replaces the time functions
+spent: dict[str, float] = {}
+faults: dict[str, int] = {}
 
 
-def child(lesson: str, out: str) -> None:
-    """(Child process) Grades the lesson's solution with the tampering check's entry points timed."""
-    sys.path.insert(0, HARNESS)
-    from asynclings_harness import integrity, main  # noqa: PLC0415
+def faulted() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
-    # CPU time of the calling thread: other processes on a busy machine do not count (and the
-    # grade's instrumentation, which replaces time.perf_counter, leaves it alone).
-    clock = time.thread_time
-    spent = {name: 0.0 for name in TIMED}
-    calls = {name: 0 for name in TIMED}
 
-    def timed(name: str) -> None:
-        original = getattr(integrity.Integrity, name)
+def timed(name: str) -> None:
+    """Wraps ``Integrity.name`` (before the survey, so that the wrapper is part of what it records)."""
+    original = getattr(integrity.Integrity, name)
 
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started = clock()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                spent[name] += clock() - started
-                calls[name] += 1
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started, before = clock(), faulted()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0.0) + clock() - started
+            if os.environ.get("BENCH_EACH"):
+                spent.setdefault(name + " each", []).append(round((clock() - started) * 1e6))  # type: ignore[attr-defined]
+            faults[name] = faults.get(name, 0) + faulted() - before
 
-        setattr(integrity.Integrity, name, wrapper)
+    setattr(integrity.Integrity, name, wrapper)
 
-    for name in TIMED:
-        timed(name)
-    if os.environ.get("BENCH_SEAL_PARTS"):  # where the seal's time goes
-        for name in ("_move", "_seal_module"):
-            spent[name], calls[name] = 0.0, 0
-            timed(name)
-        original_take = integrity.Snapshot.take
-        spent["take"], calls["take"] = 0.0, 0
 
-        def take(self: Any) -> None:
-            started = clock()
-            original_take(self)
-            spent["take"] += clock() - started
-            calls["take"] += 1
+state: dict[str, Any] = {}  # the child's output file and when its grade started
 
-        integrity.Snapshot.take = take  # type: ignore[method-assign]
+
+def report_figures() -> None:
+    """Wraps ``Harness.finish`` to write the child's figures (installed before the survey, like ``timed``)."""
     finish = main.Harness.finish
 
     def finished(harness: Any, body: dict[str, Any]) -> None:
-        with open(out, "w") as handle:
-            json.dump({"spent": spent, "calls": calls, "status": body.get("status"),
-                       "cpu": clock() - harness.started_cpu}, handle)
+        tampering = next((c["status"] for c in body["checks"] if c["id"] == "tampering"), None)
+        with open(state["out"], "w") as handle:
+            json.dump({"cpu": clock() - state["started"], "spent": spent, "faults": faults, "status": body["status"],
+                       "tampering": tampering}, handle)
         finish(harness, body)
 
     main.Harness.finish = finished  # type: ignore[method-assign]
+
+
+def grade_in_child(lesson: str, out: str, checked: bool) -> None:
     folder = os.path.join(ROOT, "lessons", lesson)
-    report = os.open(os.devnull, os.O_WRONLY)
-    harness = main.Harness(main.parse(["--lesson-dir", folder, "--lesson-id", lesson, "--report-fd", str(report),
+    if not checked:
+        main.Integrity.seal = staticmethod(lambda session, check_module: None)  # type: ignore[method-assign]
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    state["out"], state["started"] = out, clock()
+    harness = main.Harness(main.parse(["--lesson-dir", folder, "--lesson-id", lesson, "--report-fd", str(null),
                                        "--file", os.path.join(folder, "solution.py")]))
-    harness.started_cpu = clock()  # type: ignore[attr-defined]
     harness.run()
 
 
-def measure(lesson: str) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as scratch:
-        out = os.path.join(scratch, "figures.json")
-        subprocess.run([sys.executable, "-s", "-P", os.path.abspath(__file__), "--child", lesson, out],
-                       cwd=scratch, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, check=False)
-        with open(out) as handle:
-            return json.load(handle)
+def measure(lesson: str, runs: int, scratch: str) -> dict[str, Any]:
+    out = os.path.join(scratch, "figures.json")
+    results: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+    for run in range(runs):
+        for checked in (True, False) if run % 2 else (False, True):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    os.chdir(scratch)
+                    grade_in_child(lesson, out, checked)
+                finally:
+                    os._exit(0)
+            os.waitpid(pid, 0)
+            with open(out) as handle:
+                results[checked].append(json.load(handle))
+    return {"on": results[True], "off": results[False]}
 
 
-def main() -> None:
+def main_() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lessons", nargs="*", help="lesson ids or prefixes (default: every lesson)")
-    parser.add_argument("--repeat", type=int, default=5, help="grades per lesson; the median is shown")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--runs", type=int, default=11, help="grades per lesson with the check, and as many without")
     args = parser.parse_args()
-    if args.child:
-        child(*args.child)
-        return
     lessons = sorted(name for name in os.listdir(os.path.join(ROOT, "lessons"))
                      if not args.lessons or any(name.startswith(prefix) for prefix in args.lessons))
-    print(f"{'lesson':28} {'seal':>7} {'verify':>12} {'trials+loops':>13} {'audit handler':>14} {'total':>8} {'of grade':>9}")
+    for name in PARTS:
+        timed(name)
+    report_figures()
+    integrity.survey()  # as the grade server does before it forks
+    print(f"{'lesson':26} {'seal':>12} {'compare':>12} {'trials+loops':>13} {'check total':>12} "
+          f"{'grade without':>14} {'with':>9}")
     totals = []
-    for lesson in lessons:
-        runs = [measure(lesson) for _ in range(args.repeat)]
-        runs.sort(key=lambda run: sum(run["spent"].values()))
-        run = runs[len(runs) // 2]
-        spent = {name: seconds * 1e6 for name, seconds in run["spent"].items()}
-        if os.environ.get("BENCH_SEAL_PARTS"):
-            print("   ", {name: f"{spent[name]:.0f}µs ×{run['calls'][name]}" for name in ("_move", "_seal_module", "take")})
-        total = sum(spent.values())
-        totals.append(total)
-        calls = run["calls"]
-        print(f"{lesson:28} {spent['seal']:6.0f}µ {spent['verify'] + spent['conclude']:6.0f}µ ×{calls['verify'] + calls['conclude']:<4}"
-              f" {spent['check_trial'] + spent['check_loop']:6.0f}µ ×{calls['check_trial'] + calls['check_loop']:<5}"
-              f" {spent['_audit']:6.0f}µ ×{calls['_audit']:<6} {total:6.0f}µ {100 * total / 1e6 / run['cpu']:8.2f}%"
-              + ("" if run["status"] == "pass" else f"  (status {run['status']})"))
-    print(f"median over {len(totals)} lessons: {statistics.median(totals):.0f} µs per grade; most: {max(totals):.0f} µs")
+    with tempfile.TemporaryDirectory() as scratch:
+        for lesson in lessons:
+            figures = measure(lesson, args.runs, scratch)
+
+            def median(part: str, key: str = "spent") -> float:
+                return statistics.median(run[key].get(part, 0) for run in figures["on"])
+
+            seal, compare = median("seal") * 1e6, median("conclude") * 1e6
+            per_run = (median("check_trial") + median("check_loop")) * 1e6
+            total = seal + compare + per_run
+            totals.append(total)
+            without = statistics.median(run["cpu"] for run in figures["off"]) * 1e3
+            with_check = statistics.median(run["cpu"] for run in figures["on"]) * 1e3
+            flagged = [run["tampering"] for run in figures["on"] if run["tampering"] != "pass"]
+            if os.environ.get("BENCH_EACH"):
+                print("   ", {k: v for k, v in figures["on"][-1]["spent"].items() if k.endswith("each")})
+            print(f"{lesson:26} {seal:5.0f}µs {median('seal', 'faults'):3.0f}pf {compare:5.0f}µs {median('conclude', 'faults'):3.0f}pf"
+                  f" {per_run:10.0f}µs {total:10.0f}µs {without:11.2f} ms {with_check:6.2f} ms"
+                  + (f"  (tampering {flagged[0]}!)" if flagged else ""))
+    print(f"median over {len(totals)} lessons: {statistics.median(totals):.0f} µs of CPU per grade for the check; "
+          f"most {max(totals):.0f} µs (pf: page faults)")
 
 
 if __name__ == "__main__":
-    main()
+    main_()

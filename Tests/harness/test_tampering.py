@@ -77,12 +77,23 @@ class HonestFiles(unittest.TestCase):
 class CheckIDs(unittest.TestCase):
     """The check ids are a contract: the Swift side, the harness and the README list the same ones."""
 
-    def test_swift_and_python_list_the_same_ids_in_the_same_order(self) -> None:
+    def setUp(self) -> None:
         with open(os.path.join(ROOT, "Sources", "Course", "CheckID.swift"), encoding="utf-8") as handle:
-            source = handle.read()
-        enum = source[source.index("enum CheckID"):source.index("public var meaning")]
-        swift = [raw or name for name, raw in re.findall(r'^\s*case (\w+)(?: = "([^"]+)")?\s*$', enum, re.MULTILINE)]
-        self.assertEqual(swift, list(R.ALL_CHECKS))
+            self.swift = handle.read()
+        enum = self.swift[self.swift.index("enum CheckID"):self.swift.index("public var meaning")]
+        cases = re.findall(r'^\s*case (\w+)(?: = "([^"]+)")?\s*$', enum, re.MULTILINE)
+        self.raw = {name: raw or name for name, raw in cases}
+        self.swift_ids = [raw or name for name, raw in cases]
+
+    def test_swift_and_python_list_the_same_ids_in_the_same_order(self) -> None:
+        self.assertEqual(self.swift_ids, list(R.ALL_CHECKS))
+
+    def test_swift_expects_the_checks_the_harness_reports_in_every_grade(self) -> None:
+        listed = self.swift[self.swift.index("reportedByEveryGrade"):]
+        listed = listed[listed.index("= [") + 3:]
+        listed = listed[:listed.index("]")]
+        every = [self.raw[name] for name in re.findall(r"\.(\w+)", listed)]
+        self.assertEqual(every, [*R.LEADING_CHECKS, *R.TRAILING_CHECKS])
 
     def test_every_id_has_a_pass_message_and_a_row_in_the_readme(self) -> None:
         self.assertEqual(set(R.PASS_MESSAGES), set(R.ALL_CHECKS))

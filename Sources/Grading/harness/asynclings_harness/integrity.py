@@ -7,20 +7,23 @@ worthless. Right before the learner's code first runs, :meth:`Integrity.seal` re
 the grader's state; from then on changes are noticed by kind, not trick by trick:
 
 * **namespaces**: the identity of every value in ``builtins``, in every harness module
-  and the lesson's check module, in every class they define and the Python classes
-  those build on, and of each standard-library attribute instrument.py replaced; the
-  interpreter's trace, profile and monitoring hooks. Compared after every scenario and
-  when the report is made.
-* **out of reach**: the harness modules move to a random name in ``sys.modules`` (the
-  harness's own relative imports follow them); decoys under the public names record
-  any use, a finder refuses any other import of them, the harness folder leaves
-  ``sys.path``.
+  and the lesson's check module, and in every class they define; each
+  standard-library attribute instrument.py replaced; the interpreter's trace, profile
+  and monitoring hooks. Compared when the report is made, whatever ended the grade.
+* **out of reach**: decoys take the harness modules' places in ``sys.modules``. They
+  answer the harness's own imports (its code is recognised by its frames' globals)
+  and record any other use; a finder refuses importing any other module of the
+  package, and the harness folder leaves ``sys.path``.
 * **actions**, seen by an audit hook and refused as they happen: trace, profile and
   monitoring hooks, further audit hooks, searches through the garbage collector's
   objects, replacing the code of a grader's function or the class of a grader's object.
 * **live objects**: after each run of a scenario its trial, fakes and loops have no
   method shadowed by an instance attribute, each global the scenario patched still
   holds the grader's stand-in, and no loop's virtual clock ran backwards.
+
+Cost: the grader's own namespaces are surveyed once per process (:func:`survey`), and
+the grade server does that before it forks, so a grade only compares them, once.
+``scripts/bench_tampering.py`` measures it.
 
 What stays possible: changing the *state* of the grader's live objects (a fake's
 counters, the results) reached through closures or frames. A learner set on faking a
@@ -43,11 +46,14 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from . import report as R
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from .clock import VirtualClockLoop
     from .session import Session
     from .trial import Trial
 
 PACKAGE = __name__.rpartition(".")[0]  # the harness package's public name
+HARNESS_FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # as grade.py puts it on sys.path
 HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python (a built-in type cannot be patched)
 # Module globals the interpreter writes itself: a warning raised while a grader's frame runs is registered there.
 INTERPRETER_KEYS = frozenset({"__warningregistry__"})
@@ -113,10 +119,13 @@ class Snapshot:
     def changes(self) -> list[str]:
         """What changed, in the learner's terms; then compares against the present (nothing is reported twice)."""
         found: list[str] = []
-        start = 0
+        end = 0
         for index, (label, mapping, length) in enumerate(zip(self.labels, self.mappings, self.lengths)):
-            before = dict(zip(self.keys[start:start + length], self.values[start:start + length]))
-            start += length
+            start, end = end, end + length
+            values = self.values[start:end]
+            if len(mapping) == length and all(map(operator.is_, mapping.values(), values)):
+                continue
+            before = dict(zip(self.keys[start:end], values))
             now = dict(mapping)
             for key, value in before.items():
                 if key in INTERPRETER_KEYS:
@@ -133,105 +142,132 @@ class Snapshot:
         return found
 
 
+class Survey:
+    """The grader as imported: its modules, the classes they define, the builtins, and a snapshot
+    of all their namespaces.
+
+    Taken once per process: in the grade server before it forks (a forked grade that touched
+    all those objects itself would copy the memory pages they live on), otherwise at the first seal.
+    """
+
+    def __init__(self) -> None:
+        self.snapshot = Snapshot()
+        self.modules: dict[str, types.ModuleType] = {}  # public name -> module
+        self.decoys: dict[str, types.ModuleType] = {}  # public name -> the decoy that stands for it once sealed
+        self.packages: list[tuple[types.ModuleType, int]] = []  # each package and its namespace's size when surveyed
+        # Collections of the objects themselves, never of id()s: every id() call is an audited event.
+        self.globals: list[dict[str, Any]] = []  # the modules' namespaces: code running with one is the grader's
+        self.classes: set[type] = set()  # classes the grader's modules define
+        self.methods: dict[type, frozenset[str]] = {}  # what an instance attribute could hide, per class
+
+    def add_module(self, name: str, module: types.ModuleType) -> None:
+        namespace = vars(module)
+        package = hasattr(module, "__path__")
+        self.modules[name] = module
+        self.decoys[name] = (_PackageDecoy if package else _Decoy)(name)
+        self.globals.append(namespace)
+        self.snapshot.add(name, namespace, _submodule_of(name) if package else None)
+        if package:
+            self.packages.append((module, len(namespace)))
+        for value in list(namespace.values()):
+            if isinstance(value, type) and value.__module__ == name:
+                self.classes.add(value)
+                self.methods[value] = _methods(value)
+                self.snapshot.add(f"{name}.{value.__qualname__}", value.__dict__)
+
+
+_survey: Survey | None = None
+
+
+def survey() -> Survey:
+    """The grader's survey, taken on the first call (the grade server calls this before forking)."""
+    global _survey
+    if _survey is None:
+        taken = Survey()
+        for name, module in list(sys.modules.items()):
+            spec = getattr(module, "__spec__", None)
+            if _grader_name(name) and not getattr(spec, "_initializing", False):
+                taken.add_module(name, module)
+        taken.snapshot.add("builtins", builtins.__dict__)
+        _survey = taken
+        taken.snapshot.take()  # after the line above: this module's own namespace is in the snapshot
+    return _survey
+
+
 class Integrity:
     """The grader's state at the seal, what has been found changed since, and the ``tampering`` verdict."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, grader: Survey) -> None:
         self.session = session
+        self.grader = grader
+        self.extra = Survey()  # what this grade added: the check script, harness modules imported since the survey
         self.findings: list[str] = []
-        self.snapshot = Snapshot()
-        # What instrument.py replaced: the owners' namespaces, the attribute names, the grader's values, how to name them.
-        self.replaced: tuple[list[Any], list[str], list[Any], list[str]] = ([], [], [], [])
+        # What instrument.py replaced: the owners' namespaces, the attribute names, the grader's values, the owners.
+        self.replaced: tuple[list[Any], list[str], list[Any], list[Any]] = ([], [], [], [])
         self.hooks: list[tuple[str, Any]] = []
-        self.secret = f"_asynclings_{os.urandom(8).hex()}"  # where the harness modules move
-        # Sets of the objects themselves, never of id()s: every id() call is an audited event.
-        self.grader_globals: list[dict[str, Any]] = []  # the sealed modules' namespaces
-        self.grader_modules: set[types.ModuleType] = set()
-        self.grader_classes: set[type] = set()  # classes the harness and the check script define
-        self.sealed_classes: set[type] = set()  # those and the Python classes they build on
-        self._shadowable: dict[type, frozenset[str]] = {}
 
     # -- the seal ---------------------------------------------------------------------
 
     @classmethod
     def seal(cls, session: Session, check_module: types.ModuleType) -> Integrity:
         """Records the grader's state and puts the harness out of reach; call right before the learner's code runs."""
-        integrity = cls(session)
-        public = {name: module for name, module in sys.modules.items()
-                  if name == PACKAGE or name.startswith(PACKAGE + ".")}
-        public[check_module.__name__] = check_module
-        _Decoy.touched = integrity._touched
-        for name, module in public.items():
-            integrity._move(name, module)
-        for name, module in public.items():
-            integrity._seal_module(name, module)
-        integrity.snapshot.add("builtins", builtins.__dict__)
-        integrity.snapshot.take()
-        namespaces, names, values, labels = integrity.replaced
+        integrity = cls(session, survey())
+        _current[:] = [integrity]
+        # What this grade added to the survey: the check script, and harness modules imported since (a package's
+        # submodules are attributes of it; sys.modules itself is not scanned, to touch as few objects as possible).
+        grader, extra = integrity.grader, integrity.extra
+        for package, size in grader.packages:
+            if len(vars(package)) != size:
+                known = set(grader.modules.values())
+                for value in list(vars(package).values()):
+                    if isinstance(value, types.ModuleType) and value not in known and _grader_name(value.__name__):
+                        extra.add_module(value.__name__, value)
+        extra.add_module(check_module.__name__, check_module)
+        extra.snapshot.take()
+        _hidden.update(grader.modules)
+        _hidden.update(extra.modules)
+        sys.modules.update(grader.decoys)
+        sys.modules.update(extra.decoys)
+        namespaces, names, values, owners = integrity.replaced
         for owner, name in session.instrumentation.replaced:
-            namespaces.append(vars(owner))
+            namespace = vars(owner)
+            namespaces.append(namespace)
             names.append(name)
-            values.append(vars(owner)[name])
-            labels.append(f"{_label(owner)}.{name}")
+            values.append(namespace[name])
+            owners.append(owner)
         integrity.hooks = _hooks()
-        harness_folder = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != harness_folder]
-        sys.meta_path.insert(0, _Tripwire(integrity._touched, set(public)))
+        sys.path[:] = [entry for entry in sys.path if entry != HARNESS_FOLDER]
+        sys.meta_path.insert(0, _Tripwire())
         session.integrity = integrity
         for event in (*REFUSED_EVENTS, "object.__setattr__"):  # last: from here on, what these refuse is refused
             session.instrumentation.on_audit(event, integrity._audit)
         return integrity
 
-    def _move(self, name: str, module: types.ModuleType) -> None:
-        """Moves a grader module to the secret name and leaves a decoy under the public one."""
-        hidden = self.secret + name[len(PACKAGE):] if name.startswith(PACKAGE) else f"{self.secret}_{name}"
-        old = module.__spec__
-        spec = importlib.machinery.ModuleSpec(hidden, old.loader if old else None, origin=old.origin if old else None,
-                                              is_package=bool(old and old.submodule_search_locations is not None))
-        if old is not None:
-            spec.submodule_search_locations = old.submodule_search_locations
-            spec.has_location = old.has_location
-        # The harness's relative imports resolve through these three, so they keep finding its modules.
-        module.__name__, module.__spec__, module.__package__ = hidden, spec, spec.parent
-        sys.modules[hidden] = module
-        sys.modules[name] = (_PackageDecoy if spec.submodule_search_locations is not None else _Decoy)(name)
+    def adopt(self, name: str, module: types.ModuleType) -> None:
+        """A harness module the grader imported after the seal: the grader's from now on."""
+        self.extra.add_module(name, module)
+        self.extra.snapshot.take()
 
-    def _seal_module(self, label: str, module: types.ModuleType) -> None:
-        namespace = vars(module)
-        self.grader_modules.add(module)
-        self.grader_globals.append(namespace)
-        self.snapshot.add(label, namespace, self._adopt_submodule if hasattr(module, "__path__") else None)
-        for value in list(namespace.values()):
-            if isinstance(value, type) and value.__module__ in (label, module.__name__):
-                self.grader_classes.add(value)
-                self._seal_class(value, label)
+    def is_grader(self, frame: FrameType | None) -> bool:
+        """Whether ``frame`` (the first one outside the import machinery) runs the grader's code."""
+        while frame is not None and frame.f_code.co_filename.startswith("<frozen importlib"):
+            frame = frame.f_back
+        return frame is not None and self.is_grader_namespace(frame.f_globals)
 
-    def _seal_class(self, cls: type, module_label: str) -> None:
-        for klass in cls.__mro__:
-            if klass in self.sealed_classes or not klass.__flags__ & HEAP_TYPE:
-                continue
-            self.sealed_classes.add(klass)
-            owner = module_label if klass is cls else klass.__module__
-            self.snapshot.add(f"{owner}.{klass.__qualname__}", klass.__dict__)
-
-    def _adopt_submodule(self, key: str, value: Any) -> bool:
-        """A harness submodule imported after the seal (under the secret name): sealed from now on."""
-        if not isinstance(value, types.ModuleType) or sys.modules.get(f"{self.secret}.{key}") is not value:
-            return False
-        if value not in self.grader_modules:
-            self._seal_module(f"{PACKAGE}.{key}", value)
-        return True
+    def is_grader_namespace(self, namespace: dict[str, Any]) -> bool:
+        return any(namespace is grader for grader in self.grader.globals) or any(namespace is grader for grader in self.extra.globals)
 
     # -- checking -------------------------------------------------------------------
 
     def verify(self) -> None:
         """Compares the grader's namespaces and the interpreter's hooks with the seal."""
-        if not self.snapshot.unchanged():
-            self._found(self.snapshot.changes())
+        for snapshot in (self.grader.snapshot, self.extra.snapshot):
+            if not snapshot.unchanged():
+                self._found(snapshot.changes())
         namespaces, names, values, labels = self.replaced
         if not all(map(operator.is_, map(_get, namespaces, names), values)):
-            self._found([f"replaced `{label}`, which the grader instruments"
-                         for namespace, name, value, label in zip(*self.replaced) if _get(namespace, name) is not value])
+            self._found([f"replaced `{_label(owner)}.{name}`, which the grader instruments"
+                         for namespace, name, value, owner in zip(*self.replaced) if _get(namespace, name) is not value])
         now = dict(_hooks())
         for label, value in self.hooks:
             current = now.get(label)
@@ -256,7 +292,7 @@ class Integrity:
         """No instance attribute of these grader objects hides one of their class's methods."""
         for obj in objects:
             cls = type(obj)
-            methods = self._methods(cls)
+            methods = self.grader.methods.get(cls) or self.extra.methods.get(cls) or _methods(cls)
             attributes = getattr(obj, "__dict__", None)
             if attributes and not methods.isdisjoint(attributes):
                 self._found([f"replaced `{name}` on the grader's {cls.__qualname__} object"
@@ -281,8 +317,8 @@ class Integrity:
             if finding not in self.findings:
                 self.findings.append(finding)
 
-    def _touched(self, module: str, attribute: str | None, how: str) -> None:
-        """The learner's code used a grader module's public name (a decoy, or the finder refusing it)."""
+    def touched(self, module: str, attribute: str | None, how: str) -> None:
+        """Code other than the grader's used a grader module's public name (a decoy, or the finder)."""
         if attribute is None:
             self._found([f"imported `{module}`, the grader's own module"])
         elif how == "took":
@@ -300,79 +336,141 @@ class Integrity:
 
     def _setattr_refusal(self, obj: Any, name: str) -> str | None:
         """``object.__setattr__`` is audited for the attributes that change what code runs."""
-        if name in CODE_ATTRIBUTES and isinstance(obj, types.FunctionType) and any(
-                obj.__globals__ is namespace for namespace in self.grader_globals):
-            return f"replaced `{self._public(obj.__module__)}.{obj.__qualname__}.{name}`, the grader's own function"
-        if name == "__class__" and (type(obj) in self.grader_classes or obj in self.grader_modules):
-            return f"changed the class of the grader's {type(obj).__qualname__} object"
+        if name in CODE_ATTRIBUTES and isinstance(obj, types.FunctionType) and self.is_grader_namespace(obj.__globals__):
+            return f"replaced `{obj.__module__}.{obj.__qualname__}.{name}`, the grader's own function"
+        cls = type(obj)
+        if name == "__class__" and (cls in self.grader.classes or cls in self.extra.classes or _hidden_module(obj)):
+            return f"changed the class of the grader's {cls.__qualname__} object"
         return None
-
-    def _public(self, module_name: str) -> str:
-        """A module's public name (functions made after the seal carry the secret one)."""
-        return PACKAGE + module_name[len(self.secret):] if module_name.startswith(self.secret + ".") else module_name
-
-    def _methods(self, cls: type) -> frozenset[str]:
-        """The names an instance attribute could hide: the methods of ``cls`` and its Python bases."""
-        names = self._shadowable.get(cls)
-        if names is None:
-            names = frozenset(
-                name for klass in cls.__mro__ if klass.__flags__ & HEAP_TYPE for name, value in vars(klass).items()
-                if not name.startswith("__") and hasattr(type(value), "__get__") and not hasattr(type(value), "__set__"))
-            self._shadowable[cls] = names
-        return names
 
 
 class _Tripwire:
-    """First on ``sys.meta_path``: refuses importing the grader's modules by their public names."""
+    """First on ``sys.meta_path``: refuses importing a grader module the decoys do not stand for.
 
-    def __init__(self, touched: Callable[[str, str | None, str], None], names: set[str]) -> None:
-        self._touched = touched
-        self._names = names
+    The grader itself may still import one of its modules for the first time after the
+    seal: it is loaded as usual, adopted, and a decoy takes its place.
+    """
 
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-        if name in self._names or name.startswith(PACKAGE + "."):
-            self._touched(name, None, "imported")
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if not _grader_name(name) or not _current:
+            return None
+        integrity = _current[0]
+        if not integrity.is_grader(sys._getframe(1)):
+            integrity.touched(name, None, "imported")
             raise ModuleNotFoundError(f"No module named {name!r}: the grader's modules are not importable from an exercise", name=name)
-        return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _Adopting(spec.loader)
+        return spec
 
     def invalidate_caches(self) -> None:
         pass
 
 
-class _Decoy(types.ModuleType):
-    """Stands under a grader module's public name in ``sys.modules`` once the harness has moved out of reach.
+class _Adopting:
+    """The loader of a grader module imported after the seal: its code counts as the grader's."""
 
-    Importing it reads its ``__spec__``, taking anything from it reads a missing
-    attribute, changing it sets one: each is reported to ``touched`` (set by the seal).
-    Other dunder lookups (``inspect`` and ``pickle`` scanning every module) stay quiet.
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        integrity = _current[0]
+        integrity.extra.globals.append(vars(module))  # its own relative imports are the grader's
+        self.loader.exec_module(module)
+        integrity.adopt(module.__name__, module)
+        _hidden[module.__name__] = module
+        sys.modules[module.__name__] = (_PackageDecoy if hasattr(module, "__path__") else _Decoy)(module.__name__)
+
+    def __getattr__(self, name: str) -> Any:  # get_source and the like, for tracebacks
+        return getattr(self.loader, name)
+
+
+# The grade being sealed, and the grader modules its decoys stand for (one grade per process).
+_current: list[Integrity] = []
+_hidden: dict[str, types.ModuleType] = {}
+
+
+def _grader_name(name: str) -> bool:
+    return name == PACKAGE or name.startswith(PACKAGE + ".")
+
+
+def _submodule_of(package: str) -> Callable[[str, Any], bool]:
+    """Says whether an entry added to ``package``'s namespace is one of its modules, imported by the grader."""
+
+    def submodule(key: str, value: Any) -> bool:
+        name = f"{package}.{key}"
+        return name in _hidden and (value is _hidden[name] or value is sys.modules.get(name))
+
+    return submodule
+
+
+def _hidden_module(obj: Any) -> bool:
+    return isinstance(obj, types.ModuleType) and any(obj is module for module in _hidden.values())
+
+
+def _serves(depth: int = 2) -> bool:
+    """Whether the decoy method ``depth`` frames up was called by the grader (which is then served)."""
+    return bool(_current) and _current[0].is_grader(sys._getframe(depth))
+
+
+def _touched(module: str, attribute: str | None, how: str) -> None:
+    if _current:
+        _current[0].touched(module, attribute, how)
+
+
+class _Decoy(types.ModuleType):
+    """Stands under a grader module's public name in ``sys.modules`` once the grade is sealed.
+
+    The grader's own code (recognised by its frame's globals) is served the real module.
+    Any other code importing it reads its ``__spec__``, taking anything from it reads a
+    missing attribute, changing it sets one: each is recorded. Other dunder lookups
+    (``inspect`` and ``pickle`` scanning every module) stay quiet.
     """
 
-    touched: Callable[[str, str | None, str], None] = staticmethod(lambda module, attribute, how: None)
-
     @property  # type: ignore[misc]
-    def __spec__(self) -> None:
-        _Decoy.touched(self.__name__, None, "imported")
+    def __spec__(self) -> Any:
+        if _serves():
+            return _hidden[self.__name__].__spec__
+        _touched(self.__name__, None, "imported")
         return None
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        _Decoy.touched(self.__name__, name, "took")
+        if _serves():
+            return getattr(_hidden[self.__name__], name)
+        if not (name.startswith("__") and name.endswith("__")):
+            _touched(self.__name__, name, "took")
         raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}: the grader's modules are not available to exercises")
 
     def __setattr__(self, name: str, value: Any) -> None:
-        _Decoy.touched(self.__name__, name, "changed")
+        if _serves():
+            setattr(_hidden[self.__name__], name, value)
+        else:
+            _touched(self.__name__, name, "changed")
 
     def __delattr__(self, name: str) -> None:
-        _Decoy.touched(self.__name__, name, "changed")
+        if _serves():
+            delattr(_hidden[self.__name__], name)
+        else:
+            _touched(self.__name__, name, "changed")
 
 
 class _PackageDecoy(_Decoy):
-    """A decoy package: its ``__path__`` is empty, so importing a submodule reaches the finder that refuses it."""
+    """A decoy package: to anyone but the grader its ``__path__`` is empty, so importing a
+    submodule reaches the finder that refuses it."""
 
     @property  # type: ignore[misc]
     def __path__(self) -> list[str]:
-        return []
+        return list(_hidden[self.__name__].__path__) if _serves() else []
+
+
+def _methods(cls: type) -> frozenset[str]:
+    """The names an instance attribute could hide: the methods of ``cls`` and its Python bases."""
+    return frozenset(
+        name for klass in cls.__mro__ if klass.__flags__ & HEAP_TYPE for name, value in vars(klass).items()
+        if not name.startswith("__") and hasattr(type(value), "__get__") and not hasattr(type(value), "__set__"))
 
 
 def _hooks() -> list[tuple[str, Any]]:
