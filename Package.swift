@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "GitStoreTests", dependencies: ["GitStore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "RenderingTests", dependencies: ["Rendering"], swiftSettings: swiftSettings),
+            name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "WatchTests", dependencies: ["Watch"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TerminalUITests", dependencies: ["TerminalUI", "Course", "Grading", "Rendering", "TestSupport"],

@@ -50,7 +50,7 @@ public struct Regrader: Sendable {
                 } else {
                     index = jobs.count
                     jobIndex[key] = index
-                    jobs.append(Job(lesson: lesson, source: [UInt8](data), displayPath: "\(learner.branch):exercises/\(lesson.id).py"))
+                    jobs.append(Job(lesson: lesson, source: [UInt8](data), displayPath: "\(learner.branch):\(lesson.exercisePath)"))
                 }
                 cellJobs.append((row, column, index))
             }

@@ -1,4 +1,4 @@
-/// The stable check ids of DESIGN.md. Reports, course files and other tools use them:
+/// The stable check ids of docs/DESIGN.md. Reports, course files and other tools use them:
 /// never rename one.
 public enum CheckID: String, CaseIterable, Codable, Sendable, Comparable {
     case compile

@@ -24,10 +24,13 @@ struct LessonLoader {
             problems.append(CourseProblem(file: file ?? markdownPath, field: field, message: message, fix: fix))
         }
 
-        let number = folderName.split(separator: "-", maxSplits: 1).first.flatMap { Int($0) }
-        if number == nil || !folderName.contains("-") {
-            problem(nil, "the folder name `\(folderName)` is not of the form NN-slug", "rename it, e.g. `lessons/02-gather`",
-                file: relative(directory, to: root))
+        let number = Lesson.number(ofID: folderName)
+        if number == nil {
+            problem(
+                nil,
+                "the folder name `\(folderName)` is not of the form NN-slug (digits, a dash, then ASCII letters, digits, - or _; "
+                    + "at most \(Lesson.maximumIDLength) characters)",
+                "rename it, e.g. `lessons/02-gather`", file: relative(directory, to: root))
         }
 
         guard let text = readText(lessonFile) else {

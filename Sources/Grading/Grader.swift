@@ -37,8 +37,12 @@ public struct Grader: Sendable {
         self.server = server
     }
 
-    /// Whether grades fork from a live warm interpreter.
-    public var isWarm: Bool { server?.process.isAlive == true }
+    /// Whether grades fork from a live warm interpreter (confined, one that gives each grade
+    /// namespaces of its own).
+    public var isWarm: Bool {
+        guard let server else { return false }
+        return server.process.isAlive && server.isUsable(for: isolation)
+    }
 
     /// Stops the warm interpreter, if any (later grades start Python themselves).
     public func stopServer() {
@@ -60,9 +64,12 @@ public struct Grader: Sendable {
         let started: ForkServer?
         switch isolation {
         case .sandboxed(let bubblewrap):
+            var serverConfinement = confinement(for: lessons)
+            serverConfinement.showsProcesses = true  // to set up each grade's user namespace; hidden from them
+            serverConfinement.runsAsPIDOne = false
             started = try? ForkServer(
                 executable: bubblewrap.executable,
-                arguments: bubblewrap.arguments(confinement(for: lessons), command: command + ["--isolate"]),
+                arguments: bubblewrap.arguments(serverConfinement, command: command + ["--isolate"]),
                 environment: childEnvironment(scratch: layout.scratch), sharesPIDNamespace: false)
         case .unsandboxed:
             started = try? ForkServer(
@@ -184,7 +191,9 @@ public struct Grader: Sendable {
                 mounts.append(Mount(source: file.path, target: folder + "/" + file.lastPathComponent))
             }
         }
-        return Confinement(mounts: mounts, scratchPath: GradeLayout.confinedScratch, scratchBytes: Self.scratchBytes)
+        // The harness is PID 1 of the grade's namespace, as in the warm server's grades (server.py).
+        return Confinement(
+            mounts: mounts, scratchPath: GradeLayout.confinedScratch, scratchBytes: Self.scratchBytes, runsAsPIDOne: true)
     }
 
     private func pythonFlags() -> [String] {

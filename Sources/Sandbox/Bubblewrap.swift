@@ -23,7 +23,8 @@ public struct Mount: Sendable, Hashable {
 /// What a program confined by bubblewrap can see: a filesystem built from nothing but
 /// the system's `/usr` (and the `/bin`, `/lib`… that point into it), the mounts listed
 /// here (read-only), an empty `/dev` with the usual devices, and one writable scratch
-/// folder. No `/proc`, `/sys`, `/home` or `/root`: what is not listed does not exist.
+/// folder. No `/sys`, `/home` or `/root`, and no `/proc` unless asked for: what is not
+/// listed does not exist.
 ///
 /// Every confined program also gets new user, PID, network, IPC and UTS namespaces (a
 /// loopback of its own, nothing else reachable; its processes die with it), a session
@@ -37,9 +38,20 @@ public struct Confinement: Sendable, Equatable {
     public var scratchPath: String
     /// The scratch folder's size limit.
     public var scratchBytes: Int
+    /// A `/proc` for the sandbox's own PID namespace. Off for a grade; on for the warm
+    /// server, which needs it to give each grade namespaces of its own (and hides it from them).
+    public var showsProcesses: Bool
+    /// The program is PID 1 of its namespace (no reaper of bubblewrap's): a grade is, cold or
+    /// warm, so that it behaves the same either way.
+    public var runsAsPIDOne: Bool
 
-    public init(mounts: [Mount], directories: [String] = [], scratchPath: String = "/tmp", scratchBytes: Int = 64 << 20) {
+    public init(
+        mounts: [Mount], directories: [String] = [], scratchPath: String = "/tmp", scratchBytes: Int = 64 << 20,
+        showsProcesses: Bool = false, runsAsPIDOne: Bool = false
+    ) {
         self.mounts = mounts
+        self.showsProcesses = showsProcesses
+        self.runsAsPIDOne = runsAsPIDOne
         self.directories = directories
         self.scratchPath = scratchPath
         self.scratchBytes = scratchBytes
@@ -82,6 +94,8 @@ public struct Bubblewrap: Sendable, Equatable {
             }
         }
         arguments += ["--dev", "/dev"]
+        if confinement.showsProcesses { arguments += ["--proc", "/proc"] }
+        if confinement.runsAsPIDOne { arguments.append("--as-pid-1") }
         arguments += ["--size", String(confinement.scratchBytes), "--perms", "1777", "--tmpfs", confinement.scratchPath]
         for directory in confinement.directories {
             arguments += ["--dir", directory]

@@ -248,7 +248,7 @@ private final class ServerChild: LaunchedChild {
     let pid: Int32
     let processDescriptor: Int32
     let id: Int
-    /// In namespaces of its own: killing it ends the whole grade (its init dies with it).
+    /// In namespaces of its own: killing it ends the whole grade (the grade, PID 1 of its namespace, dies with it).
     let isolated: Bool
     /// Not isolated, and its pid is one of ours: its session's process group is killed too.
     /// (A pid from another PID namespace must never be signalled here: it names someone else.)

@@ -23,8 +23,14 @@ struct Class: ParsableCommand {
             Exercise paths that are a symlink, a directory, a binary or larger than 1 MB are \
             never read; they are shown as refused.
 
+            The exercise file of a lesson is always exercises/LESSON.py (below the course's \
+            folder), whatever a record's trailers name; a recorded pass with no such file is \
+            shown as NO FILE. Names that mix scripts or hold invisible characters, branches \
+            that are not commits or share no history with the course, are flagged.
+
             Exit status: 0; 1 when --regrade finds a recorded pass that no longer grades as a \
-            pass; 2 usage error (no such remote or revision); 3 environment error.
+            pass or has no exercise file; 2 usage error (no such remote or revision); 3 \
+            environment error.
             """)
 
     @OptionGroup var courseOptions: CourseOptions
@@ -48,7 +54,7 @@ struct Class: ParsableCommand {
     var html: String?
 
     func run() throws {
-        var failsNow = 0
+        var unconfirmed = 0
         try reportingFailures {
             // Checked here rather than in `validate()`, whose errors exit 64: usage is 2.
             if let jobs, jobs < 1 { throw Failure.usage("--jobs must be at least 1") }
@@ -66,12 +72,19 @@ struct Class: ParsableCommand {
             }
             if fetch { try fetchRemote(repository) }
 
-            let prefix = course.map { coursePrefix(of: $0, in: repository) } ?? ""
+            let prefix = course.flatMap { repository.folderInWorkdir($0.root) } ?? ""
             // The trusted course, for a regrade: its lessons are the columns and its checks
             // grade every file. Without a regrade the columns come from the course on disk,
             // or, with none here (the workshop's bare repository), from the course branch.
             var trusted: TrustedCourse?
             var columns = course?.lessons.map { LessonColumn(id: $0.id, title: $0.title) } ?? []
+            // The course's commit, for flagging branches that share no history with it.
+            var courseCommit: (reference: String, commit: ObjectID)?
+            if let reference = courseRef ?? (try? TrustedCourse.defaultReference(in: repository, remote: remote)),
+                let commit = try? repository.commit(revision: reference)
+            {
+                courseCommit = (reference, commit.id)
+            }
             if regrade || course == nil {
                 do throws(ClassroomError) {
                     var reference = courseRef ?? ""
@@ -94,7 +107,7 @@ struct Class: ParsableCommand {
             var contents: [String: Data]
             do throws(ClassroomError) {
                 let selected = try reader.learnerBranches(.init(glob: branches, remote: remote))
-                (matrix, contents) = try reader.read(branches: selected, lessons: columns, keepContents: regrade)
+                (matrix, contents) = try reader.read(branches: selected, lessons: columns, keepContents: regrade, course: courseCommit)
             } catch {
                 throw Failure.classroom(error)
             }
@@ -114,7 +127,7 @@ struct Class: ParsableCommand {
                 regrader.regrade(&matrix, contents: contents, course: trusted)
                 contents = [:]
             }
-            failsNow = matrix.summary.failsNow
+            unconfirmed = regrade ? matrix.summary.unconfirmedPasses : 0
 
             if let html {
                 let page = HTMLReport().render(matrix)
@@ -125,13 +138,13 @@ struct Class: ParsableCommand {
                 }
             }
             if json {
-                Console.print(matrix.json())
+                Console.print(ANSI.terminalSafeJSON(matrix.json()))
             } else {
                 Console.print(MatrixRenderer(style: .detect()).render(matrix))
             }
             if let html { Console.note("wrote \(html)") }
         }
-        if failsNow > 0 { throw ExitCode(1) }
+        if unconfirmed > 0 { throw ExitCode(1) }
     }
 
     private func fetchRemote(_ repository: Repository) throws {
@@ -144,11 +157,4 @@ struct Class: ParsableCommand {
         }
     }
 
-    /// Where the course folder sits inside the repository's working tree (`""` at its root).
-    private func coursePrefix(of course: Course, in repository: Repository) -> String {
-        guard let workdir = repository.workdir else { return "" }
-        let root = course.root.resolvingSymlinksInPath().path
-        let base = URL(fileURLWithPath: workdir).resolvingSymlinksInPath().path
-        return root.hasPrefix(base + "/") ? String(root.dropFirst(base.count + 1)) + "/" : ""
-    }
 }

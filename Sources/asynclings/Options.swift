@@ -75,7 +75,7 @@ struct PythonOptions: ParsableArguments {
     }
 }
 
-/// How a command fails: the message goes to stderr, the exit status follows DESIGN.md.
+/// How a command fails: the message goes to stderr, the exit status follows docs/DESIGN.md.
 enum Failure: Error, CustomStringConvertible {
     /// Bad arguments, unknown lesson, malformed course (exit 2).
     case usage(String)

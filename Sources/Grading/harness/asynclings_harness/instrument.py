@@ -265,6 +265,7 @@ class Instrumentation:
             # real asyncio, on a virtual clock of its own (the grade's loop keeps its state).
             with asyncio.Runner(loop_factory=VirtualClockLoop) as runner:
                 return runner.run(main)
+        self.session.asyncio_runs.append(getattr(main, "__qualname__", type(main).__name__))
         return self.session.run_loop(main, entry="asyncio.run")
 
 

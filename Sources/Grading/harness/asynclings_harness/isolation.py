@@ -7,10 +7,10 @@ other or with the server. So each forked grade, before any learner code runs:
 
 1. leaves the server's namespaces: a user namespace of its own (where it may set up
    the rest), and new mount, PID, network, IPC and UTS namespaces;
+   (and hides the server's ``/proc``, which it needed to set up the user namespace);
 2. mounts a private, size-limited scratch folder over ``/tmp`` (gone with the grade);
-3. forks the grade's ``init`` (PID 1 of the new namespace): when it exits, the kernel
-   kills every process the grade started, whatever they did to escape (``setsid``,
-   double forks);
+3. forks the grade itself, PID 1 of the new namespace: when it exits, the kernel kills
+   every process it started, whatever they did to escape (``setsid``, double forks);
 4. brings up its own loopback interface, so the lesson's servers work and nothing else
    is reachable;
 5. drops every capability for good (bounding set, effective set, no new privileges),
@@ -38,6 +38,7 @@ CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 GRADE_NAMESPACES = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
 
+MS_RDONLY = 0x1
 MS_NOSUID = 0x2
 MS_NODEV = 0x4
 MS_REC = 0x4000
@@ -80,6 +81,10 @@ def enter_namespaces() -> None:
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
     # Nothing mounted from here on may reach the server's mount namespace.
     _check(_libc.mount(None, b"/", None, ctypes.c_ulong(MS_REC | MS_PRIVATE), None), "private mounts")
+    # The server's /proc (needed above, for the maps) shows the server and the other grades:
+    # hide it. A grade sees no /proc at all, as a cold grade does not.
+    _check(_libc.mount(b"none", b"/proc", b"tmpfs", ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_RDONLY), b"size=4k,mode=0555"),
+           "hiding /proc")
 
 
 def mount_scratch(path: str, size_bytes: int) -> None:
@@ -90,8 +95,8 @@ def mount_scratch(path: str, size_bytes: int) -> None:
 
 
 def die_with_parent() -> None:
-    """SIGKILL when the parent exits: the grade's init goes when the process the server
-    watches is killed (a timeout), and with it the whole PID namespace."""
+    """SIGKILL when the parent exits: the grade (its namespace's PID 1) goes when the process
+    the server watches is killed (a timeout), and with it the whole PID namespace."""
     import signal
 
     _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "parent-death signal")

@@ -30,7 +30,6 @@ import resource
 import selectors
 import signal
 import socket
-import struct
 import sys
 from typing import Any
 
@@ -154,47 +153,31 @@ def _become_child(channel: socket.socket, request: dict[str, Any], fds: list[int
 
 
 def _isolated_grade(request: dict[str, Any]) -> None:
-    """Runs the grade two levels down: this process enters new namespaces and forks the
-    grade's init (PID 1), which forks the grade. This process stays outside the new PID
-    namespace so the Swift side can watch and kill it; its init dies with it, and the
-    kernel then ends every process of the grade. It exits as the grade did. Never returns."""
+    """Runs the grade one level down: this process enters new namespaces and forks the
+    grade, which is PID 1 of the new PID namespace. This process stays outside it so the
+    Swift side can watch and kill it (the grade dies with it); when the grade ends, the
+    kernel ends every process it started. Exits as the grade did. Never returns.
+
+    As PID 1 the grade ignores signals it sent itself for which it has no handler (the
+    kernel protects a namespace's init): ``os.kill(os.getpid(), SIGTERM)`` with the default
+    action does nothing, where an ordinary process would die. Handlers work as usual."""
     isolation.enter_namespaces()
     isolation.mount_scratch("/tmp", int(request.get("scratch_bytes", DEFAULT_SCRATCH_BYTES)))
-    status_read, status_write = os.pipe()
-    init = os.fork()
-    if init == 0:
-        os.close(status_read)
+    grade = os.fork()
+    if grade == 0:
         isolation.die_with_parent()
         isolation.bring_up_loopback()
-        grade = os.fork()
-        if grade == 0:
-            os.close(status_write)
-            isolation.drop_privileges()
-            _become_grade(request)
-        for fd in range(4):
-            os.close(fd)
-        os.write(status_write, struct.pack("i", _reap_until(grade)))
-        os._exit(0)
-    os.close(status_write)
+        isolation.drop_privileges()
+        _become_grade(request)
     for fd in range(4):
         os.close(fd)  # only the grade's processes hold its pipes: EOF means they are all gone
-    raw = os.read(status_read, 4)
-    os.waitpid(init, 0)
-    status = struct.unpack("i", raw)[0] if len(raw) == 4 else (signal.SIGKILL & 0x7F)
-    _exit_as(status)
-
-
-def _reap_until(grade: int) -> int:
-    """PID 1's job: reap every orphan of the namespace until the grade's own process ends."""
     while True:
         try:
-            pid, status = os.waitpid(-1, 0)
-        except ChildProcessError:
-            return signal.SIGKILL & 0x7F
+            _, status = os.waitpid(grade, 0)
+            break
         except InterruptedError:
             continue
-        if pid == grade:
-            return status
+    _exit_as(status)
 
 
 def _exit_as(status: int) -> None:
