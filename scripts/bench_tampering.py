@@ -8,8 +8,7 @@ alternately with the check and with its seal replaced by a no-op, and reports in
 time of the grading thread (a busy machine's other processes do not count):
 
 * the check's own parts, timed in the children that run it: the seal, the comparison
-  with it when the report is made (the trials, fakes and loops of the runs included),
-  and what each run records as it ends;
+  with it when the report is made, the per-run checks of trials and loops;
 * the page faults those parts take (a forked child's first write to a page, such as
   a reference count, copies it: that, more than the comparisons, is the cost);
 * the whole grade with and without the check (medians; the difference is noisy).
@@ -34,7 +33,7 @@ sys.path.insert(0, os.path.join(ROOT, "Sources", "Grading", "harness"))
 
 from asynclings_harness import integrity, main  # noqa: E402
 
-PARTS = ("seal", "conclude", "trial_ended", "loop_ended")
+PARTS = ("seal", "conclude", "check_trial", "check_loop")
 clock = time.thread_time  # bound before a grade's instrumentation replaces the time functions
 spent: dict[str, float] = {}
 faults: dict[str, int] = {}
@@ -120,7 +119,7 @@ def main_() -> None:
         timed(name)
     report_figures()
     integrity.survey()  # as the grade server does before it forks
-    print(f"{'lesson':26} {'seal':>12} {'compare':>12} {'per run':>13} {'check total':>12} "
+    print(f"{'lesson':26} {'seal':>12} {'compare':>12} {'trials+loops':>13} {'check total':>12} "
           f"{'grade without':>14} {'with':>9}")
     totals = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -131,7 +130,7 @@ def main_() -> None:
                 return statistics.median(run[key].get(part, 0) for run in figures["on"])
 
             seal, compare = median("seal") * 1e6, median("conclude") * 1e6
-            per_run = (median("trial_ended") + median("loop_ended")) * 1e6
+            per_run = (median("check_trial") + median("check_loop")) * 1e6
             total = seal + compare + per_run
             totals.append(total)
             without = statistics.median(run["cpu"] for run in figures["off"]) * 1e3

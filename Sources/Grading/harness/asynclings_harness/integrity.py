@@ -17,9 +17,9 @@ the grader's state; from then on changes are noticed by kind, not trick by trick
 * **actions**, seen by an audit hook and refused as they happen: trace, profile and
   monitoring hooks, further audit hooks, searches through the garbage collector's
   objects, replacing the code of a grader's function or the class of a grader's object.
-* **live objects**: each global a scenario patched still holds the grader's stand-in
-  when the scenario ends; the trials, fakes and loops of the runs have no method
-  shadowed by an instance attribute, and no loop's virtual clock ran backwards.
+* **live objects**: after each run of a scenario its trial, fakes and loops have no
+  method shadowed by an instance attribute, each global the scenario patched still
+  holds the grader's stand-in, and no loop's virtual clock ran backwards.
 
 Cost: the grader's own namespaces are surveyed once per process (:func:`survey`), and
 the grade server does that before it forks, so a grade only compares them, once.
@@ -117,7 +117,7 @@ class Snapshot:
                 and all(map(operator.is_, chain.from_iterable(map(_VALUES, self.mappings)), self.values)))
 
     def changes(self) -> list[str]:
-        """What changed since the snapshot was taken, in the learner's terms (``Integrity`` keeps findings unique)."""
+        """What changed, in the learner's terms; then compares against the present (nothing is reported twice)."""
         found: list[str] = []
         end = 0
         for index, (label, mapping, length) in enumerate(zip(self.labels, self.mappings, self.lengths)):
@@ -138,6 +138,7 @@ class Snapshot:
             for key in sorted(now.keys() - before.keys(), key=str):
                 if key not in INTERPRETER_KEYS and not (adopt is not None and adopt(key, now[key])):
                     found.append(f"added `{label}.{key}`")
+        self.take()
         return found
 
 
@@ -204,7 +205,6 @@ class Integrity:
         # What instrument.py replaced: the owners' namespaces, the attribute names, the grader's values, the owners.
         self.replaced: tuple[list[Any], list[str], list[Any], list[Any]] = ([], [], [], [])
         self.hooks: list[tuple[str, Any]] = []
-        self.watched: list[Any] = []  # the grader's live objects of the runs so far: trials, fakes, loops
 
     # -- the seal ---------------------------------------------------------------------
 
@@ -260,8 +260,7 @@ class Integrity:
     # -- checking -------------------------------------------------------------------
 
     def verify(self) -> None:
-        """Compares the grader's namespaces and the interpreter's hooks with the seal; checks the watched objects."""
-        self.check_objects()
+        """Compares the grader's namespaces and the interpreter's hooks with the seal."""
         for snapshot in (self.grader.snapshot, self.extra.snapshot):
             if not snapshot.unchanged():
                 self._found(snapshot.changes())
@@ -276,25 +275,22 @@ class Integrity:
                 continue  # monitoring tools are named by strings; every other hook is compared by identity
             self._found([HOOKS.get(label) or f"claimed {label} ({current!r})"])
 
-    def trial_ended(self, trial: Trial) -> None:
-        """One run of a scenario is ending: its stand-ins must still be where the grader put them."""
+    def check_trial(self, trial: Trial) -> None:
+        """After one run of a scenario: its stand-ins stayed where the grader put them, its objects unpatched."""
         self._found([f"replaced `{name}` while the grader's stand-in for it was installed" for name in trial.displaced_patches()])
-        self.watched += [trial, *trial.fakes]
+        self.check_objects([trial, *trial.fakes])
 
-    def loop_ended(self, loop: VirtualClockLoop) -> None:
-        self.watched.append(loop)
+    def check_loop(self, loop: VirtualClockLoop) -> None:
+        """After a loop has run: its clock never went backwards, its methods are its own."""
+        rewound = loop.notice_rewind()
+        if rewound is not None and not any(finding.startswith(REWOUND) for finding in self.findings):
+            reached, now = rewound
+            self._found([f"{REWOUND} (from {reached:g} s to {now:g} s)"])
+        self.check_objects([loop])
 
-    def check_objects(self) -> None:
-        """The watched objects: no loop's clock went backwards, no instance attribute hides a method of its class.
-
-        Checked together when the report is made, rather than as each run ends: a forked grade
-        pays for every first touch of code and memory, and one pass touches less.
-        """
-        for obj in self.watched:
-            rewound = getattr(obj, "notice_rewind", None)
-            if rewound is not None and rewound() is not None and not any(f.startswith(REWOUND) for f in self.findings):
-                reached, now = rewound()
-                self._found([f"{REWOUND} (from {reached:g} s to {now:g} s)"])
+    def check_objects(self, objects: Iterable[Any]) -> None:
+        """No instance attribute of these grader objects hides one of their class's methods."""
+        for obj in objects:
             cls = type(obj)
             methods = self.grader.methods.get(cls) or self.extra.methods.get(cls) or _methods(cls)
             attributes = getattr(obj, "__dict__", None)

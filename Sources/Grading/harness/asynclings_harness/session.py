@@ -192,7 +192,7 @@ class Session:
                 self.check_leaks(recorder, entry)
             self._shut_down(loop)
             if self.integrity is not None and self.schedule is None:
-                self.integrity.loop_ended(loop)  # in asyncio's ordinary order: explored schedules rerun the same code
+                self.integrity.check_loop(loop)  # in asyncio's ordinary order: explored schedules rerun the same code
             self.virtual_seconds += loop.time()
             self.last_spans = recorder.spans()
             gc.collect()

@@ -231,7 +231,7 @@ class Trial:
     def restore(self) -> None:
         """Ends the scenario's patches (after the tampering check has seen them, when there is one)."""
         if self.session.integrity is not None and self.session.schedule is None:
-            self.session.integrity.trial_ended(self)  # in asyncio's ordinary order: explored schedules rerun the same code
+            self.session.integrity.check_trial(self)  # in asyncio's ordinary order: explored schedules rerun the same code
         for module, name, original, _ in reversed(self._patches):
             if original is _MISSING:
                 delattr(module, name)
