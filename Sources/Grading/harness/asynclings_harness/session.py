@@ -10,13 +10,16 @@ import os
 import sys
 import traceback
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from . import report as R
 from .clock import LoopAborted, TaskStack, VirtualClockLoop
 from .learner import LearnerFile, in_importlib
 from .static import StaticFinding
 from .tracking import Span, TaskRecorder
+
+if TYPE_CHECKING:
+    from .integrity import Integrity
 
 ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
 # Standard-library modules that read files for the caller's diagnostics, not its work.
@@ -128,6 +131,7 @@ class Session:
         self.notes: list[str] = []
         self.output = CappedOutput()
         self.instrumentation: Any = None
+        self.integrity: Integrity | None = None  # the tampering check, sealed right before the learner's code runs
         self.last_spans: list[Span] = []
         self.loops_run = 0
         self.asyncio_runs: list[str] = []  # the coroutines the learner's code handed to asyncio.run, by name
@@ -187,6 +191,8 @@ class Session:
             if main_task is not None and main_task.done():
                 self.check_leaks(recorder, entry)
             self._shut_down(loop)
+            if self.integrity is not None and self.schedule is None:
+                self.integrity.check_loop(loop)  # in asyncio's ordinary order: explored schedules rerun the same code
             self.virtual_seconds += loop.time()
             self.last_spans = recorder.spans()
             gc.collect()
@@ -509,6 +515,8 @@ class Session:
                 self.note(f"{where}: {finding.message}")
 
     def report(self, status_override: str | None = None) -> dict[str, Any]:
+        if self.integrity is not None:
+            self.integrity.conclude()  # here, so that every way a grade ends decides it
         self.results.finish()
         body: dict[str, Any] = {
             "lesson": self.lesson_id,

@@ -99,7 +99,8 @@ class Trial:
         self._random: Any = None
         self.failed_ids: set[str] = set()
         self.output = io.StringIO()
-        self._patches: list[tuple[Any, str, Any]] = []
+        self._patches: list[tuple[Any, str, Any, Any]] = []  # (module, name, original, replacement)
+        self.fakes: list[FakeAsync | FakeBlocking] = []
         self.stand_ins: list[str] = []  # the module globals the grader replaced, for the learner's eyes
 
     @property
@@ -193,7 +194,7 @@ class Trial:
 
     def patch(self, name: str, replacement: Any) -> None:
         """Replaces the module global ``name`` for this scenario only."""
-        self._patches.append((self.module, name, getattr(self.module, name, _MISSING)))
+        self._patches.append((self.module, name, getattr(self.module, name, _MISSING), replacement))
         setattr(self.module, name, replacement)
         if name not in self.stand_ins:
             self.stand_ins.append(name)
@@ -206,6 +207,7 @@ class Trial:
         yourself (for callables the exercise takes as arguments).
         """
         fake = FakeAsync(self, name, latency=latency, result=result, raises=raises)
+        self.fakes.append(fake)
         if patch:
             self.patch(name, fake.function)
         return fake
@@ -213,11 +215,24 @@ class Trial:
     def fake_blocking(self, name: str, *, duration: Latency, result: Any = None) -> FakeBlocking:
         """Swaps the learner's blocking function ``name`` for one that notices the thread it runs on."""
         fake = FakeBlocking(self, name, duration=duration, result=result)
+        self.fakes.append(fake)
         self.patch(name, fake.function)
         return fake
 
+    def displaced_patches(self) -> list[str]:
+        """The globals this scenario patched that no longer hold the grader's replacement."""
+        displaced: list[str] = []
+        for index, (module, name, _, replacement) in enumerate(self._patches):
+            later = any(other is module and other_name == name for other, other_name, _, _ in self._patches[index + 1:])
+            if not later and vars(module).get(name, _MISSING) is not replacement:  # a later patch of the name supersedes it
+                displaced.append(name)
+        return displaced
+
     def restore(self) -> None:
-        for module, name, original in reversed(self._patches):
+        """Ends the scenario's patches (after the tampering check has seen them, when there is one)."""
+        if self.session.integrity is not None and self.session.schedule is None:
+            self.session.integrity.check_trial(self)  # in asyncio's ordinary order: explored schedules rerun the same code
+        for module, name, original, _ in reversed(self._patches):
             if original is _MISSING:
                 delattr(module, name)
             else:
@@ -340,7 +355,7 @@ class Trial:
 
         try:
             run = M.run_tests(session.learner.path, source, mutants, module=module, new_loop=session.new_loop,
-                              after_reference=reference_done)
+                              after_reference=reference_done, seed=session.seed)
         except M.EnvironmentProblem as problem:
             session.results.errored(R.TESTS_CATCH_MUTANTS, str(problem))
             return
