@@ -10,7 +10,7 @@ import os
 import sys
 import traceback
 from types import FrameType
-from typing import Any
+from typing import Any, Iterator
 
 from . import report as R
 from .clock import LoopAborted, TaskStack, VirtualClockLoop
@@ -359,7 +359,7 @@ class Session:
     def scenario_started(self, title: str) -> None:
         self.scenario_title = title
         self._scenario_findings = {key: len(found) for key, found in self.findings.items()}
-        self._consequences: list[tuple[str, tuple[str, ...]]] = []
+        self._consequences = []
 
     def scenario_ended(self) -> None:
         """Findings that arrive as the scenario's loop closes (never-awaited coroutines are
