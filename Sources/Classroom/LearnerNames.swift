@@ -1,5 +1,5 @@
 import Foundation
-import Rendering
+import TerminalKit
 
 /// Telling learner names apart when a learner tries to pass for another: `learner/аda`
 /// with a Cyrillic `а`, `learner/a\u{200B}da` with a zero-width space, `learner/ａda` in

@@ -1,8 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Dates as the room reads them, in one time zone, without `DateFormatter`: creating one
 /// costs more than reading a branch, and the class view shows a date per learner.

@@ -1,10 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Why the interactive terminal cannot be used.
 public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -12,6 +8,9 @@ public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
     case notATerminal
     /// A terminal call failed; `errno` given.
     case systemCall(String, errno: Int32)
+
+    /// Watch mode was started where it cannot run: a usage error.
+    public var exitCode: Int32 { 2 }
 
     public var description: String {
         switch self {
@@ -36,12 +35,10 @@ public struct TerminalSize: Equatable, Sendable {
     /// The size reported by `TIOCGWINSZ`; 80×24 when the terminal reports none (some
     /// pseudo-terminals start at 0×0).
     public static func current(of descriptor: Int32 = STDOUT_FILENO) -> TerminalSize {
-        #if os(Linux)
-            var size = winsize()
-            if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 {
-                return TerminalSize(columns: Int(size.ws_col), rows: Int(size.ws_row))
-            }
-        #endif
+        var size = winsize()
+        if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 {
+            return TerminalSize(columns: Int(size.ws_col), rows: Int(size.ws_row))
+        }
         return TerminalSize(columns: 80, rows: 24)
     }
 }

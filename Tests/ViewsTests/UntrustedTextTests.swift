@@ -3,7 +3,8 @@ import Grading
 import TestSupport
 import Testing
 
-@testable import Rendering
+@testable import TerminalKit
+@testable import Views
 
 @Suite("Learner text on the terminal")
 struct UntrustedTextTests {

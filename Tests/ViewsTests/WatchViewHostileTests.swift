@@ -1,12 +1,12 @@
 import Course
 import Foundation
 import Grading
-import Rendering
+import TerminalKit
 import TestSupport
 import Testing
 import Workshop
 
-@testable import TerminalUI
+@testable import Views
 
 @Suite("Watch mode with hostile text", .scratchDirectory)
 struct WatchViewHostileTests {

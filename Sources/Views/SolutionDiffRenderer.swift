@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKit
 
 /// Shows the learner's passing code beside the reference solution, after a pass: side by
 /// side when the terminal is wide enough, as a unified diff otherwise, with the lines that

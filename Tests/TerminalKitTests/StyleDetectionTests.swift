@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Rendering
+@testable import TerminalKit
 
 @Suite("Style detection")
 struct StyleDetectionTests {

@@ -1,12 +1,12 @@
 import Course
 import Foundation
 import Grading
-import Rendering
+import TerminalKit
 import TestSupport
 import Testing
 import Workshop
 
-@testable import TerminalUI
+@testable import Views
 
 /// A course of three sample lessons in a scratch folder.
 func sampleCourse() throws -> Course {

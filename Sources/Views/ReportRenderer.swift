@@ -1,5 +1,6 @@
 import Foundation
 import Grading
+import TerminalKit
 
 /// Renders a grade report for the terminal: one line per check, the failing checks'
 /// explanations underneath, and a summary line.

@@ -1,5 +1,6 @@
 import Course
 import Grading
+import TerminalKit
 import Workshop
 
 /// The state of watch mode, and how keys and grades change it.
@@ -304,5 +305,16 @@ public struct WatchModel: Sendable {
         }
         if screen == .passed || screen == .text { screen = .lesson }
         scroll = 0
+    }
+}
+
+/// One grade as watch mode shows it.
+public struct WatchCheck: Sendable {
+    public var report: GradeReport
+    public var recording: LearnerSession.Recording
+
+    public init(report: GradeReport, recording: LearnerSession.Recording) {
+        self.report = report
+        self.recording = recording
     }
 }

@@ -1,5 +1,7 @@
+import Classroom
+import Course
 import Foundation
-import Rendering
+import TerminalKit
 
 /// The class matrix as one self-contained HTML page to put on a projector: a heatmap of
 /// learners × lessons.
@@ -99,7 +101,7 @@ public struct HTMLReport: Sendable {
     func table(_ matrix: ClassMatrix) -> String {
         var html = "<div class=\"scroll\">\n<table class=\"matrix\">\n<thead>\n<tr><th scope=\"col\" class=\"name\">Learner</th>"
         for column in matrix.lessons {
-            let slug = column.id.split(separator: "-", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+            let slug = Lesson.slug(ofID: column.id) ?? ""
             let tip = column.title.map { "\(column.id): \($0)" } ?? column.id
             html += "<th scope=\"col\" title=\"\(escape(tip))\"><span class=\"num\">\(escape(column.shortID))</span>"
             if !slug.isEmpty { html += "<span class=\"slug\">\(escape(slug))</span>" }

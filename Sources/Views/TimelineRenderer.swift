@@ -1,5 +1,6 @@
 import Foundation
 import Grading
+import TerminalKit
 
 /// Draws a grade report's timeline: the learner's tasks and the grader's fake calls
 /// against virtual time, so "ran one after another" is a staircase and "ran together" is

@@ -1,10 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Facts about the terminal the process writes to.
 public enum Terminal {
@@ -16,16 +12,11 @@ public enum Terminal {
     /// The terminal's width in columns from `ioctl(TIOCGWINSZ)`, or nil when
     /// `fileDescriptor` is not a terminal or reports no size (0 under `script`, some CI).
     public static func columns(of fileDescriptor: Int32 = STDOUT_FILENO) -> Int? {
-        #if os(Linux)
-            var size = winsize()
-            guard ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else {
-                return nil
-            }
-            return Int(size.ws_col)
-        #else
-            // Darwin's TIOCGWINSZ is a function-like macro Swift cannot import.
+        var size = winsize()
+        guard ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else {
             return nil
-        #endif
+        }
+        return Int(size.ws_col)
     }
 }
 

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Rendering
+@testable import Views
 
 @Suite("Line diff")
 struct LineDiffTests {

@@ -1,5 +1,7 @@
+import Classroom
+import Course
 import Foundation
-import Rendering
+import TerminalKit
 
 /// The class matrix for a terminal (or a projector showing one): a row per learner, a
 /// column per lesson, a glyph per cell, then the legend and the cells that need a look.
@@ -86,7 +88,7 @@ public struct MatrixRenderer: Sendable {
         lines.append(
             paint(
                 "lessons: " + matrix.lessons.map { column in
-                    let slug = column.id.split(separator: "-", maxSplits: 1).dropFirst().first.map(String.init) ?? column.id
+                    let slug = Lesson.slug(ofID: column.id) ?? column.id
                     return ANSI.sanitized("\(column.shortID) \(slug)")
                 }.joined(separator: " · "), .dim))
 

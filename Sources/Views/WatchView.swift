@@ -1,6 +1,6 @@
 import Course
 import Grading
-import Rendering
+import TerminalKit
 import Workshop
 
 /// Draws a ``WatchModel`` as the lines of one screen: a header (lesson, progress, goal,

@@ -2,7 +2,7 @@ import Foundation
 import Grading
 import Testing
 
-@testable import Rendering
+@testable import Views
 
 @Suite("Timeline chart")
 struct TimelineRendererTests {
