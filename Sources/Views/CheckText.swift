@@ -1,5 +1,6 @@
 import Course
 import Foundation
+import Grading
 import Workshop
 
 /// What `asynclings check` says about a grade once it is recorded (or why it is not).

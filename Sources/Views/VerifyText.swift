@@ -1,3 +1,4 @@
+import Foundation
 import Grading
 
 /// `asynclings verify` for a terminal: a line per file, what it must do and what it did.

@@ -4,7 +4,7 @@ import Course
 import Foundation
 import GitStore
 import Grading
-import TerminalUI
+import TerminalKit
 
 /// `--course DIR`: which course to use (default: the nearest folder with `lessons/`).
 struct CourseOptions: ParsableArguments {

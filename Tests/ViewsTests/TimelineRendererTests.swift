@@ -2,6 +2,7 @@ import Foundation
 import Grading
 import Testing
 
+@testable import TerminalKit
 @testable import Views
 
 @Suite("Timeline chart")

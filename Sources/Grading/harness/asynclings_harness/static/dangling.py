@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from .finding import DANGLING_TASK, StaticFinding
-from .walker import Walker, thrown_away_call
+from .walker import Walker, assigned_call, thrown_away_call
 
 
 class Rule:
@@ -27,10 +27,10 @@ class Rule:
                          f"the result of `{starter}(...)` is thrown away: nothing waits for that work to finish or sees "
                          "its errors, and a task nobody references can even be garbage-collected mid-flight. "
                          "Fix: keep it (`task = ...`) and await it before returning.")
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name, value = node.targets[0].id, node.value
-            # Module-level names can be read from anywhere.
-            if not isinstance(value, ast.Call) or walk.scope.name is None or walk.coroutine_called(value):
+        elif (assigned := assigned_call(node)) is not None and walk.scope.name is not None:
+            # (Module-level names can be read from anywhere; a coroutine call is the other rule's.)
+            name, value = assigned
+            if walk.coroutine_called(value) is not None:
                 return
             starter = walk.task_started(value)
             if starter is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from .finding import UNAWAITED_COROUTINE, StaticFinding
-from .walker import Walker, thrown_away_call
+from .walker import Walker, assigned_call, thrown_away_call
 
 
 class Rule:
@@ -24,11 +24,9 @@ class Rule:
                 walk.add(UNAWAITED_COROUTINE, call,
                          f"`{coroutine}(...)` only creates a coroutine, and this line throws it away: its body never runs. "
                          "Fix: `await` it, or hand it to `asyncio.gather`/`asyncio.create_task` and await that.")
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name, value = node.targets[0].id, node.value
-            # Module-level names can be read from anywhere.
-            if not isinstance(value, ast.Call) or walk.scope.name is None:
-                return
+        elif (assigned := assigned_call(node)) is not None and walk.scope.name is not None:
+            # (Module-level names can be read from anywhere.)
+            name, value = assigned
             coroutine = walk.coroutine_called(value)
             if coroutine is not None:
                 walk.add_unless_read(name, StaticFinding(

@@ -90,6 +90,14 @@ def thrown_away_call(value: ast.expr) -> ast.Call | None:
     return None
 
 
+def assigned_call(node: ast.stmt) -> tuple[str, ast.Call] | None:
+    """``name = call(...)`` (one plain name, one call): the name and the call."""
+    if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)):
+        return node.targets[0].id, node.value
+    return None
+
+
 def calls_in(body: Iterable[ast.stmt]) -> Iterator[ast.Call]:
     """Calls made by these statements themselves (not by functions defined inside them)."""
     stack: list[ast.AST] = list(body)
