@@ -5,6 +5,7 @@ public enum CheckID: String, CaseIterable, Codable, Sendable, Comparable {
     case run
     case timeLimit = "time-limit"
     case deadlock
+    case tampering
     case behaviour
     case concurrency
     case bounded
@@ -15,12 +16,11 @@ public enum CheckID: String, CaseIterable, Codable, Sendable, Comparable {
     case cancellation
     case race
     case testsCatchMutants = "tests-catch-mutants"
-    case tampering
 
     /// The checks the harness decides for every lesson, around the lesson's own
     /// (`LEADING_CHECKS` and `TRAILING_CHECKS` in the harness's report.py).
     public static let reportedByEveryGrade: [CheckID] = [
-        .compile, .run, .timeLimit, .deadlock, .blocking, .unawaited, .leakedTasks, .unretrievedException,
+        .compile, .run, .timeLimit, .deadlock, .tampering, .blocking, .unawaited, .leakedTasks, .unretrievedException,
     ]
 
     public static func < (lhs: CheckID, rhs: CheckID) -> Bool {

@@ -131,6 +131,8 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
     def __init__(self) -> None:
         super().__init__()
         self._vnow = 0.0
+        self._reached = 0.0  # the furthest the clock has gone: it only ever moves forward
+        self._rewound: tuple[float, float] | None = None  # (reached, now) when someone was first seen winding it back
         self._real_selector = self._selector
         self._selector = _VirtualSelector(self, self._real_selector)  # type: ignore[assignment]
         self.deadline = float("inf")  # virtual seconds
@@ -171,8 +173,15 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         if when > self._vnow:
             before = self._vnow
             self._vnow = when
+            self._reached = max(self._reached, when)
             if self.on_advance is not None:
                 self.on_advance(before, when)
+
+    def notice_rewind(self) -> tuple[float, float] | None:
+        """``(reached, now)`` if the clock has ever been seen behind where it had got to (someone set it back)."""
+        if self._rewound is None and self._vnow < self._reached:
+            self._rewound = (self._reached, self._vnow)
+        return self._rewound
 
     def run_forever(self) -> None:
         self.thread_ident = threading.get_ident()
@@ -419,6 +428,7 @@ class _VirtualSelector(selectors.BaseSelector):
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         loop = self._loop
         loop.turns += 1
+        loop.notice_rewind()  # every turn: a clock set back and forward again between two checks still shows
         if loop.turns > loop.turn_budget and loop.aborted is None:
             raise loop.abort("time-limit", f"the program was still running after {loop.turn_budget:,} turns of the event loop")
 

@@ -30,6 +30,7 @@ from . import report as R
 from . import static
 from .clock import LoopAborted
 from .instrument import Instrumentation, real_perf_counter
+from .integrity import Integrity
 from .learner import LearnerFile
 from .session import Session, internal_error, learner_raised
 from .trial import REGISTERED, Abort, Scenario, Trial
@@ -154,6 +155,7 @@ class Harness:
         instrumentation = Instrumentation(session)
         session.instrumentation = instrumentation
         instrumentation.install()
+        Integrity.seal(session, check_module)  # the tampering check: the last step before the learner's code runs
 
         module_name = getattr(check_module, "MODULE", "exercise")
         module = learner.new_module(module_name)

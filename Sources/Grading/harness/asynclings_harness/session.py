@@ -10,13 +10,16 @@ import os
 import sys
 import traceback
 from types import FrameType
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from . import report as R
 from .clock import LoopAborted, TaskStack, VirtualClockLoop
 from .learner import LearnerFile, in_importlib
 from .static import StaticFinding
 from .tracking import Span, TaskRecorder
+
+if TYPE_CHECKING:
+    from .integrity import Integrity
 
 ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
 # Standard-library modules that read files for the caller's diagnostics, not its work.
@@ -128,6 +131,7 @@ class Session:
         self.notes: list[str] = []
         self.output = CappedOutput()
         self.instrumentation: Any = None
+        self.integrity: Integrity | None = None  # the tampering check, sealed right before the learner's code runs
         self.last_spans: list[Span] = []
         self.loops_run = 0
         self.asyncio_runs: list[str] = []  # the coroutines the learner's code handed to asyncio.run, by name
@@ -187,6 +191,8 @@ class Session:
             if main_task is not None and main_task.done():
                 self.check_leaks(recorder, entry)
             self._shut_down(loop)
+            if self.integrity is not None and self.schedule is None:
+                self.integrity.check_loop(loop)  # in asyncio's ordinary order: explored schedules rerun the same code
             self.virtual_seconds += loop.time()
             self.last_spans = recorder.spans()
             gc.collect()
@@ -244,15 +250,30 @@ class Session:
             where += f" — on {stack.waiting_on}"
         return f"{stack.name} {where}"
 
-    def check_leaks(self, recorder: TaskRecorder, entry: str, since: int = 0) -> None:
+    def check_leaks(self, recorder: TaskRecorder, entry: str, since: int = 0, *, spare_cancelled: bool = False) -> None:
+        """Records the learner's tasks still running when ``entry`` returned as leaked.
+
+        With ``spare_cancelled``, a task that was asked to cancel is given until the
+        scenario ends: `cancel()` only asks, and the task ends at its next turn, so a
+        function that cancels a task and returns without awaiting it leaves nothing
+        running. Only if it is still running at the end of the scenario (it swallowed
+        the cancellation, or its cleanup never finished) is it a leak.
+        """
         for record in recorder.pending_learner_tasks(since):
             if record.reported_leak:
                 continue
+            if spare_cancelled and record.task.cancelling():
+                record.spared_by = record.spared_by or entry
+                continue
             record.reported_leak = True
+            where = f"{self.learner.where(record.learner_line or 0, record.learner_function)}{self.learner.quote(record.learner_line or 0)}"
+            if record.spared_by:
+                what = (f"was cancelled before {record.spared_by} returned, yet still running when the scenario ended: "
+                        "it swallowed the CancelledError, or its cleanup never finished")
+            else:
+                what = f"was still running when {entry} returned"
             self.add_finding(R.LEAKED_TASKS, Finding(
-                f"the task running {record.label}() created at {self.learner.where(record.learner_line or 0, record.learner_function)}"
-                f"{self.learner.quote(record.learner_line or 0)} was still running when {entry} returned",
-                record.learner_line, record.learner_function))
+                f"the task running {record.label}() created at {where} {what}", record.learner_line, record.learner_function))
 
     def collect_task_faults(self, recorder: TaskRecorder) -> None:
         for record in recorder.learner_records():
@@ -494,6 +515,8 @@ class Session:
                 self.note(f"{where}: {finding.message}")
 
     def report(self, status_override: str | None = None) -> dict[str, Any]:
+        if self.integrity is not None:
+            self.integrity.conclude()  # here, so that every way a grade ends decides it
         self.results.finish()
         body: dict[str, Any] = {
             "lesson": self.lesson_id,

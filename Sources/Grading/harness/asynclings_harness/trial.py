@@ -99,7 +99,8 @@ class Trial:
         self._random: Any = None
         self.failed_ids: set[str] = set()
         self.output = io.StringIO()
-        self._patches: list[tuple[Any, str, Any]] = []
+        self._patches: list[tuple[Any, str, Any, Any]] = []  # (module, name, original, replacement)
+        self.fakes: list[FakeAsync | FakeBlocking] = []
         self.stand_ins: list[str] = []  # the module globals the grader replaced, for the learner's eyes
 
     @property
@@ -193,7 +194,7 @@ class Trial:
 
     def patch(self, name: str, replacement: Any) -> None:
         """Replaces the module global ``name`` for this scenario only."""
-        self._patches.append((self.module, name, getattr(self.module, name, _MISSING)))
+        self._patches.append((self.module, name, getattr(self.module, name, _MISSING), replacement))
         setattr(self.module, name, replacement)
         if name not in self.stand_ins:
             self.stand_ins.append(name)
@@ -206,6 +207,7 @@ class Trial:
         yourself (for callables the exercise takes as arguments).
         """
         fake = FakeAsync(self, name, latency=latency, result=result, raises=raises)
+        self.fakes.append(fake)
         if patch:
             self.patch(name, fake.function)
         return fake
@@ -213,11 +215,24 @@ class Trial:
     def fake_blocking(self, name: str, *, duration: Latency, result: Any = None) -> FakeBlocking:
         """Swaps the learner's blocking function ``name`` for one that notices the thread it runs on."""
         fake = FakeBlocking(self, name, duration=duration, result=result)
+        self.fakes.append(fake)
         self.patch(name, fake.function)
         return fake
 
+    def displaced_patches(self) -> list[str]:
+        """The globals this scenario patched that no longer hold the grader's replacement."""
+        displaced: list[str] = []
+        for index, (module, name, _, replacement) in enumerate(self._patches):
+            later = any(other is module and other_name == name for other, other_name, _, _ in self._patches[index + 1:])
+            if not later and vars(module).get(name, _MISSING) is not replacement:  # a later patch of the name supersedes it
+                displaced.append(name)
+        return displaced
+
     def restore(self) -> None:
-        for module, name, original in reversed(self._patches):
+        """Ends the scenario's patches (after the tampering check has seen them, when there is one)."""
+        if self.session.integrity is not None and self.session.schedule is None:
+            self.session.integrity.check_trial(self)  # in asyncio's ordinary order: explored schedules rerun the same code
+        for module, name, original, _ in reversed(self._patches):
             if original is _MISSING:
                 delattr(module, name)
             else:
@@ -225,7 +240,11 @@ class Trial:
         self._patches.clear()
 
     async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Calls a learner entry point and awaits it; then checks it left no task behind."""
+        """Calls a learner entry point and awaits it; then checks it left no task behind.
+
+        A task it cancelled without awaiting is judged at the end of the scenario
+        instead (see Session.check_leaks).
+        """
         recorder = self.session.recorder
         assert recorder is not None, "Trial.call needs an async scenario"
         since = len(recorder.records)
@@ -238,7 +257,7 @@ class Trial:
                 self._returned_awaitable(name, result)
             return result
         finally:
-            self.session.check_leaks(recorder, f"{name}()", since)
+            self.session.check_leaks(recorder, f"{name}()", since, spare_cancelled=True)
 
     def _returned_awaitable(self, name: str, result: Any) -> None:
         """An entry point handed back a coroutine or future instead of its result: a missing ``await``.
@@ -264,6 +283,22 @@ class Trial:
             f"{name}() returned {shorten(result)}{made} instead of its result: an awaitable that nobody awaited, {fate}. "
             f"Await it inside {name} and return what it gives", line, function))
         raise Abort(f"{name} returned an awaitable", cause=R.UNAWAITED, why=f"{name}() returned an awaitable instead of its result")
+
+    def construct(self, factory: Callable[..., Any], *args: Any, shown: str, expected: str) -> Any:
+        """``factory(*args)``: a learner's class (or function) called the way the contract says.
+
+        If its signature refuses the arguments (a TypeError raised before any of the
+        learner's code ran), that is a ``behaviour`` failure that ends the scenario:
+        "{shown} raised TypeError: ... {expected}". An exception from inside the
+        learner's code propagates, for the ``run`` check to show where.
+        """
+        try:
+            return factory(*args)
+        except TypeError as error:
+            if any(True for _ in self.session.learner.traceback_frames(error.__traceback__)):
+                raise
+            self.fail(R.BEHAVIOUR, f"{shown} raised TypeError: {error}. {expected}")
+            raise Abort(shown) from None
 
     def call_sync(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Calls a plain learner function from synchronous code (it may run its own loop)."""
@@ -320,7 +355,7 @@ class Trial:
 
         try:
             run = M.run_tests(session.learner.path, source, mutants, module=module, new_loop=session.new_loop,
-                              after_reference=reference_done)
+                              after_reference=reference_done, seed=session.seed)
         except M.EnvironmentProblem as problem:
             session.results.errored(R.TESTS_CATCH_MUTANTS, str(problem))
             return
