@@ -80,7 +80,7 @@ class CheckIDs(unittest.TestCase):
     def setUp(self) -> None:
         with open(os.path.join(ROOT, "Sources", "Course", "CheckID.swift"), encoding="utf-8") as handle:
             self.swift = handle.read()
-        enum = self.swift[self.swift.index("enum CheckID"):self.swift.index("public var meaning")]
+        enum = self.swift[self.swift.index("enum CheckID"):self.swift.index("reportedByEveryGrade")]
         cases = re.findall(r'^\s*case (\w+)(?: = "([^"]+)")?\s*$', enum, re.MULTILINE)
         self.raw = {name: raw or name for name, raw in cases}
         self.swift_ids = [raw or name for name, raw in cases]

@@ -139,6 +139,9 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         self.turn_budget = 2_000_000
         self.turns = 0
         self.forced_advances = 0  # times the clock moved on while tasks were busy-waiting
+        # times a worker thread was still busy after THREAD_SETTLE_LIMIT of real time and the
+        # clock moved on without it (a thread that waits for the loop must never count as busy)
+        self.settle_overruns = 0
         self.aborted: LoopAborted | None = None
         self.describe_task: Callable[[asyncio.Task[Any]], str] = lambda t: t.get_name()
         self.on_advance: Callable[[float, float], None] | None = None
@@ -458,6 +461,8 @@ class _VirtualSelector(selectors.BaseSelector):
                     return events
                 settled += THREAD_SETTLE_STEP
                 continue
+            if busy:
+                loop.settle_overruns += 1
             if io == IN_FLIGHT:
                 # Loopback traffic between our own sockets is still being delivered: it lands in
                 # microseconds (or when the kernel's softirq thread gets a turn). Keep the clock still.

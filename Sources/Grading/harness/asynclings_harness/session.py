@@ -380,7 +380,7 @@ class Session:
     def scenario_started(self, title: str) -> None:
         self.scenario_title = title
         self._scenario_findings = {key: len(found) for key, found in self.findings.items()}
-        self._consequences: list[tuple[str, tuple[str, ...]]] = []
+        self._consequences = []
 
     def scenario_ended(self) -> None:
         """Findings that arrive as the scenario's loop closes (never-awaited coroutines are
