@@ -30,6 +30,8 @@ public final class WatchApp: @unchecked Sendable {
         public var startLesson: String?
         /// Said on the first screen, until the first key (e.g. that grades are not sandboxed).
         public var startupNotice: String?
+        /// Whether the screen is coloured (nil: as `TerminalRenderer.Style.detect()` finds).
+        public var color: Bool?
 
         public init() {}
     }
@@ -70,7 +72,7 @@ public final class WatchApp: @unchecked Sendable {
         self.terminal = try RawTerminal()
         self.signals = try SignalRelay()
         self.size = TerminalSize.current()
-        self.color = TerminalRenderer.Style.detect().color
+        self.color = options.color ?? TerminalRenderer.Style.detect().color
         self.model = WatchModel(lessons: session.course.lessons)
     }
 
@@ -224,10 +226,10 @@ public final class WatchApp: @unchecked Sendable {
     // MARK: - Events from other threads
 
     enum Event: Sendable {
-        case loaded(first: String?, passed: Set<String>, store: LearnerSession.Store)
+        case loaded(first: String?, passed: Set<String>, store: LearnerRecords.Store)
         case filesChanged(Set<String>)
         case graded(lessonID: String, Result<WatchCheck, GradingError>, content: String?)
-        case progress(passed: Set<String>, store: LearnerSession.Store)
+        case progress(passed: Set<String>, store: LearnerRecords.Store)
     }
 
     private func handle(_ event: Event) {
@@ -277,7 +279,7 @@ public final class WatchApp: @unchecked Sendable {
         updateWatchStatus()
     }
 
-    private func describe(_ store: LearnerSession.Store) {
+    private func describe(_ store: LearnerRecords.Store) {
         switch store {
         case .branch(let name, _): storeStatus = "recording on branch \(name)"
         case .unavailable(let reason): storeStatus = "progress kept for this session only: \(reason)"
@@ -328,7 +330,7 @@ public final class WatchApp: @unchecked Sendable {
                 // A save or `r` records its grade; opening a lesson only records a pass not yet recorded
                 // (it is not an attempt). One grade either way, recorded from the bytes it graded.
                 let records = reason != .opened || (!alreadyPassed && graded.report.status == .pass)
-                let recording = records ? session.record(graded) : .notRecorded(reason: "opened, not an attempt")
+                let recording = records ? session.record(graded) : .notRecorded(.openedNotAttempted)
                 return WatchCheck(report: graded.report, recording: recording)
             }
             let content = try? String(contentsOf: file, encoding: .utf8)

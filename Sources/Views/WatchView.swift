@@ -201,7 +201,7 @@ public struct WatchView: Sendable {
             let counts = "\(attempts) attempt\(attempts == 1 ? "" : "s"), \(hints) hint\(hints == 1 ? "" : "s")"
             lines.append("Recorded on \(paint(ANSI.sanitized(branch), .bold)) as commit \(paint(short, .foreground(.yellow))) (\(counts)).")
         case .notRecorded(let reason):
-            lines += TextWrap.wrap(paint("Not recorded in git: \(ANSI.sanitized(reason, keepingLineBreaks: true))", .dim), width: style.width)
+            lines += TextWrap.wrap(paint("Not recorded in git: \(ANSI.sanitized(reason.description, keepingLineBreaks: true))", .dim), width: style.width)
         case .attemptCounted:
             break
         }

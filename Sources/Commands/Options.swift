@@ -1,10 +1,7 @@
 import ArgumentParser
-import Classroom
 import Course
 import Foundation
-import GitStore
 import Grading
-import TerminalKit
 
 /// `--course DIR`: which course to use (default: the nearest folder with `lessons/`).
 struct CourseOptions: ParsableArguments {
@@ -12,29 +9,29 @@ struct CourseOptions: ParsableArguments {
     var course: String?
 
     /// Loads the course, printing what is wrong with malformed lessons to stderr.
-    func load(reportProblems: Bool = true) throws -> Course {
-        let loaded = Course.load(root: try root())
+    func load(in context: CommandContext, reportProblems: Bool = true) throws -> Course {
+        let loaded = Course.load(root: try root(in: context))
         if reportProblems, !loaded.problems.isEmpty {
-            Console.warn("some lessons could not be loaded:\n" + loaded.problems.map { "  \($0)" }.joined(separator: "\n"))
+            context.console.warn("some lessons could not be loaded:\n" + loaded.problems.map { "  \($0)" }.joined(separator: "\n"))
         }
         return loaded
     }
 
     /// Loads just the lesson a command names (cheaper than the whole course).
-    func loadLesson(_ query: String) throws -> (Course, Lesson) {
-        try Course.loadLesson(query, root: try root())
+    func loadLesson(_ query: String, in context: CommandContext) throws -> (Course, Lesson) {
+        try Course.loadLesson(query, root: try root(in: context))
     }
 
     /// The course folder: `--course`, else the nearest folder above the working directory with `lessons/`.
-    func root() throws(CourseError) -> URL {
+    func root(in context: CommandContext) throws(CourseError) -> URL {
         if let course {
-            let root = URL(fileURLWithPath: course).standardizedFileURL
+            let root = context.url(forPath: course).standardizedFileURL
             guard FileManager.default.fileExists(atPath: root.appendingPathComponent("lessons").path) else {
                 throw .courseNotFound(searchedFrom: root.path)
             }
             return root
         }
-        return try Course.locate(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        return try Course.locate(from: context.currentDirectory)
     }
 }
 
@@ -45,64 +42,18 @@ struct PythonOptions: ParsableArguments {
 
     /// The grader, and — when grades cannot be sandboxed here — one warning saying so,
     /// why, and the fix (`warnUnsandboxed: false` for a caller that says it another way).
-    func grader(for course: Course, warnUnsandboxed: Bool = true) throws -> Grader {
+    func grader(for course: Course, in context: CommandContext, warnUnsandboxed: Bool = true) throws -> Grader {
         let grader: Grader
         do {
-            let interpreter = try PythonInterpreter.resolve(explicit: python, courseRoot: course.root)
-            grader = Grader(interpreter: interpreter, harness: try Harness.locate())
+            grader = try context.graders.make(
+                .init(python: python, courseRoot: course.root, environment: context.environment, currentDirectory: context.currentDirectory))
         } catch {
             throw Failure.environment("\(error)")
         }
         if warnUnsandboxed, !grader.isolation.isSandboxed {
-            Console.warn("grades are \(grader.isolation.summary)")
+            context.console.warn("grades are \(grader.isolation.summary)")
         }
         return grader
-    }
-}
-
-/// An error that ends a command, with the exit status docs/DESIGN.md gives it. The domain's
-/// error types own theirs (`exitCode`); this only lets one `catch` read any of them.
-protocol CommandError: Error, CustomStringConvertible {
-    var exitCode: Int32 { get }
-}
-
-extension CourseError: CommandError {}
-extension ExerciseFileError: CommandError {}
-extension GradingError: CommandError {}
-extension GitStoreError: CommandError {}
-extension ClassroomError: CommandError {}
-extension TerminalError: CommandError {}
-
-/// How a command fails for reasons of its own (bad arguments, a file it cannot write).
-enum Failure: CommandError {
-    /// Bad arguments, unknown lesson, malformed course (exit 2).
-    case usage(String)
-    /// No usable Python, missing harness (exit 3).
-    case environment(String)
-
-    var description: String {
-        switch self {
-        case .usage(let message), .environment(let message): message
-        }
-    }
-
-    var exitCode: Int32 {
-        switch self {
-        case .usage: 2
-        case .environment: 3
-        }
-    }
-}
-
-extension ParsableCommand {
-    /// Runs `body`, turning any `CommandError` into its message and exit status.
-    func reportingFailures(_ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let error as any CommandError {
-            Console.error(error.description)
-            throw ExitCode(error.exitCode)
-        }
     }
 }
 

@@ -16,7 +16,7 @@ struct SandboxCommands {
     }
 
     @Test func withoutASandboxAGradeStillRunsAndSaysSoOnce() throws {
-        let run = try Run(
+        let run = asynclings(
             ["grade", "02-gather", "lessons/02-gather/solution.py", "--json"], environment: try Self.brokenBubblewrap())
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.json?["status"] as? String == "pass")
@@ -29,12 +29,12 @@ struct SandboxCommands {
         try room.learnerWhoPassed("ada", source: ScratchCourse.solution("ada"))
         let broken = try Self.brokenBubblewrap()
 
-        let refused = try Run(["class", "--regrade", "--python", Python.path], in: room.bare, environment: broken)
+        let refused = asynclings(["class", "--regrade", "--python", Python.path], in: room.bare, environment: broken)
         #expect(refused.status == 3)
         #expect(refused.stderr.contains("refusing to regrade") && refused.stderr.contains("--unsafe-regrade-without-sandbox"))
         #expect(refused.stdout.isEmpty)
 
-        let forced = try Run(
+        let forced = asynclings(
             ["class", "--regrade", "--unsafe-regrade-without-sandbox", "--json", "--python", Python.path], in: room.bare,
             environment: broken)
         #expect(forced.status == 0, "\(forced.stderr)")
@@ -43,9 +43,9 @@ struct SandboxCommands {
     }
 
     @Test func doctorSaysWhetherGradesAreSandboxed() throws {
-        let confined = try Run(["doctor"], environment: ["NO_COLOR": "1"])
+        let confined = asynclings(["doctor"], environment: ["NO_COLOR": "1"])
         #expect(confined.stdout.contains("sandbox") && confined.stdout.contains("bubblewrap"), "\(confined.stdout)")
-        let broken = try Run(["doctor"], environment: try Self.brokenBubblewrap().merging(["NO_COLOR": "1"]) { $1 })
+        let broken = asynclings(["doctor"], environment: try Self.brokenBubblewrap().merging(["NO_COLOR": "1"]) { $1 })
         #expect(broken.stdout.contains("NOT sandboxed"))
         #expect(broken.stdout.contains("class --regrade` refuses"))
     }
@@ -77,7 +77,7 @@ struct SandboxCommands {
             """# + ScratchCourse.solution("mallory")
         try room.learnerWhoPassed("mallory", source: attack)
 
-        let run = try Run(["class", "--fetch", "--regrade", "--json", "--python", Python.path], in: teacher)
+        let run = asynclings(["class", "--fetch", "--regrade", "--json", "--python", Python.path], in: teacher)
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(run.json)
         for learner in ["ada", "mallory"] {

@@ -6,7 +6,7 @@ import TerminalKit
 import Views
 import Workshop
 
-struct Init: ParsableCommand {
+struct Init: AsynclingsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Keep your progress in git: create the repository, or your learner branch.",
         discussion: """
@@ -24,18 +24,16 @@ struct Init: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Your name; your progress goes on the branch learner/NAME.", valueName: "name"))
     var learner: String?
 
-    func run() throws {
-        try reportingFailures {
-            let root = try courseOptions.root()
-            let outcome: CourseRepository.Outcome
-            do throws(GitStoreError) {
-                outcome = try CourseRepository.initialise(courseRoot: root, learner: learner)
-            } catch {
-                throw Self.failure(error)
-            }
-            // Plain text quoting branch names, one of them possibly from the remote.
-            Console.print(ANSI.sanitized(InitText.describe(outcome), keepingLineBreaks: true))
+    func run(in context: CommandContext) throws {
+        let root = try courseOptions.root(in: context)
+        let outcome: CourseRepository.Outcome
+        do throws(GitStoreError) {
+            outcome = try CourseRepository.initialise(courseRoot: root, learner: learner)
+        } catch {
+            throw Self.failure(error)
         }
+        // Plain text quoting branch names, one of them possibly from the remote.
+        context.console.print(ANSI.sanitized(InitText.describe(outcome), keepingLineBreaks: true))
     }
 
     static func failure(_ error: GitStoreError) -> any CommandError {

@@ -55,7 +55,7 @@ struct ClassCommand {
         #expect(chmod(object, 0o644) == 0)
         #expect(truncate(object, 64) == 0)
 
-        let run = try Run(["class", "--json"], in: room.bare)
+        let run = asynclings(["class", "--json"], in: room.bare)
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(run.json)
         for (learner, kind) in [("link", "symlink"), ("dir", "directory"), ("bin", "binary"), ("huge", "too-large")] {
@@ -65,7 +65,7 @@ struct ClassCommand {
         }
         #expect(((try Self.cells(json, learner: "huge")["01-alpha"]?["file"]) as? [String: Any])?["bytes"] as? Int == 50 << 20)
 
-        let text = try Run(["class"], in: room.bare, environment: ["NO_COLOR": "1"])
+        let text = asynclings(["class"], in: room.bare, environment: ["NO_COLOR": "1"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("Needs a look:"))
         for phrase in ["link · 01-alpha: the exercise file is a symbolic link (not followed)",
@@ -76,7 +76,7 @@ struct ClassCommand {
         }
 
         // A regrade grades none of them.
-        let regrade = try Run(["class", "--regrade", "--json", "--python", Python.path], in: room.bare)
+        let regrade = asynclings(["class", "--regrade", "--json", "--python", Python.path], in: room.bare)
         #expect(regrade.status == 0, "\(regrade.stderr)")
         let regraded = try #require(regrade.json)
         #expect((regraded["regrade"] as? [String: Any])?["cells"] as? Int == 0)
@@ -90,22 +90,22 @@ struct ClassCommand {
         // Eve makes the check accept anything, passes with the starter, and even commits
         // the edited check on her branch.
         let eve = try room.clone("eve")
-        #expect(try Run(["init", "--learner", "eve"], in: eve).status == 0)
+        #expect(asynclings(["init", "--learner", "eve"], in: eve).status == 0)
         try Scratch.write(Self.forgedCheck, to: "lessons/01-alpha/check.py", in: eve)
         try ScratchCourse.exercise("01-alpha", SampleLesson.starter, in: eve)
-        let forged = try Run(["check", "01", "--python", Python.path], in: eve)
+        let forged = asynclings(["check", "01", "--python", Python.path], in: eve)
         #expect(forged.status == 0)
         #expect(forged.stdout.contains("Recorded"))
         try Git.run(["commit", "-qam", "my check"], in: eve)
         try Git.run(["push", "-q"], in: eve)
 
         let teacher = try room.clone("teacher")
-        let recorded = try #require(try Run(["class", "--json"], in: teacher).json)
+        let recorded = try #require(asynclings(["class", "--json"], in: teacher).json)
         // Nothing fetched since the clone: the branches are there already.
         #expect(Self.state(try Self.cells(recorded, learner: "eve")["01-alpha"]) == "passed")
 
         let html = teacher.appendingPathComponent("class.html")
-        let run = try Run(["class", "--fetch", "--regrade", "--json", "--html", html.path, "--python", Python.path], in: teacher)
+        let run = asynclings(["class", "--fetch", "--regrade", "--json", "--html", html.path, "--python", Python.path], in: teacher)
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("fetched origin"))
         let json = try #require(run.json)
@@ -121,14 +121,14 @@ struct ClassCommand {
         #expect(page.contains("failing checks: behaviour"))
         #expect(page.contains("FAILS NOW"))
 
-        let text = try Run(["class", "--regrade", "--python", Python.path], in: teacher, environment: ["NO_COLOR": "1"])
+        let text = asynclings(["class", "--regrade", "--python", Python.path], in: teacher, environment: ["NO_COLOR": "1"])
         #expect(text.status == 1)
         #expect(text.stdout.contains("✗! eve · 01-alpha: recorded pass"))
         #expect(text.stdout.contains("re-graded: fails behaviour"))
 
         // A course reference that already has the forged check trusts it: the instructor
         // chooses what to trust.
-        let trustingEve = try #require(try Run(["class", "--regrade", "--course-ref", "origin/learner/eve", "--json", "--python", Python.path], in: teacher).json)
+        let trustingEve = try #require(asynclings(["class", "--regrade", "--course-ref", "origin/learner/eve", "--json", "--python", Python.path], in: teacher).json)
         #expect(Self.state(try Self.cells(trustingEve, learner: "eve")["01-alpha"]) == "passed")
     }
 
@@ -136,32 +136,32 @@ struct ClassCommand {
         let room = try Room(in: Scratch.directory)
         for name in ["team-a/ada", "team-a/zoë", "team-b/grace"] {
             let clone = try room.clone(name.replacingOccurrences(of: "/", with: "-"))
-            #expect(try Run(["init", "--learner", name], in: clone).status == 0)
+            #expect(asynclings(["init", "--learner", name], in: clone).status == 0)
             try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(name), in: clone)
-            #expect(try Run(["check", "01", "--python", Python.path], in: clone).status == 0)
+            #expect(asynclings(["check", "01", "--python", Python.path], in: clone).status == 0)
             try Git.run(["push", "-q"], in: clone)
         }
         let teacher = try room.clone("teacher")
-        let all = try #require(try Run(["class", "--json"], in: teacher).json)
+        let all = try #require(asynclings(["class", "--json"], in: teacher).json)
         #expect((all["learners"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["team-a/ada", "team-a/zoë", "team-b/grace"])
 
-        let teamA = try #require(try Run(["class", "--branches", "learner/team-a/*", "--json"], in: teacher).json)
+        let teamA = try #require(asynclings(["class", "--branches", "learner/team-a/*", "--json"], in: teacher).json)
         #expect((teamA["learners"] as? [[String: Any]])?.compactMap { $0["branch"] as? String } == ["origin/learner/team-a/ada", "origin/learner/team-a/zoë"])
 
         // A local branch of the same learner is listed too, and both are told apart.
         try Git.run(["branch", "learner/team-b/grace", "origin/learner/team-b/grace"], in: teacher)
-        let both = try #require(try Run(["class", "--branches", "learner/team-b/*", "--json"], in: teacher).json)
+        let both = try #require(asynclings(["class", "--branches", "learner/team-b/*", "--json"], in: teacher).json)
         #expect((both["learners"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["team-b/grace (local)", "team-b/grace (origin)"])
 
-        let noRemote = try Run(["class", "--remote", "upstream"], in: teacher)
+        let noRemote = asynclings(["class", "--remote", "upstream"], in: teacher)
         #expect(noRemote.status == 2)
         #expect(noRemote.stderr.contains("no remote named upstream"))
-        let badReference = try Run(["class", "--regrade", "--course-ref", "v9", "--python", Python.path], in: teacher)
+        let badReference = asynclings(["class", "--regrade", "--course-ref", "v9", "--python", Python.path], in: teacher)
         #expect(badReference.status == 2)
         #expect(badReference.stderr.contains("v9 names no commit"))
-        let referenceWithoutRegrade = try Run(["class", "--course-ref", "main"], in: teacher)
+        let referenceWithoutRegrade = asynclings(["class", "--course-ref", "main"], in: teacher)
         #expect(referenceWithoutRegrade.status == 2)
-        let outside = try Run(["class"], in: Scratch.directory)
+        let outside = asynclings(["class"], in: Scratch.directory)
         #expect(outside.status == 2)
         #expect(outside.stderr.contains("not inside a git repository"))
     }
@@ -180,7 +180,7 @@ struct ClassCommand {
         }
         try Git.run(["push", "-q", "origin", "--all"], in: work)
         func states(_ jobs: String) throws -> [String] {
-            let run = try Run(["class", "--regrade", "--jobs", jobs, "--json", "--python", Python.path], in: room.bare)
+            let run = asynclings(["class", "--regrade", "--jobs", jobs, "--json", "--python", Python.path], in: room.bare)
             #expect(run.status == 0, "\(run.stderr)")
             let json = try #require(run.json)
             #expect((json["regrade"] as? [String: Any])?["grades"] as? Int == 9)

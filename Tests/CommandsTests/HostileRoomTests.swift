@@ -54,7 +54,7 @@ struct HostileRoomTests {
         let blob = try Git.run(["rev-parse", "main:lessons/01-alpha/check.py"], in: work).trimmingCharacters(in: .whitespacesAndNewlines)
         try (blob + "\n").write(to: room.bare.appendingPathComponent("refs/heads/learner/blob"), atomically: true, encoding: .utf8)
 
-        let plain = try Run(["class"], in: room.bare, environment: ["NO_COLOR": "1", "COLUMNS": "120"])
+        let plain = asynclings(["class"], in: room.bare, environment: ["NO_COLOR": "1", "COLUMNS": "120"])
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(Hostile.activeContent(in: plain.stdout, allowingStyles: false).isEmpty, "\(plain.stdout.debugDescription)")
         #expect(Hostile.activeContent(in: plain.stderr, allowingStyles: false).isEmpty)
@@ -63,7 +63,7 @@ struct HostileRoomTests {
             #expect(plain.stdout.contains(expected), "\(expected)\n\(plain.stdout)")
         }
 
-        let json = try Run(["class", "--json"], in: room.bare)
+        let json = asynclings(["class", "--json"], in: room.bare)
         #expect(json.status == 0, "\(json.stderr)")
         #expect(Hostile.activeContent(in: json.stdout, allowingStyles: false).isEmpty)
         let object = try #require(json.json)
@@ -73,7 +73,7 @@ struct HostileRoomTests {
         #expect(rows.contains { ($0["branch"] as? String)?.unicodeScalars.elementsEqual("learner/\u{202E}eve".unicodeScalars) == true })
 
         let page = Scratch.directory.appendingPathComponent("class.html")
-        let html = try Run(["class", "--html", page.path], in: room.bare, environment: ["NO_COLOR": "1"])
+        let html = asynclings(["class", "--html", page.path], in: room.bare, environment: ["NO_COLOR": "1"])
         #expect(html.status == 0, "\(html.stderr)")
         let text = try String(contentsOf: page, encoding: .utf8)
         #expect(Hostile.activeContent(in: text, allowingStyles: false).isEmpty)
@@ -87,9 +87,9 @@ struct HostileRoomTests {
         let room = try Room(in: Scratch.directory)
         for name in ["ada", "gone"] {
             let clone = try room.clone(name)
-            #expect(try Run(["init", "--learner", name], in: clone).status == 0)
+            #expect(asynclings(["init", "--learner", name], in: clone).status == 0)
             try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(name), in: clone)
-            #expect(try Run(["check", "01", "--python", Python.path], in: clone).status == 0)
+            #expect(asynclings(["check", "01", "--python", Python.path], in: clone).status == 0)
             if name == "gone" {
                 try Git.run(["rm", "-q", "exercises/01-alpha.py"], in: clone)
                 try Git.run(["commit", "-qm", "tidy up"], in: clone)
@@ -101,7 +101,7 @@ struct HostileRoomTests {
         try Git.run(["push", "-q", "origin", "learner/readme"], in: work)
 
         let page = Scratch.directory.appendingPathComponent("class.html")
-        let run = try Run(["class", "--regrade", "--json", "--html", page.path, "--python", Python.path], in: room.bare)
+        let run = asynclings(["class", "--regrade", "--json", "--html", page.path, "--python", Python.path], in: room.bare)
         #expect(run.status == 1, "\(run.stderr)")
         let json = try #require(run.json)
         #expect((json["regrade"] as? [String: Any])?["cells"] as? Int == 1)  // only Ada has a file to grade
@@ -113,7 +113,7 @@ struct HostileRoomTests {
         let html = try String(contentsOf: page, encoding: .utf8)
         #expect(html.components(separatedBy: "<td class=\"cell s-missing-file\"").count - 1 == 2)
 
-        let text = try Run(["class", "--regrade", "--python", Python.path], in: room.bare, environment: ["NO_COLOR": "1"])
+        let text = asynclings(["class", "--regrade", "--python", Python.path], in: room.bare, environment: ["NO_COLOR": "1"])
         #expect(text.status == 1)
         let gone = text.stdout.split(separator: "\n").first { $0.contains("∅ gone · 01-alpha: a pass was recorded") }
         #expect(gone?.hasSuffix("but the branch tip has no exercise file") == true, "\(text.stdout)")

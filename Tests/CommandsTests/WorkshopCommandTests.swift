@@ -4,8 +4,7 @@ import Testing
 
 import Glibc
 
-/// The learner's git commands end to end: the built binary on scratch repositories,
-/// inspected with the git command line.
+/// The learner's git commands on scratch repositories, inspected with the git command line.
 @Suite("asynclings init", .scratchDirectory)
 struct InitCommand {
     var course: URL { Scratch.directory.appendingPathComponent("course") }
@@ -13,7 +12,7 @@ struct InitCommand {
     @Test func outsideARepositoryCreatesOneWithTheCourseOnMain() throws {
         try ScratchCourse.write(in: course)
         try Scratch.write("not for git\n", to: ".venv/bin/python", in: course)
-        let run = try Run(["init"], in: course)
+        let run = asynclings(["init"], in: course)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("committed the course on main"))
         #expect(try Git.run(["symbolic-ref", "--short", "HEAD"], in: course) == "main\n")
@@ -26,7 +25,7 @@ struct InitCommand {
 
     @Test func outsideARepositoryWithANameAlsoSwitchesToTheLearnerBranch() throws {
         try ScratchCourse.write(in: course)
-        let run = try Run(["init", "--learner", "ada"], in: course)
+        let run = asynclings(["init", "--learner", "ada"], in: course)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try Git.run(["symbolic-ref", "--short", "HEAD"], in: course) == "learner/ada\n")
         #expect(try Git.run(["rev-parse", "main"], in: course) == (try Git.run(["rev-parse", "HEAD"], in: course)))
@@ -42,7 +41,7 @@ struct InitCommand {
         try Scratch.write("staged\n", to: "notes.txt", in: course)
         try Git.run(["add", "notes.txt"], in: course)
         let before = try Git.run(["status", "--porcelain=v2", "--branch"], in: course)
-        let run = try Run(["init"], in: course)
+        let run = asynclings(["init"], in: course)
         #expect(run.status == 0)
         #expect(run.stdout.contains("Nothing was changed"))
         #expect(run.stdout.contains("asynclings init --learner NAME"))
@@ -60,7 +59,7 @@ struct InitCommand {
         let before = try Git.run(["status", "--porcelain"], in: clone)
         let diff = try Git.run(["diff"], in: clone) + (try Git.run(["diff", "--cached"], in: clone))
 
-        let run = try Run(["init", "--learner", "team-a/zoë"], in: clone)
+        let run = asynclings(["init", "--learner", "team-a/zoë"], in: clone)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try Git.run(["symbolic-ref", "--short", "HEAD"], in: clone) == "learner/team-a/zoë\n")
         #expect(try Git.run(["status", "--porcelain"], in: clone) == before)
@@ -72,7 +71,7 @@ struct InitCommand {
         #expect(try Git.run(["branch", "--list"], in: room.bare).contains("learner/team-a/zoë"))
 
         // Running it again is harmless.
-        let again = try Run(["init", "--learner", "team-a/zoë"], in: clone)
+        let again = asynclings(["init", "--learner", "team-a/zoë"], in: clone)
         #expect(again.status == 0)
         #expect(again.stdout.contains("already on learner/team-a/zoë"))
     }
@@ -80,13 +79,13 @@ struct InitCommand {
     @Test func aLearnerWhoClonesAgainGetsTheirPushedBranchBack() throws {
         let room = try Room(in: Scratch.directory)
         let first = try room.clone("first")
-        #expect(try Run(["init", "--learner", "ada"], in: first).status == 0)
+        #expect(asynclings(["init", "--learner", "ada"], in: first).status == 0)
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: first)
-        #expect(try Run(["check", "01", "--python", Python.path], in: first).status == 0)
+        #expect(asynclings(["check", "01", "--python", Python.path], in: first).status == 0)
         try Git.run(["push", "-q"], in: first)
 
         let second = try room.clone("second")
-        let run = try Run(["init", "--learner", "ada"], in: second)
+        let run = asynclings(["init", "--learner", "ada"], in: second)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("restored from origin/learner/ada"))
         #expect(try Git.run(["rev-parse", "HEAD"], in: second) == (try Git.run(["rev-parse", "HEAD"], in: first)))
@@ -96,10 +95,10 @@ struct InitCommand {
     @Test func aBareRepositoryIsExplainedAndRefusesALearnerBranch() throws {
         try Git.initialise(course, bare: true)
         try ScratchCourse.write(in: course)
-        let explained = try Run(["init"], in: course)
+        let explained = asynclings(["init"], in: course)
         #expect(explained.status == 0)
         #expect(explained.stdout.contains("bare"))
-        let refused = try Run(["init", "--learner", "ada"], in: course)
+        let refused = asynclings(["init", "--learner", "ada"], in: course)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("bare repository"))
     }
@@ -107,14 +106,14 @@ struct InitCommand {
     @Test(arguments: ["", "bad..name", "a b", "ends.lock"])
     func anInvalidNameIsAUsageError(name: String) throws {
         try ScratchCourse.write(in: course)
-        let run = try Run(["init", "--learner", name], in: course)
+        let run = asynclings(["init", "--learner", name], in: course)
         #expect(run.status == 2)
         #expect(run.stderr.contains("not a valid branch name"))
         #expect(!FileManager.default.fileExists(atPath: course.appendingPathComponent(".git").path))
     }
 
     @Test func outsideACourseIsAUsageError() throws {
-        let run = try Run(["init"], in: Scratch.directory)
+        let run = asynclings(["init"], in: Scratch.directory)
         #expect(run.status == 2)
         #expect(run.stderr.contains("no course found"))
     }
@@ -128,19 +127,19 @@ struct CheckCommand {
     @discardableResult
     func learnerRepository() throws -> URL {
         try ScratchCourse.write(in: course)
-        #expect(try Run(["init", "--learner", "ada"], in: course).status == 0)
+        #expect(asynclings(["init", "--learner", "ada"], in: course).status == 0)
         try Git.identify(course)
         return course
     }
 
-    func check(_ arguments: String..., in directory: URL? = nil) throws -> Run {
-        try Run(["check"] + arguments + ["--python", Python.path], in: directory ?? course)
+    func check(_ arguments: String..., in directory: URL? = nil) -> Ran {
+        asynclings(["check"] + arguments + ["--python", Python.path], in: directory ?? course)
     }
 
     @Test func outsideARepositoryItGradesAndSaysWhyNothingWasRecorded() throws {
         try ScratchCourse.write(in: course)
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
-        let run = try check("01")
+        let run = check("01")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("PASS"))
         #expect(run.stdout.contains("Not recorded: not in a git repository"))
@@ -151,7 +150,7 @@ struct CheckCommand {
         try ScratchCourse.write(in: course)
         try Git.initialise(course, branch: "learner/ada")
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
-        let run = try check("01")
+        let run = check("01")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Recorded the pass of 01-alpha on learner/ada"))
         #expect(try Git.run(["rev-list", "--count", "learner/ada"], in: course) == "1\n")
@@ -165,22 +164,22 @@ struct CheckCommand {
         try Git.run(["checkout", "-q", "--detach"], in: course)
         let head = try Git.run(["rev-parse", "HEAD"], in: course)
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
-        let run = try check("01")
+        let run = check("01")
         #expect(run.status == 0)
         #expect(run.stdout.contains("Not recorded: HEAD is detached"))
         #expect(try Git.run(["rev-parse", "HEAD"], in: course) == head)
         #expect(try Git.run(["rev-parse", "learner/ada"], in: course) == head)
         // What the guide tells a learner in this state: `init` puts them back on their branch.
-        let back = try Run(["init", "--learner", "ada"], in: course)
+        let back = asynclings(["init", "--learner", "ada"], in: course)
         #expect(back.stdout.contains("Switched to your existing branch learner/ada"))
-        #expect(try check("01").stdout.contains("Recorded the pass of 01-alpha on learner/ada"))
+        #expect(check("01").stdout.contains("Recorded the pass of 01-alpha on learner/ada"))
     }
 
     @Test func inABareRepositoryItGradesButDoesNotRecord() throws {
         try Git.initialise(course, bare: true)
         try ScratchCourse.write(in: course)
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
-        let run = try check("01")
+        let run = check("01")
         #expect(run.status == 0)
         #expect(run.stdout.contains("Not recorded: the repository is bare"))
         #expect(try Git.run(["rev-list", "--all", "--count"], in: course) == "0\n")
@@ -190,7 +189,7 @@ struct CheckCommand {
         try learnerRepository()
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
         #expect(try Git.run(["status", "--porcelain"], in: course) == "?? exercises/\n")
-        let run = try check("01")
+        let run = check("01")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try Git.run(["status", "--porcelain"], in: course).isEmpty)
         #expect(try Git.run(["show", "HEAD:exercises/01-alpha.py"], in: course) == ScratchCourse.solution())
@@ -229,7 +228,7 @@ struct CheckCommand {
             ]
         }
         let before = try state()
-        let run = try check("01")
+        let run = check("01")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Recorded"))
         #expect(try state() == before)
@@ -237,33 +236,15 @@ struct CheckCommand {
         #expect(try Git.run(["fsck", "--no-dangling"], in: course).isEmpty)
     }
 
-    @Test func twoCheckProcessesRecordingAtOnceBothLand() throws {
-        try learnerRepository()
-        for lesson in ScratchCourse.lessons { try ScratchCourse.exercise(lesson, ScratchCourse.solution(lesson), in: course) }
-        let binary = Repository.binary.path
-        let python = Python.path
-        let directory = course  // task-locals (the scratch directory) do not reach GCD's threads
-        let results = ConcurrentRuns(count: ScratchCourse.lessons.count)
-        DispatchQueue.concurrentPerform(iterations: ScratchCourse.lessons.count) { index in
-            results.set(index, try? Shell.run([binary, "check", ScratchCourse.lessons[index], "--python", python], in: directory))
-        }
-        for result in results.all { #expect(result?.status == 0, "\(result?.stdout ?? "")\(result?.stderr ?? "")") }
-        let recorded = try Git.lessonsRecorded(on: "learner/ada", in: course).filter { !$0.isEmpty }
-        #expect(Set(recorded) == Set(ScratchCourse.lessons))
-        #expect(recorded.count == ScratchCourse.lessons.count)
-        #expect(try Git.run(["status", "--porcelain"], in: course).isEmpty)
-        #expect(try Git.run(["fsck", "--no-dangling"], in: course).isEmpty)
-    }
-
     @Test func aFailedGradeCountsAnAttemptThatThePassCarries() throws {
         try learnerRepository()
         try ScratchCourse.exercise("01-alpha", SampleLesson.starter, in: course)
-        let failed = try check("01")
+        let failed = check("01")
         #expect(failed.status == 1)
         #expect(failed.stdout.contains("Attempt 1 counted"))
         #expect(try Git.run(["rev-list", "--count", "HEAD"], in: course) == "1\n")
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
-        let passed = try check("01")
+        let passed = check("01")
         #expect(passed.status == 0)
         #expect(try Git.run(["log", "-1", "--format=%(trailers:key=Asynclings-Attempts,valueonly)"], in: course).trimmed == "2")
     }
@@ -271,16 +252,16 @@ struct CheckCommand {
     @Test func withoutALessonItChecksTheFirstUnfinishedOne() throws {
         try learnerRepository()
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
-        #expect(try check().stdout.contains("01-alpha"))
+        #expect(check().stdout.contains("01-alpha"))
         try ScratchCourse.exercise("02-beta", ScratchCourse.solution(), in: course)
-        let second = try check()
+        let second = check()
         #expect(second.stdout.contains("Recorded the pass of 02-beta"))
     }
 
     @Test func jsonIsOneObjectWithTheRecording() throws {
         try learnerRepository()
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
-        let run = try check("01", "--json")
+        let run = check("01", "--json")
         #expect(run.status == 0)
         let object = try #require(run.json)
         #expect(object["lesson"] as? String == "01-alpha")
@@ -294,7 +275,7 @@ struct CheckCommand {
     @Test func noRecordGradesOnly() throws {
         try learnerRepository()
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
-        let run = try check("01", "--no-record")
+        let run = check("01", "--no-record")
         #expect(run.status == 0)
         #expect(run.stdout.contains("Not recorded: --no-record"))
         #expect(try Git.run(["rev-list", "--count", "HEAD"], in: course) == "1\n")
@@ -302,11 +283,11 @@ struct CheckCommand {
 
     @Test func branchNamesWithSlashesAndNonASCIIRecordAndRead() throws {
         try ScratchCourse.write(in: course)
-        #expect(try Run(["init", "--learner", "équipe/zoë"], in: course).status == 0)
+        #expect(asynclings(["init", "--learner", "équipe/zoë"], in: course).status == 0)
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
-        let run = try check("01")
+        let run = check("01")
         #expect(run.stdout.contains("on learner/équipe/zoë"))
-        let progress = try Run(["progress", "--branch", "learner/équipe/zoë", "--json"], in: course)
+        let progress = asynclings(["progress", "--branch", "learner/équipe/zoë", "--json"], in: course)
         #expect(progress.json?["passed"] as? Int == 1)
         #expect(progress.json?["branch"] as? String == "learner/équipe/zoë")
     }
@@ -316,14 +297,14 @@ struct CheckCommand {
         try learnerRepository()
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
         #expect(try Shell.run(["/bin/chown", "-R", "65534:65534", course.path]).status == 0)
-        let run = try check("01")
+        let run = check("01")
         #expect(run.status == 0)
         #expect(run.stdout.contains("Recorded the pass of 01-alpha on learner/ada"), "\(run.stdout)")
         let trusted = ["-c", "safe.directory=*"]
         #expect(try Git.run(trusted + ["log", "-1", "--format=%s"], in: course) == "asynclings: pass 01-alpha\n")
-        let progress = try Run(["progress", "--json"], in: course)
+        let progress = asynclings(["progress", "--json"], in: course)
         #expect(progress.json?["passed"] as? Int == 1)
-        let room = try Run(["class", "--regrade", "--json", "--python", Python.path], in: course)
+        let room = asynclings(["class", "--regrade", "--json", "--python", Python.path], in: course)
         #expect(room.status == 0, "\(room.stderr)")
         #expect((room.json?["summary"] as? [String: Any])?["passed"] as? Int == 1)
     }
@@ -335,53 +316,53 @@ struct ProgressCommand {
 
     @Test func passesCountOnlyWhileTheCommittedFileIsTheOneThatPassed() throws {
         try ScratchCourse.write(in: course)
-        #expect(try Run(["init", "--learner", "ada"], in: course).status == 0)
+        #expect(asynclings(["init", "--learner", "ada"], in: course).status == 0)
         for lesson in ["01-alpha", "02-beta"] {
             try ScratchCourse.exercise(lesson, ScratchCourse.solution(), in: course)
-            #expect(try Run(["check", lesson, "--python", Python.path], in: course).status == 0)
+            #expect(asynclings(["check", lesson, "--python", Python.path], in: course).status == 0)
         }
         try ScratchCourse.exercise("02-beta", "# rewritten\n", in: course)
         try Git.run(["commit", "-qam", "rewrite"], in: course)
-        let text = try Run(["progress"], in: course, environment: ["NO_COLOR": "1"])
+        let text = asynclings(["progress"], in: course, environment: ["NO_COLOR": "1"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("learner/ada: 1/3 lessons passed"))
         #expect(text.stdout.contains("✓ 01-alpha"))
         #expect(text.stdout.contains("~ 02-beta"))
         #expect(text.stdout.contains("· 03-gamma"))
 
-        let json = try #require(try Run(["progress", "--json"], in: course).json)
+        let json = try #require(asynclings(["progress", "--json"], in: course).json)
         let states = (json["lessons"] as? [[String: Any]])?.map { "\($0["id"]!)=\($0["state"]!)" }
         #expect(states == ["01-alpha=passed", "02-beta=changed", "03-gamma=not-passed"])
 
         // Another branch, without switching to it.
-        let main = try #require(try Run(["progress", "--branch", "main", "--json"], in: course).json)
+        let main = try #require(asynclings(["progress", "--branch", "main", "--json"], in: course).json)
         #expect(main["passed"] as? Int == 0)
         #expect(try Git.run(["symbolic-ref", "--short", "HEAD"], in: course) == "learner/ada\n")
     }
 
     @Test func pendingAttemptsShowBeforeThePass() throws {
         try ScratchCourse.write(in: course)
-        #expect(try Run(["init", "--learner", "ada"], in: course).status == 0)
+        #expect(asynclings(["init", "--learner", "ada"], in: course).status == 0)
         try ScratchCourse.exercise("01-alpha", SampleLesson.starter, in: course)
-        #expect(try Run(["check", "01", "--python", Python.path], in: course).status == 1)
-        let json = try #require(try Run(["progress", "--json"], in: course).json)
+        #expect(asynclings(["check", "01", "--python", Python.path], in: course).status == 1)
+        let json = try #require(asynclings(["progress", "--json"], in: course).json)
         let first = try #require((json["lessons"] as? [[String: Any]])?.first)
         #expect(first["pending_attempts"] as? Int == 1)
     }
 
     @Test func refusalsAreUsageErrorsWithTheFix() throws {
         try ScratchCourse.write(in: course)
-        let outside = try Run(["progress"], in: course)
+        let outside = asynclings(["progress"], in: course)
         #expect(outside.status == 2)
         #expect(outside.stderr.contains("not inside a git repository"))
 
-        #expect(try Run(["init"], in: course).status == 0)
+        #expect(asynclings(["init"], in: course).status == 0)
         try Git.run(["checkout", "-q", "--detach"], in: course)
-        let detached = try Run(["progress"], in: course)
+        let detached = asynclings(["progress"], in: course)
         #expect(detached.status == 2)
         #expect(detached.stderr.contains("detached"))
-        #expect(try Run(["progress", "--branch", "main"], in: course).status == 0)
-        let missing = try Run(["progress", "--branch", "learner/nobody"], in: course)
+        #expect(asynclings(["progress", "--branch", "main"], in: course).status == 0)
+        let missing = asynclings(["progress", "--branch", "learner/nobody"], in: course)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no branch named learner/nobody"))
     }
@@ -389,30 +370,10 @@ struct ProgressCommand {
     @Test func anUnbornBranchHasNothingPassedYet() throws {
         try ScratchCourse.write(in: course)
         try Git.initialise(course, branch: "learner/ada")
-        let run = try Run(["progress"], in: course, environment: ["NO_COLOR": "1"])
+        let run = asynclings(["progress"], in: course, environment: ["NO_COLOR": "1"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("learner/ada: 0/3 lessons passed"))
         #expect(run.stdout.contains("no commit yet"))
-    }
-}
-
-/// Results of concurrent runs, filled from worker threads.
-final class ConcurrentRuns: @unchecked Sendable {
-    private var results: [Shell.Result?]
-    private let lock = NSLock()
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Shell.Result?) {
-        lock.lock()
-        results[index] = result
-        lock.unlock()
-    }
-
-    var all: [Shell.Result?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return results
     }
 }
 

@@ -8,7 +8,7 @@ import Views
 import Watch
 import Workshop
 
-struct Doctor: ParsableCommand {
+struct Doctor: AsynclingsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check everything asynclings needs, and print the exact fix for what is missing.",
         discussion: "Exit status: 0 when nothing is broken (warnings allowed), 1 otherwise.")
@@ -25,12 +25,12 @@ struct Doctor: ParsableCommand {
         var fix: String?
     }
 
-    func run() throws {
-        let style = TerminalRenderer.Style.detect()
+    func run(in context: CommandContext) throws {
+        let style = context.style
         var findings: [Finding] = []
         var course: Course?
         do {
-            let loaded = Course.load(root: try courseOptions.root())
+            let loaded = Course.load(root: try courseOptions.root(in: context))
             course = loaded
             if loaded.problems.isEmpty {
                 findings.append(Finding(level: .ok, topic: "course", detail: "\(loaded.root.path): \(loaded.lessons.count) lessons"))
@@ -48,32 +48,32 @@ struct Doctor: ParsableCommand {
                     fix: "run asynclings inside the course folder (the one holding lessons/), or pass --course DIR"))
         }
 
-        findings += pythonFindings(course)
-        findings += sandboxFindings(course)
-        findings += harnessFindings()
+        findings += pythonFindings(course, in: context)
+        findings += sandboxFindings(course, in: context)
+        findings += harnessFindings(in: context)
         findings.append(
             Finding(level: .ok, topic: "libgit2", detail: "\(GitLibrary.version) (linked)"))
         findings.append(Finding(level: .ok, topic: "cmark-gfm", detail: "\(Markdown.libraryVersion) (linked)"))
-        if let course { findings += repositoryFindings(course) }
-        findings += watchFindings(course)
-        findings.append(terminalFinding(style))
+        if let course { findings += repositoryFindings(course, in: context) }
+        findings += watchFindings(course, in: context)
+        findings.append(terminalFinding(style, in: context))
 
-        for finding in findings { Console.print(render(finding, style: style)) }
+        for finding in findings { context.console.print(render(finding, style: style)) }
         let problems = findings.filter { $0.level == .problem }.count
         let warnings = findings.filter { $0.level == .warning }.count
-        Console.print("")
-        Console.print(
+        context.console.print("")
+        context.console.print(
             problems == 0
                 ? "Ready\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : ""): run `asynclings` to start."
                 : "\(problems) problem\(problems == 1 ? "" : "s") to fix first.")
         if problems > 0 { throw ExitCode(1) }
     }
 
-    private func pythonFindings(_ course: Course?) -> [Finding] {
+    private func pythonFindings(_ course: Course?, in context: CommandContext) -> [Finding] {
         var findings: [Finding] = []
         let needed = course?.lessons.map(\.minimumPython).max() ?? .minimumSupported
         do {
-            let interpreter = try PythonInterpreter.resolve(explicit: pythonOptions.python, courseRoot: course?.root)
+            let interpreter = try interpreter(course, in: context)
             if interpreter.version < needed {
                 findings.append(
                     Finding(
@@ -102,13 +102,20 @@ struct Doctor: ParsableCommand {
         return findings
     }
 
+    /// The interpreter grades would use, resolved as the grader resolves it.
+    private func interpreter(_ course: Course?, in context: CommandContext) throws(GradingError) -> PythonInterpreter {
+        try PythonInterpreter.resolve(
+            explicit: pythonOptions.python, courseRoot: course?.root, environment: context.environment,
+            workingDirectory: context.currentDirectory)
+    }
+
     /// Whether grades run under bubblewrap: learners can work without it (with a warning),
     /// but `class --regrade` refuses.
-    private func sandboxFindings(_ course: Course?) -> [Finding] {
-        guard let interpreter = try? PythonInterpreter.resolve(explicit: pythonOptions.python, courseRoot: course?.root) else {
+    private func sandboxFindings(_ course: Course?, in context: CommandContext) -> [Finding] {
+        guard let interpreter = try? interpreter(course, in: context) else {
             return []
         }
-        let isolation = GradeIsolation.detect(for: interpreter)
+        let isolation = GradeIsolation.detect(for: interpreter, environment: context.environment)
         switch isolation {
         case .sandboxed:
             return [Finding(level: .ok, topic: "sandbox", detail: "every grade is \(isolation.summary)")]
@@ -121,37 +128,32 @@ struct Doctor: ParsableCommand {
         }
     }
 
-    private func harnessFindings() -> [Finding] {
+    private func harnessFindings(in context: CommandContext) -> [Finding] {
         do {
-            let harness = try Harness.locate()
+            let harness = try Harness.locate(environment: context.environment)
             return [Finding(level: .ok, topic: "harness", detail: harness.directory.path)]
         } catch {
             return [Finding(level: .problem, topic: "harness", detail: "the grading harness is missing", fix: "`make build`, or `make install`")]
         }
     }
 
-    private func repositoryFindings(_ course: Course) -> [Finding] {
-        let session = LearnerSession.withoutGrading(course)
-        switch session.store() {
+    private func repositoryFindings(_ course: Course, in context: CommandContext) -> [Finding] {
+        let records = context.records(for: course)
+        switch records.store() {
         case .branch(let name, let workdir):
-            let passed = session.passedLessons().count
+            let passed = records.passedLessons().count
             return [
                 Finding(level: .ok, topic: "repository", detail: workdir),
                 Finding(level: .ok, topic: "branch", detail: "\(name): \(passed) of \(course.lessons.count) lessons recorded"),
             ]
-        case .unavailable(let reason):
-            let parts = reason.components(separatedBy: ": ")
-            return [
-                Finding(
-                    level: .warning, topic: "repository", detail: parts.first ?? reason,
-                    fix: parts.count > 1 ? parts.dropFirst().joined(separator: ": ") : nil)
-            ]
+        case .unavailable(let why):
+            return [Finding(level: .warning, topic: "repository", detail: why.reason, fix: why.fix)]
         }
     }
 
-    private func watchFindings(_ course: Course?) -> [Finding] {
-        let folder = course?.exercisesDirectory.path ?? FileManager.default.currentDirectoryPath
-        let probe = FileManager.default.fileExists(atPath: folder) ? folder : FileManager.default.currentDirectoryPath
+    private func watchFindings(_ course: Course?, in context: CommandContext) -> [Finding] {
+        let folder = course?.exercisesDirectory.path ?? context.currentDirectory.path
+        let probe = FileManager.default.fileExists(atPath: folder) ? folder : context.currentDirectory.path
         guard let monitor = try? DirectoryMonitor(directory: probe, pollInterval: .seconds(3600), onChange: { _ in }) else {
             return [Finding(level: .warning, topic: "file watching", detail: "cannot watch \(probe)", fix: "press r in watch mode to grade")]
         }
@@ -168,8 +170,8 @@ struct Doctor: ParsableCommand {
         }
     }
 
-    private func terminalFinding(_ style: TerminalRenderer.Style) -> Finding {
-        guard Terminal.isTTY() else {
+    private func terminalFinding(_ style: TerminalRenderer.Style, in context: CommandContext) -> Finding {
+        guard context.console.output.isTerminal else {
             return Finding(level: .ok, topic: "terminal", detail: "output is not a terminal (plain text); watch mode needs one")
         }
         let colour = style.color ? "colour" : "no colour (NO_COLOR or TERM=dumb)"

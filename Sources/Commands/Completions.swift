@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct Completions: ParsableCommand {
+struct Completions: AsynclingsCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the shell completion script for bash, zsh or fish.",
         discussion: """
@@ -14,10 +14,10 @@ struct Completions: ParsableCommand {
     @Argument(help: "The shell: bash, zsh or fish.", completion: .list(["bash", "zsh", "fish"]))
     var shell: String
 
-    func run() throws {
+    func run(in context: CommandContext) throws {
         guard let kind = CompletionShell(rawValue: shell) else {
             throw ValidationError("unknown shell `\(shell)`: use bash, zsh or fish")
         }
-        print(Asynclings.completionScript(for: kind), terminator: "")
+        context.console.output.write(Asynclings.completionScript(for: kind))
     }
 }
