@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "WatchTests", dependencies: ["Watch"], swiftSettings: swiftSettings),
         // Every command run in-process against a captured console and a scratch folder.
         .testTarget(
-            name: "CommandsTests", dependencies: ["Commands", "TestSupport"], swiftSettings: swiftSettings),
+            name: "CommandsTests", dependencies: ["Commands", "Grading", "TestSupport"], swiftSettings: swiftSettings),
         // The built binary, for what only a process shows: the terminal, signals, exit
         // statuses, the streams, shell completion and the workshop guide as typed.
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import Commands
 import Foundation
+import Grading
 import TestSupport
 import Testing
 
@@ -20,14 +21,14 @@ struct Ran {
 @discardableResult
 func asynclings(
     _ arguments: [String], in directory: URL = Repository.root, environment: [String: String] = [:],
-    now: @escaping @Sendable () -> Date = { Date() }
+    now: @escaping @Sendable () -> Date = { Date() }, graders: GraderFactory = .standard
 ) -> Ran {
     let output = CapturedOutput()
     let errors = CapturedOutput()
     let context = CommandContext(
         console: Console(output: output, errors: errors),
         environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
-        currentDirectory: directory, now: now)
+        currentDirectory: directory, now: now, graders: graders)
     let status = Asynclings.run(arguments, in: context)
     return Ran(status: status, stdout: output.text, stderr: errors.text)
 }
@@ -44,5 +45,16 @@ extension Room {
         #expect(check.status == 0, "\(name): \(check.stdout)\n\(check.stderr)")
         try Git.run(["push", "-q"], in: clone)
         return clone
+    }
+}
+
+extension GraderFactory {
+    /// The standard grader, told that grades cannot be sandboxed here (they then run
+    /// with the process runner's limits alone).
+    static let unsandboxed = GraderFactory { request in
+        let grader = try GraderFactory.standard.make(request)
+        return Grader(
+            interpreter: grader.interpreter, harness: grader.harness,
+            isolation: .unsandboxed(reason: "a test says so", fix: "nothing to fix"))
     }
 }

@@ -258,6 +258,15 @@ struct CheckCommand {
         #expect(second.stdout.contains("Recorded the pass of 02-beta"))
     }
 
+    @Test func withoutALessonAnUnsandboxedGraderIsSaidOnce() throws {
+        try learnerRepository()
+        try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
+        let run = asynclings(["check", "--python", Python.path], in: course, graders: .unsandboxed)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Recorded the pass of 01-alpha"))
+        #expect(run.stderr.components(separatedBy: "NOT sandboxed: a test says so").count == 2, "\(run.stderr)")
+    }
+
     @Test func jsonIsOneObjectWithTheRecording() throws {
         try learnerRepository()
         try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: course)
