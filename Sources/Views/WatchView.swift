@@ -208,8 +208,7 @@ public struct WatchView: Sendable {
         lines.append("")
         if let learner = learnerCode, let solution = solutionCode {
             lines.append(paint("Your code beside the reference solution", .bold))
-            let notes = lesson.explanations.map { SolutionDiffRenderer.Note(code: $0.code, why: $0.why) }
-            lines += SolutionDiffRenderer(style: style).render(learner: learner, solution: solution, notes: notes)
+            lines += SolutionDiffRenderer(style: style).render(learner: learner, solution: solution, notes: lesson.explanations)
             lines.append("")
         }
         if let next = model.nextUnfinished() {
