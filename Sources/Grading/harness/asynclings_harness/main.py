@@ -240,7 +240,7 @@ class Harness:
         finally:
             sys.stdout = saved_stdout
             trial.restore()
-            if trial.failed_ids & {R.CONCURRENCY, R.BOUNDED} or session.findings.get(R.LEAKED_TASKS):
+            if trial.timeline_wanted or trial.failed_ids & {R.CONCURRENCY, R.BOUNDED} or session.findings.get(R.LEAKED_TASKS):
                 self.keep_timeline(session, item)
         if session.results.checks[R.DEADLOCK].status == R.FAIL or session.results.checks[R.TIME_LIMIT].status == R.FAIL:
             self.keep_timeline(session, item)
