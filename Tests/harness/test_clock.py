@@ -134,6 +134,18 @@ class Stuck(unittest.TestCase):
         _, now = run(main)
         self.assertEqual(now, 1.0)
 
+    def test_a_timer_re_armed_for_now_still_sees_time_pass(self) -> None:
+        # A wait that rounds to nothing (5.0 + 1e-17 == 5.0) re-arms a timer that is already due;
+        # on a real clock the next look at the time has moved on, so the loop below ends.
+        async def main():
+            loop = asyncio.get_running_loop()
+            await asyncio.sleep(5)
+            while loop.time() == 5.0:
+                await asyncio.sleep(1e-17)
+        _, now = run(main)
+        self.assertGreater(now, 5.0)
+        self.assertLess(now, 5.0 + 1e-5)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -50,6 +50,10 @@ ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
 # moves on by itself: a busy-waiting program (`while not flag: await sleep(0)`)
 # still sees time pass, as it would on a real clock.
 SPIN_ADVANCE_TURNS = 2_000
+# How far the clock moves after those turns when the next timer is already due: a program
+# that keeps re-arming a timer for "now" (a remaining wait that rounds to nothing, say
+# `sleep((1 - tokens) / rate)` with tokens a hair under 1) sees time pass, as on a real clock.
+SPIN_STEP = 1e-6
 # Loop turns with ready work and no timer at all before we call it a livelock.
 LIVELOCK_TURNS = 100_000
 # Real seconds to wait for worker threads to reach a virtual sleep or finish.
@@ -482,7 +486,7 @@ class _VirtualSelector(selectors.BaseSelector):
             if when > loop.deadline:
                 raise loop.abort("time-limit", f"the program was still running after {loop.deadline:g} seconds (virtual time)")
             loop.forced_advances += 1
-            loop._set_now(when)
+            loop._set_now(when if when > loop.time() else loop.time() + SPIN_STEP)
             loop._wake_threads()
             self._busy_turns = 0
         elif self._busy_turns >= LIVELOCK_TURNS and not loop._has_threads():
