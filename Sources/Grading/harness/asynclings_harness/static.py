@@ -462,6 +462,8 @@ class _Analysis:
             outcome = _reraises(handler.body, handler.name)
             if outcome == _RERAISED:
                 return  # CancelledError leaves here; later handlers never see it
+            if any(isinstance(call.func, ast.Attribute) and call.func.attr == "uncancel" for call in _calls_in(handler.body)):
+                return  # `task.uncancel()`: the task takes the cancellation as a request and carries on, deliberately
             if handler.type is None:
                 caught = "this bare `except:` catches everything, the task's cancellation (CancelledError) included,"
             elif self._names_cancelled_error(handler.type):
