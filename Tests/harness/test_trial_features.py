@@ -1,4 +1,4 @@
-"""Trial.signal_at, asyncio.Runner's SIGINT handling, Trial.watch_clock and Trial.keep_timeline.
+"""Trial.signal_at, asyncio.Runner's SIGINT handling, Trial.watch_clock, Trial.keep_timeline, fake latencies.
 
 Each test grades a small learner file against a check script written for it, through
 grade.py in a child process, as the Swift side would: real signals reach that child.
@@ -235,6 +235,30 @@ class ClockAndTimeline(unittest.TestCase):
         self.assertEqual(report["timeline"]["scenario"], "attempts, drawn")
         self.assertEqual([(s["label"], s["start"], s["end"]) for s in report["timeline"]["spans"]],
                          [("attempt()", 0.0, 0.5), ("attempt()", 1.5, 2.0)])
+
+
+class FakeLatency(unittest.TestCase):
+    def test_a_latency_function_may_say_a_call_never_answers(self) -> None:
+        report = grade_with("""
+            @scenario("one call answers, the other never does")
+            async def never(t: Trial) -> None:
+                fake = t.fake_async("ask", latency=lambda name: None if name == "mute" else 0.5, result="hi")
+                got = await t.call(t.function("both"))
+                t.fail("behaviour", f"{got} {[(c.args[0], c.end, c.cancelled) for c in fake.calls]}")
+            """, """
+            import asyncio
+
+            async def ask(name):
+                pass
+
+            async def both():
+                mute = asyncio.create_task(ask("mute"))
+                answer = await ask("loud")
+                mute.cancel()
+                await asyncio.gather(mute, return_exceptions=True)
+                return answer
+            """)
+        self.assertEqual(message(report, "behaviour"), "hi [('loud', 0.5, False), ('mute', 0.5, True)]")
 
 
 if __name__ == "__main__":
