@@ -125,11 +125,7 @@ class RunnerInterrupt(unittest.TestCase):
             t.fail("behaviour", f"main() gave {got!r}")
         """
 
-    def outcome(self, learner: str) -> str:
-        return message(grade_with(self.CHECK, learner), "behaviour")
-
-    def test_asyncio_run_cancels_the_main_task_which_may_finish_gracefully(self) -> None:
-        self.assertEqual(self.outcome("""
+    SERVE = """
             import asyncio
 
             async def serve():
@@ -137,7 +133,13 @@ class RunnerInterrupt(unittest.TestCase):
                     await asyncio.sleep(3600)
                 except asyncio.CancelledError:
                     return f"cancelled at {asyncio.get_running_loop().time()}"
+        """
 
+    def outcome(self, learner: str) -> str:
+        return message(grade_with(self.CHECK, learner), "behaviour")
+
+    def test_asyncio_run_cancels_the_main_task_which_may_finish_gracefully(self) -> None:
+        self.assertEqual(self.outcome(self.SERVE + """
             def main():
                 return asyncio.run(serve())
             """), "main() gave 'cancelled at 1.5'")
@@ -151,15 +153,7 @@ class RunnerInterrupt(unittest.TestCase):
             """), "main() gave 'KeyboardInterrupt'")
 
     def test_an_explicit_runner_behaves_the_same(self) -> None:
-        self.assertEqual(self.outcome("""
-            import asyncio
-
-            async def serve():
-                try:
-                    await asyncio.sleep(3600)
-                except asyncio.CancelledError:
-                    return f"cancelled at {asyncio.get_running_loop().time()}"
-
+        self.assertEqual(self.outcome(self.SERVE + """
             def main():
                 with asyncio.Runner() as runner:
                     return runner.run(serve())

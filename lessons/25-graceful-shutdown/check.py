@@ -432,33 +432,28 @@ def jobs(*specs: tuple[float, float]) -> list[tuple[float, Job]]:
     return [(at, Job(n, work)) for n, (at, work) in enumerate(specs, start=1)]
 
 
-@scenario("SIGTERM at 3.2 s: the jobs in progress finish within the grace period; exit code 0")
-def sigterm_drains(t: Trial) -> None:
-    arrivals = jobs((0, 1.0), (0, 2.5), (0, 4.0), (0, 0.5), (0, 1.5), (2.8, 1.7), (2.9, 0.6), (3.4, 1.0), (3.5, 1.0))
-    run = run_main(t, arrivals, signal.SIGTERM, 3.2, 10.0)
+def shutdown(t: Trial, arrivals: list[tuple[float, Job]], signum: int, at: float, grace: float) -> None:
+    run = run_main(t, arrivals, signum, at, grace)
     if run is not None:
         judge(t, run)
+
+
+@scenario("SIGTERM at 3.2 s: the jobs in progress finish within the grace period; exit code 0")
+def sigterm_drains(t: Trial) -> None:
+    shutdown(t, jobs((0, 1.0), (0, 2.5), (0, 4.0), (0, 0.5), (0, 1.5), (2.8, 1.7), (2.9, 0.6), (3.4, 1.0), (3.5, 1.0)),
+             signal.SIGTERM, 3.2, 10.0)
 
 
 @scenario("SIGTERM at 1 s, a grace period of 2 s: one job finishes, two are cancelled and handed back; exit code 1")
 def grace_runs_out(t: Trial) -> None:
-    arrivals = jobs((0, 0.5), (0, 2.0), (0, 5.0), (0, 8.0), (1.5, 1.0), (2.5, 1.0))
-    run = run_main(t, arrivals, signal.SIGTERM, 1.0, 2.0)
-    if run is not None:
-        judge(t, run)
+    shutdown(t, jobs((0, 0.5), (0, 2.0), (0, 5.0), (0, 8.0), (1.5, 1.0), (2.5, 1.0)), signal.SIGTERM, 1.0, 2.0)
 
 
 @scenario("SIGINT at 2 s, a grace period of 3 s: the same shutdown; exit code 1")
 def sigint_cancels(t: Trial) -> None:
-    arrivals = jobs((0, 1.5), (0, 3.0), (0.5, 9.0), (1.0, 4.0), (1.6, 2.0), (2.2, 1.0))
-    run = run_main(t, arrivals, signal.SIGINT, 2.0, 3.0)
-    if run is not None:
-        judge(t, run)
+    shutdown(t, jobs((0, 1.5), (0, 3.0), (0.5, 9.0), (1.0, 4.0), (1.6, 2.0), (2.2, 1.0)), signal.SIGINT, 2.0, 3.0)
 
 
 @scenario("SIGTERM while every worker waits for a job: an immediate, clean exit")
 def idle(t: Trial) -> None:
-    arrivals = jobs((0, 1.0), (0.2, 0.5))
-    run = run_main(t, arrivals, signal.SIGTERM, 4.0, 10.0)
-    if run is not None:
-        judge(t, run)
+    shutdown(t, jobs((0, 1.0), (0.2, 0.5)), signal.SIGTERM, 4.0, 10.0)
