@@ -13,10 +13,10 @@ Each sentence of "Your exercise", and the scenario that enforces it:
 - "`main(grace)` runs the service with `asyncio.run` (or an `asyncio.Runner`) and
   returns the process's exit code" -> every scenario calls `main` and reads what it
   returns; `behaviour`.
-- "The service opens its database with `await open_database()`, then its inbox with
+- "The service opens its database with `await open_database()` and its inbox with
   `await open_inbox()`, and runs `WORKERS` (3) workers: each takes a job with `await
-  inbox.get()` and handles it with `await process(job, db)`, so that 3 jobs are
-  processed at once whenever 3 are waiting" -> `sigterm_drains` and `grace_runs_out`
+  inbox.get()` and handles it with `await process(job, db)`: never more than 3 jobs at
+  once, and 3 whenever a job is waiting" -> `sigterm_drains` and `grace_runs_out`
   (the busy stretch before the signal: never more than 3 at once, and 3 while jobs
   wait); `bounded`.
 - "On the first SIGTERM or SIGINT it stops taking jobs at once: `await inbox.close()`
@@ -88,7 +88,6 @@ class World:
     queued: list[Job] = field(default_factory=list)
     inbox_closed: bool = False
     db_closed: bool = False
-    opened: list[str] = field(default_factory=list)
     processing: FakeAsync | None = None
     counter: Any = field(default_factory=itertools.count)
 
@@ -172,12 +171,10 @@ def install(t: Trial, world: World) -> None:
 
     async def open_database() -> Database:
         world.loop = asyncio.get_running_loop()
-        world.opened.append("database")
         return Database(world)
 
     async def open_inbox() -> Inbox:
         world.loop = asyncio.get_running_loop()
-        world.opened.append("inbox")
         for at in sorted({at for at, _ in world.arrivals}):  # one timer per moment keeps the jobs in order
             world.loop.call_at(at, world.arrive, [job for when, job in world.arrivals if when == at])
         return Inbox(world)
