@@ -7,7 +7,7 @@ VENV         := .venv
 VENV_PY      := $(VENV)/bin/python
 RELEASE_BIN  := .build/release/asynclings
 PREFIX       ?= /usr/local
-APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config
+APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config bubblewrap
 SWIFT_TEST_FLAGS ?=
 
 .PHONY: all deps system-deps venv build run test test-swift test-harness bench install uninstall clean
@@ -16,11 +16,11 @@ all: build
 
 deps: system-deps venv
 
-# libgit2 and cmark-gfm come from Debian packages. As root we install them;
-# otherwise we print the exact command and stop.
+# libgit2, cmark-gfm and bubblewrap (the sandbox every grade runs in) come from Debian
+# packages. As root we install them; otherwise we print the exact command and stop.
 system-deps:
 	@if pkg-config --exists libgit2 libcmark-gfm 2>/dev/null \
-	   && [ -f /usr/include/cmark-gfm-core-extensions.h ]; then :; \
+	   && [ -f /usr/include/cmark-gfm-core-extensions.h ] && command -v bwrap >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  echo "==> installing $(APT_PACKAGES)"; \
 	  apt-get update -qq && apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
@@ -60,6 +60,8 @@ install: build
 	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/asynclings
 	rm -rf $(DESTDIR)$(PREFIX)/share/asynclings/harness
 	cp -R Sources/Grading/harness $(DESTDIR)$(PREFIX)/share/asynclings/harness
+	@# Grades see the harness read-only: compile it now, or every grade compiles it again.
+	-$(VENV_PY) -m compileall -q $(DESTDIR)$(PREFIX)/share/asynclings/harness
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/asynclings

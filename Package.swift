@@ -83,12 +83,16 @@ let package = Package(
         .testTarget(
             name: "GitStoreTests", dependencies: ["GitStore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "RenderingTests", dependencies: ["Rendering"], swiftSettings: swiftSettings),
+            name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "WatchTests", dependencies: ["Watch"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TerminalUITests", dependencies: ["TerminalUI", "Course", "Grading", "Rendering", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        // Learner code written to attack the grader: each test asserts the property it attacks.
+        .testTarget(
+            name: "HostileTests", dependencies: ["Grading", "Course", "Sandbox", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ClassroomTests",
             dependencies: ["Classroom", "Course", "Grading", "GitStore", "Rendering", "Workshop", "TestSupport"],

@@ -153,7 +153,9 @@ def bench_class(binary: str, scratch: str, branches: int, runs: int) -> None:
         print(f"  {label:<26}: wall {ms(walls)}; CPU {statistics.median(cpus) * 1000:.0f} ms   (target < 1000 ms)")
 
 
-def bench_regrade(binary: str, python: str, scratch: str, branches: int) -> None:
+def regrade_room(scratch: str, branches: int) -> tuple[str, int]:
+    """A bare room of `branches` learners x 10 lessons, every file present and distinct;
+    returns it and the number of files."""
     bare, lessons = room(scratch, "room30")
     layout: dict[str, list[tuple[str, bytes, str | None]]] = {}
     for index in range(branches):
@@ -170,15 +172,30 @@ def bench_regrade(binary: str, python: str, scratch: str, branches: int) -> None
             commits.append((f"exercises/{lesson}.py", content, record(lesson, 1) if source.endswith("solution.py") else None))
         layout[f"learner/l{index:02d}"] = commits
     fast_import(bare, layout)
-    cells = branches * len(lessons)
+    return bare, branches * len(lessons)
+
+
+def regrade(binary: str, python: str, bare: str, *options: str, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """One `class --regrade` of the room: wall and CPU seconds."""
+    command = [binary, "class", "--regrade", "--json", "--python", python, *options]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=bare, capture_output=True, env={**os.environ, **(env or {})})
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode not in (0, 1):
+        sys.exit(f"class --regrade failed: {result.stderr.decode()}")
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def bench_regrade(binary: str, python: str, scratch: str, branches: int) -> None:
+    bare, cells = regrade_room(scratch, branches)
     cores = os.cpu_count() or 1
-    print(f"\n## asynclings class --regrade: {branches} branches x {len(lessons)} lessons = {cells} distinct files, {cores} cores")
+    print(f"\n## asynclings class --regrade: {branches} branches x 10 lessons = {cells} distinct files, {cores} cores")
     print(f"  load average before: {os.getloadavg()[0]:.1f}")
     figures: dict[str, float] = {}
     for label, jobs in (("one at a time (--jobs 1)", ["--jobs", "1"]), (f"in parallel (default, {cores})", [])):
-        elapsed, cpu, result = timed([binary, "class", "--regrade", "--json", "--python", python, *jobs], cwd=bare)
-        if result.returncode not in (0, 1):
-            sys.exit(f"class --regrade failed: {result.stderr.decode()}")
+        elapsed, cpu = regrade(binary, python, bare, *jobs)
         figures[label] = elapsed
         print(f"  {label:<28}: {elapsed:7.2f} s wall ({elapsed / cells * 1000:.0f} ms per file), {cpu:.1f} s CPU")
     serial, parallel = figures.values()

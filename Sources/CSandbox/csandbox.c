@@ -60,7 +60,10 @@ static int close_from(int first) {
 __attribute__((noinline, noreturn)) static void child(
     const char *path, char *const argv[], char *const envp[], const char *cwd,
     const csb_limits *limits, const int child_fds[4], int error_fd) {
-    if (setpgid(0, 0) != 0) child_fail(error_fd, CSB_STAGE_PROCESS_GROUP);
+    // A session of its own (and so a process group whose id is its pid): no
+    // controlling terminal, so nothing it runs can open /dev/tty and write to,
+    // or inject keystrokes into, the terminal of whoever started the grade.
+    if (setsid() < 0) child_fail(error_fd, CSB_STAGE_PROCESS_GROUP);
 
     // Every signal is blocked (see csb_spawn), so no inherited handler can run
     // here. Ignored signals would survive execve: reset all to default, then
@@ -246,4 +249,45 @@ long csb_send_with_fds(int socket, const void *data, unsigned long length,
         sent = sendmsg(socket, &message, MSG_NOSIGNAL);
     } while (sent < 0 && errno == EINTR);
     return (long)sent;
+}
+
+long csb_recv_with_fds(int socket, void *data, unsigned long length, int *fds, int capacity, int *count) {
+    struct iovec vector = {data, length};
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    union {
+        char buffer[CMSG_SPACE(sizeof(int) * 8)];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    message.msg_control = control.buffer;
+    message.msg_controllen = sizeof control.buffer;
+    *count = 0;
+    ssize_t got;
+    do {
+        got = recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) return -1;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL;
+         header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        int received = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int *incoming = (int *)CMSG_DATA(header);
+        for (int i = 0; i < received; i++) {
+            if (*count < capacity) fds[(*count)++] = incoming[i];
+            else close(incoming[i]);  // more than asked for: never leak them
+        }
+    }
+    return (long)got;
+}
+
+int csb_pidfd_send_signal(int pidfd, int signal) {
+#ifdef SYS_pidfd_send_signal
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
 }

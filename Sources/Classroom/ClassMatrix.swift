@@ -30,10 +30,12 @@ public struct ClassMatrix: Codable, Sendable, Equatable {
             switch cell.state {
             case .passed: summary.passed += 1
             case .failsNow: summary.failsNow += 1
+            case .missingFile: summary.missingFile += 1
             case .refused: summary.refused += 1
             default: break
             }
         }
+        summary.flaggedLearners = learners.filter { !$0.warnings.isEmpty }.count
         return summary
     }
 
@@ -45,17 +47,28 @@ public struct ClassMatrix: Codable, Sendable, Equatable {
         public var passed = 0
         /// Recorded passes that no longer grade as a pass.
         public var failsNow = 0
+        /// Recorded passes with no exercise file behind them.
+        public var missingFile = 0
         /// Exercise paths that are not a small regular text file.
         public var refused = 0
+        /// Rows with a warning: a name that may pass for another, a branch that is not
+        /// a commit or shares no history with the course, records naming no lesson.
+        public var flaggedLearners = 0
+
+        /// Recorded passes a regrade found wanting: they fail now, or there is no
+        /// exercise file to grade. Any of these makes `class --regrade` exit 1.
+        public var unconfirmedPasses: Int { failsNow + missingFile }
 
         enum CodingKeys: String, CodingKey {
             case learners, lessons, passed, refused
             case failsNow = "fails_now"
+            case missingFile = "missing_file"
+            case flaggedLearners = "flagged_learners"
         }
     }
 
     /// Cells a regrade found wrong or could not grade, row by row, for the list under the
-    /// matrix: recorded passes that fail now, refused files, grading errors.
+    /// matrix: recorded passes that fail now or have no file, refused files, grading errors.
     public var problems: [(learner: LearnerRow, lesson: LessonColumn, cell: Cell)] {
         var found: [(LearnerRow, LessonColumn, Cell)] = []
         for learner in learners {
@@ -130,28 +143,55 @@ public struct LearnerRow: Codable, Sendable, Equatable {
     public var tip: String
     /// One per `ClassMatrix.lessons` entry, same order.
     public var cells: [Cell]
+    /// What the instructor should know about this branch beyond its cells: a name that
+    /// may pass for another learner's, a tip that is no commit, and so on.
+    public var warnings: [LearnerWarning]
 
-    public init(name: String, branch: String, reference: String, isLocal: Bool, tip: String, cells: [Cell]) {
+    public init(
+        name: String, branch: String, reference: String, isLocal: Bool, tip: String, cells: [Cell],
+        warnings: [LearnerWarning] = []
+    ) {
         self.name = name
         self.branch = branch
         self.reference = reference
         self.isLocal = isLocal
         self.tip = tip
         self.cells = cells
+        self.warnings = warnings
     }
 
     /// Lessons passed (recorded, current, and confirmed by a regrade if one ran).
     public var passedCount: Int { cells.filter { $0.state == .passed }.count }
     /// Attempts over every recorded pass.
-    public var attempts: Int { cells.compactMap { $0.record?.attempts }.reduce(0, +) }
+    public var attempts: Int { Self.saturatingSum(cells.compactMap { $0.record?.attempts }) }
     /// Hints over every recorded pass.
-    public var hints: Int { cells.compactMap { $0.record?.hints }.reduce(0, +) }
+    public var hints: Int { Self.saturatingSum(cells.compactMap { $0.record?.hints }) }
     /// The newest recorded pass.
     public var lastPass: Date? { cells.compactMap { $0.record?.date }.max() }
 
+    /// A sum that stops at `Int.max` instead of trapping. Counts read from trailers are
+    /// bounded already; a matrix decoded from JSON or built by hand need not be.
+    static func saturatingSum(_ values: [Int]) -> Int {
+        values.reduce(0) { total, value in
+            let (sum, overflow) = total.addingReportingOverflow(max(0, value))
+            return overflow ? Int.max : sum
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case name, branch, reference, tip, cells
+        case name, branch, reference, tip, cells, warnings
         case isLocal = "local"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        branch = try container.decode(String.self, forKey: .branch)
+        reference = try container.decode(String.self, forKey: .reference)
+        isLocal = try container.decode(Bool.self, forKey: .isLocal)
+        tip = try container.decode(String.self, forKey: .tip)
+        cells = try container.decode([Cell].self, forKey: .cells)
+        warnings = try container.decodeIfPresent([LearnerWarning].self, forKey: .warnings) ?? []
     }
 }
 
@@ -172,17 +212,23 @@ public struct Cell: Codable, Sendable, Equatable {
     }
 
     /// The one state the cell is shown as.
+    ///
+    /// A recorded pass counts only with the lesson's exercise file behind it: at the
+    /// branch tip, and in the recording commit. Without one (the file was deleted, or the
+    /// record's commit held some other file) it is `missingFile`, never `passed`.
     public var state: CellState {
         if case .refused = file { return .refused }
-        let holds = record.map { $0.isCurrent && $0.status == "pass" } ?? false
+        let claimsPass = record?.status == "pass"
+        let unbacked = claimsPass && (file == .missing || record?.recordedFile == false)
+        let holds = claimsPass && !unbacked && record?.isCurrent == true
         switch (holds, regrade) {
         case (true, nil), (true, .pass?): return .passed
         case (true, .fail?): return .failsNow
         case (true, .error?): return .error
         case (false, .pass?): return .passing
-        case (false, .fail?): return record == nil ? .failing : .changed
+        case (false, .fail?): return unbacked ? .missingFile : record == nil ? .failing : .changed
         case (false, .error?): return .error
-        case (false, nil): return record == nil ? .none : .changed
+        case (false, nil): return unbacked ? .missingFile : record == nil ? .none : .changed
         }
     }
 
@@ -223,6 +269,9 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
     /// The exercise path is a symlink, a directory, a submodule, a binary, too large or
     /// a corrupt object: not read, not graded.
     case refused
+    /// A pass was recorded, but there is no exercise file behind it: none at the branch
+    /// tip, or none in the commit that recorded it (a record naming another file).
+    case missingFile = "missing-file"
     /// The regrade could not grade the file.
     case error
     /// Nothing recorded (and nothing at the tip to grade).
@@ -237,6 +286,7 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
         case .passing: "(✓)"
         case .failing: "✗"
         case .refused: "⚠"
+        case .missingFile: "∅"
         case .error: "?"
         case .none: "·"
         }
@@ -251,6 +301,7 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
         case .passing: "passes"
         case .failing: "failing"
         case .refused: "refused"
+        case .missingFile: "NO FILE"
         case .error: "error"
         case .none: "—"
         }
@@ -265,6 +316,7 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
         case .passing: "passes when re-graded, no current record"
         case .failing: "fails when re-graded, nothing recorded"
         case .refused: "exercise path is not a small text file (not read)"
+        case .missingFile: "a pass was recorded, but there is no exercise file behind it"
         case .error: "could not be graded"
         case .none: "nothing recorded"
         }
@@ -272,7 +324,7 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
 
     /// States listed under the matrix, one line each.
     public var isProblem: Bool {
-        self == .failsNow || self == .refused || self == .error
+        self == .failsNow || self == .missingFile || self == .refused || self == .error
     }
 }
 
@@ -282,6 +334,9 @@ public struct RecordedPass: Codable, Sendable, Equatable {
     public var status: String
     /// True while the branch tip still holds the recorded file unchanged.
     public var isCurrent: Bool
+    /// True when the recording commit held the lesson's exercise file (whatever the
+    /// record's `Asynclings-File` trailer says): a record without one vouches for nothing.
+    public var recordedFile: Bool
     public var attempts: Int
     public var hints: Int
     public var checksPassed: Int
@@ -292,11 +347,12 @@ public struct RecordedPass: Codable, Sendable, Equatable {
     public var commit: String?
 
     public init(
-        status: String, isCurrent: Bool, attempts: Int, hints: Int, checksPassed: Int, checksTotal: Int,
-        date: Date?, commit: String?
+        status: String, isCurrent: Bool, recordedFile: Bool = true, attempts: Int, hints: Int, checksPassed: Int,
+        checksTotal: Int, date: Date?, commit: String?
     ) {
         self.status = status
         self.isCurrent = isCurrent
+        self.recordedFile = recordedFile
         self.attempts = attempts
         self.hints = hints
         self.checksPassed = checksPassed
@@ -308,6 +364,7 @@ public struct RecordedPass: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case status, attempts, hints, date, commit
         case isCurrent = "current"
+        case recordedFile = "recorded_file"
         case checksPassed = "checks_passed"
         case checksTotal = "checks_total"
     }

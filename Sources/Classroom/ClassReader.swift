@@ -1,3 +1,4 @@
+import Course
 import Foundation
 import GitStore
 import Grading
@@ -64,52 +65,102 @@ public struct ClassReader {
         }
     }
 
+    /// The most columns made for lesson ids that only appear in records: one learner's
+    /// made-up ids must not widen everyone's table without end.
+    public static let maximumExtraColumns = 16
+
     /// The matrix of `branches` × `lessons`, from histories and tip trees only.
     ///
-    /// Lesson ids that appear in some record but not in `lessons` get a column of their own
-    /// at the end, so nothing a learner recorded is hidden.
+    /// The exercise file of a lesson is the course's (`Lesson.exercisePath(forLessonID:)`
+    /// below `coursePrefix`), whatever a record's `Asynclings-File` trailer says: that is
+    /// the file a cell shows, a record is checked against and a regrade grades.
     ///
-    /// - Parameter keepContents: also return the bytes of every regular exercise file, by
-    ///   blob id, for a regrade.
-    public func read(branches: [Branch], lessons: [LessonColumn], keepContents: Bool = false)
-        throws(ClassroomError) -> (matrix: ClassMatrix, contents: [String: Data])
-    {
-        var progressByBranch: [(Branch, BranchProgress)] = []
+    /// Well-formed lesson ids that appear in some record but not in `lessons` get a
+    /// column of their own at the end (up to ``maximumExtraColumns``), so nothing a
+    /// learner recorded is hidden; records naming no lesson are listed in the row's
+    /// warnings instead. A branch that does not point at a commit keeps its row, empty,
+    /// with a warning: one broken branch never hides the room.
+    ///
+    /// - Parameters:
+    ///   - keepContents: also return the bytes of every regular exercise file, by
+    ///     blob id, for a regrade.
+    ///   - course: the course's commit and how to name it; a branch sharing no history
+    ///     with it is flagged.
+    public func read(
+        branches: [Branch], lessons: [LessonColumn], keepContents: Bool = false,
+        course: (reference: String, commit: ObjectID)? = nil
+    ) throws(ClassroomError) -> (matrix: ClassMatrix, contents: [String: Data]) {
+        let exercisePath = { (id: String) in Lesson.exercisePath(forLessonID: id, under: coursePrefix) }
+        var progressByBranch: [(branch: Branch, progress: BranchProgress?, warnings: [LearnerWarning])] = []
         for branch in branches {
-            let progress = try git { () throws(GitStoreError) in try repository.progress(branch: branch) }
-            progressByBranch.append((branch, progress))
+            var warnings: [LearnerWarning] = []
+            let kind = try git { () throws(GitStoreError) in try repository.objectKind(branch.tip) }
+            guard kind == "commit" else {
+                progressByBranch.append((branch, nil, [.notACommit(kind: kind ?? "missing object")]))
+                continue
+            }
+            let progress = try git { () throws(GitStoreError) in try repository.progress(branch: branch, exercisePath: exercisePath) }
+            if let course, !(try git { () throws(GitStoreError) in try repository.shareHistory(branch.tip, course.commit) }) {
+                warnings.append(.unrelatedHistory(course: course.reference))
+            }
+            progressByBranch.append((branch, progress, warnings))
         }
+
         var columns = lessons
         let known = Set(lessons.map(\.id))
-        let extra = Set(progressByBranch.flatMap { $0.1.lessons.keys }).subtracting(known)
-        columns += extra.sorted().map { LessonColumn(id: $0) }
+        let recorded = Set(progressByBranch.flatMap { $0.progress.map { Array($0.lessons.keys) } ?? [] })
+        let extra = recorded.subtracting(known).filter { Lesson.number(ofID: $0) != nil }
+            .sorted { (Lesson.number(ofID: $0) ?? 0, $0) < (Lesson.number(ofID: $1) ?? 0, $1) }
+            .prefix(Self.maximumExtraColumns)
+        columns += extra.map { LessonColumn(id: $0) }
+        let shown = Set(columns.map(\.id))
 
         let remotes = try git { () throws(GitStoreError) in try repository.remoteNames() }
         let names = Self.displayNames(for: branches, remotes: remotes)
+        let ownNames = branches.map { Self.nameWithoutRemote($0, remotes: remotes) }
+        let lookalikes = LearnerNames.lookalikes(ownNames.map(Self.withoutLearnerPrefix))
         var classifier = FileClassifier(repository: repository, maximumBytes: maximumFileBytes, keepContents: keepContents)
         var rows: [LearnerRow] = []
-        for (index, (branch, progress)) in progressByBranch.enumerated() {
-            let tree = try git { () throws(GitStoreError) in try repository.commit(branch.tip).tree() }
+        for (index, (branch, progress, branchWarnings)) in progressByBranch.enumerated() {
+            var warnings = LearnerNames.warnings(for: ownNames[index])
+            if let other = lookalikes[index] { warnings.append(.looksLike(other)) }
+            warnings += branchWarnings
             var cells: [Cell] = []
-            for column in columns {
-                let record = progress.lessons[column.id].map { lesson in
-                    RecordedPass(
-                        status: lesson.record.status, isCurrent: lesson.isCurrent, attempts: lesson.record.attempts,
-                        hints: lesson.record.hints, checksPassed: lesson.record.checksPassed,
-                        checksTotal: lesson.record.checksTotal, date: lesson.record.date,
-                        commit: lesson.record.commit?.hex)
+            if let progress {
+                let tree = try git { () throws(GitStoreError) in try repository.commit(branch.tip).tree() }
+                for column in columns {
+                    let record = progress.lessons[column.id].map { lesson in
+                        RecordedPass(
+                            status: String(lesson.record.status.prefix(Self.maximumStatusLength)), isCurrent: lesson.isCurrent,
+                            recordedFile: lesson.record.blob != nil, attempts: lesson.record.attempts, hints: lesson.record.hints,
+                            checksPassed: lesson.record.checksPassed, checksTotal: lesson.record.checksTotal,
+                            date: lesson.record.date, commit: lesson.record.commit?.hex)
+                    }
+                    let file = try exercisePath(column.id).map { path throws(ClassroomError) in try classifier.classify(path, in: tree) }
+                    cells.append(Cell(record: record, file: file ?? .missing))
                 }
-                let path = coursePrefix + "exercises/\(column.id).py"
-                let file = try classifier.classify(path, in: tree)
-                cells.append(Cell(record: record, file: file))
+                let unshown = progress.lessons.keys.filter { !shown.contains($0) }.sorted()
+                if !unshown.isEmpty {
+                    warnings.append(.recordsWithoutLesson(unshown.map { Self.cut($0, to: LearnerWarning.maximumShownIDLength) }))
+                }
+            } else {
+                cells = columns.map { _ in Cell(record: nil, file: .missing) }
             }
             rows.append(
                 LearnerRow(
                     name: names[index], branch: branch.name, reference: branch.referenceName,
-                    isLocal: branch.kind == .local, tip: branch.tip.hex, cells: cells))
+                    isLocal: branch.kind == .local, tip: branch.tip.hex, cells: cells, warnings: warnings))
         }
         rows.sort { ($0.name.lowercased(), $0.branch) < ($1.name.lowercased(), $1.branch) }
         return (ClassMatrix(lessons: columns, learners: rows), classifier.contents)
+    }
+
+    /// How much of a record's status is kept (the engine writes `pass`).
+    static let maximumStatusLength = 40
+
+    /// `text` cut to `length` characters, with `…` when something was cut.
+    static func cut(_ text: String, to length: Int) -> String {
+        text.count <= length ? text : String(text.prefix(length - 1)) + "…"
     }
 
     // MARK: - Names
@@ -129,21 +180,27 @@ public struct ClassReader {
         return (remote, String(name.dropFirst(remote.count + 1)))
     }
 
+    /// The branch name without its remote: `learner/zoë` for `origin/learner/zoë`.
+    static func nameWithoutRemote(_ branch: Branch, remotes: [String]) -> String {
+        if branch.kind == .remoteTracking, let (_, rest) = splitRemote(branch.name, remotes: remotes) { return rest }
+        return branch.name
+    }
+
+    /// `zoë` for `learner/zoë`; other names unchanged.
+    static func withoutLearnerPrefix(_ name: String) -> String {
+        name.hasPrefix("learner/") && name.count > "learner/".count ? String(name.dropFirst("learner/".count)) : name
+    }
+
     /// The learner's name for each branch: without the remote and a leading `learner/`.
     /// When two branches would share a name (a local branch and its remote-tracking
     /// copy, or two remotes) each gets its origin in brackets.
     static func displayNames(for branches: [Branch], remotes: [String]) -> [String] {
         let bases: [(name: String, source: String)] = branches.map { branch in
-            var name = branch.name
             var source = "local"
-            if branch.kind == .remoteTracking, let (remote, rest) = splitRemote(branch.name, remotes: remotes) {
-                name = rest
+            if branch.kind == .remoteTracking, let (remote, _) = splitRemote(branch.name, remotes: remotes) {
                 source = remote
             }
-            if name.hasPrefix("learner/"), name.count > "learner/".count {
-                name = String(name.dropFirst("learner/".count))
-            }
-            return (name, source)
+            return (withoutLearnerPrefix(nameWithoutRemote(branch, remotes: remotes)), source)
         }
         var counts: [String: Int] = [:]
         for base in bases { counts[base.name, default: 0] += 1 }

@@ -1,4 +1,5 @@
 import Foundation
+import Rendering
 
 /// The class matrix as one self-contained HTML page to put on a projector: a heatmap of
 /// learners × lessons.
@@ -12,7 +13,10 @@ import Foundation
 ///   (`title` attributes, so it works without scripts).
 ///
 /// Everything that comes from a branch (names, check ids, messages) is escaped: a learner
-/// chooses their branch name.
+/// chooses their branch name. Control characters and bidi controls are spelled out as in
+/// the terminal (``ANSI/sanitized(_:keepingLineBreaks:)``), names sit in `<bdi>` so a
+/// right-to-left name cannot reorder what follows it, and a name that may pass for
+/// another is flagged with its warnings.
 public struct HTMLReport: Sendable {
     /// The page's `<title>` and heading.
     public var title: String
@@ -68,13 +72,21 @@ public struct HTMLReport: Sendable {
             parts.append("re-graded with \(regrade.courseRef) (\(regrade.courseCommit.prefix(7)))")
             parts.append("\(summary.failsNow) recorded pass\(summary.failsNow == 1 ? "" : "es") failing now")
         }
+        if summary.missingFile > 0 {
+            parts.append("\(summary.missingFile) recorded pass\(summary.missingFile == 1 ? "" : "es") without an exercise file")
+        }
+        if summary.flaggedLearners > 0 {
+            parts.append("\(summary.flaggedLearners) learner\(summary.flaggedLearners == 1 ? "" : "s") flagged")
+        }
         if summary.refused > 0 { parts.append("\(summary.refused) refused file\(summary.refused == 1 ? "" : "s")") }
         return parts.joined(separator: " · ")
     }
 
     func legend(_ matrix: ClassMatrix) -> String {
-        var states: [CellState] = [.passed, .changed, .refused, .none]
-        if matrix.regrade != nil { states = [.passed, .failsNow, .changed, .passing, .failing, .refused, .error, .none] }
+        var states: [CellState] = [.passed, .changed, .missingFile, .refused, .none]
+        if matrix.regrade != nil {
+            states = [.passed, .failsNow, .changed, .passing, .failing, .missingFile, .refused, .error, .none]
+        }
         var html = "<ul class=\"legend\" aria-label=\"Legend\">\n"
         for state in states {
             html += "<li><span class=\"cell s-\(state.rawValue)\"><span class=\"g\">\(escape(state.glyph))</span>"
@@ -95,7 +107,11 @@ public struct HTMLReport: Sendable {
         }
         html += "<th scope=\"col\">Passed</th><th scope=\"col\">Attempts</th><th scope=\"col\">Hints</th><th scope=\"col\">Last pass</th></tr>\n</thead>\n<tbody>\n"
         for learner in matrix.learners {
-            html += "<tr><th scope=\"row\" class=\"name\" title=\"\(escape(learner.branch + " @ " + String(learner.tip.prefix(7))))\">\(escape(learner.name))</th>"
+            var nameTitle = learner.branch + " @ " + String(learner.tip.prefix(7))
+            for warning in learner.warnings { nameTitle += "\n⚑ " + warning.description }
+            let flagged = learner.warnings.isEmpty ? "" : " flagged"
+            let mark = learner.warnings.isEmpty ? "" : "<span class=\"flag\" aria-label=\"flagged\">⚑</span> "
+            html += "<tr><th scope=\"row\" class=\"name\(flagged)\" title=\"\(escape(nameTitle))\">\(mark)<bdi>\(escape(learner.name))</bdi></th>"
             for (index, cell) in learner.cells.enumerated() {
                 let state = cell.state
                 let hover = "\(learner.name) · \(matrix.lessons[index].id)\n\(state.label): \(hoverText(cell))"
@@ -121,11 +137,24 @@ public struct HTMLReport: Sendable {
 
     func problems(_ matrix: ClassMatrix) -> String {
         let problems = matrix.problems
-        guard !problems.isEmpty else { return "" }
+        let flagged = matrix.learners.filter { !$0.warnings.isEmpty }
+        guard !problems.isEmpty || !flagged.isEmpty else { return "" }
         var html = "<section class=\"problems\">\n<h2>Needs a look</h2>\n<ul>\n"
+        for learner in flagged {
+            var spelling = LearnerNames.spelledOut(learner.name)
+            for warning in learner.warnings {
+                html += "<li class=\"warning w-\(warning.kind)\"><span class=\"flag\">⚑</span> <strong><bdi>\(escape(learner.name))</bdi></strong> · "
+                html += escape(warning.description)
+                if warning.isAboutTheName, let spelled = spelling {
+                    html += " (spelled <code>\(escape(spelled))</code>)"
+                    spelling = nil
+                }
+                html += "</li>\n"
+            }
+        }
         for (learner, lesson, cell) in problems {
             html += "<li><span class=\"cell s-\(cell.state.rawValue)\"><span class=\"g\">\(escape(cell.state.glyph))</span> "
-            html += "<span class=\"l\">\(escape(cell.state.label))</span></span> <strong>\(escape(learner.name))</strong> · "
+            html += "<span class=\"l\">\(escape(cell.state.label))</span></span> <strong><bdi>\(escape(learner.name))</bdi></strong> · "
             html += "\(escape(lesson.id)): \(escape(MatrixRenderer.explain(cell)))</li>\n"
         }
         return html + "</ul>\n</section>\n"
@@ -165,11 +194,12 @@ public struct HTMLReport: Sendable {
         WallClock(timeZone: timeZone).format(date, dateStyle: .full)
     }
 
-    /// Escapes text for an element body or a double-quoted attribute.
+    /// Escapes text for an element body or a double-quoted attribute, after spelling out
+    /// control characters and bidi controls (line breaks stay, as `&#10;`).
     public func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
+        for character in ANSI.sanitized(text, keepingLineBreaks: true).unicodeScalars {
             switch character {
             case "&": result += "&amp;"
             case "<": result += "&lt;"
@@ -177,7 +207,6 @@ public struct HTMLReport: Sendable {
             case "\"": result += "&quot;"
             case "'": result += "&#39;"
             case "\n": result += "&#10;"
-            case "\0": result += "\u{FFFD}"
             default: result.unicodeScalars.append(character)
             }
         }
@@ -224,6 +253,10 @@ public struct HTMLReport: Sendable {
         .s-failing { background: #e69f00; color: #111; }
         .s-refused { background: #cc79a7; color: #111; border: 2px dashed #111 !important; }
         .s-error { background: #555; color: #fff; }
+        .s-missing-file { background: #fff; color: #7a0f12; border: 3px dotted #7a0f12 !important; }
+        th.name.flagged { color: #7a0f12; background: #fff3f3; }
+        .flag { color: #7a0f12; font-weight: 700; }
+        .problems li.warning { list-style: none; margin-left: -1.2rem; }
         .s-none { background: #eee; color: #555; }
         .problems ul { padding-left: 1.2rem; }
         .problems li { margin: .3rem 0; }

@@ -6,6 +6,12 @@ import Rendering
 ///
 /// Every state has a distinct glyph, so the matrix reads the same without colour
 /// (`NO_COLOR`, a pipe, a colour-blind reader); colour only adds emphasis.
+///
+/// Names, lesson ids from records, check ids and messages come from learner branches:
+/// each is sanitised (``ANSI/sanitized(_:keepingLineBreaks:)``) before it is measured,
+/// padded or styled, so no escape sequence reaches the terminal and no bidi control
+/// reorders a row. A name that may pass for another is marked `!` and explained under
+/// the table.
 public struct MatrixRenderer: Sendable {
     public var style: TerminalRenderer.Style
     /// The time zone dates are shown in.
@@ -13,6 +19,10 @@ public struct MatrixRenderer: Sendable {
 
     /// The widest learner name column; longer names are cut with `…`.
     static let maximumNameWidth = 28
+    /// The widest column header (a lesson id, when numbers are not unique).
+    static let maximumHeaderWidth = 12
+    /// Put before a name with a warning.
+    static let flag = "!"
 
     public init(style: TerminalRenderer.Style, timeZone: TimeZone = .current) {
         self.style = style
@@ -25,7 +35,7 @@ public struct MatrixRenderer: Sendable {
         var heading = "\(summary.learners) learner\(summary.learners == 1 ? "" : "s") × \(summary.lessons) lesson\(summary.lessons == 1 ? "" : "s")"
         if let regrade = matrix.regrade {
             heading += String(
-                format: " · re-graded with %@ (%@): %d grade%@ in %.1f s, %d at a time", regrade.courseRef,
+                format: " · re-graded with %@ (%@): %d grade%@ in %.1f s, %d at a time", ANSI.sanitized(regrade.courseRef),
                 String(regrade.courseCommit.prefix(7)), regrade.grades, regrade.grades == 1 ? "" : "s", regrade.seconds,
                 regrade.parallelism)
         }
@@ -36,16 +46,17 @@ public struct MatrixRenderer: Sendable {
         }
         lines.append("")
 
-        let headers = columnHeaders(matrix.lessons)
+        let headers = columnHeaders(matrix.lessons).map { ANSI.truncate(ANSI.sanitized($0), to: Self.maximumHeaderWidth) }
         let cellWidth = max(3, headers.map { ANSI.visibleWidth(of: $0) }.max() ?? 2)
-        let nameWidth = min(Self.maximumNameWidth, max("learner".count, matrix.learners.map { ANSI.visibleWidth(of: $0.name) }.max() ?? 0))
+        let shownNames = matrix.learners.map(shownName)
+        let nameWidth = min(Self.maximumNameWidth, max("learner".count, shownNames.map { ANSI.visibleWidth(of: $0) }.max() ?? 0))
         var header = ANSI.pad("learner", to: nameWidth)
         for title in headers { header += "  " + ANSI.pad(title, to: cellWidth, alignment: .center) }
         header += "  passed  attempts  hints  last pass"
         lines.append(paint(header, .bold))
         let clock = WallClock(timeZone: timeZone)
-        for learner in matrix.learners {
-            var line = ANSI.pad(ANSI.truncate(learner.name, to: nameWidth), to: nameWidth)
+        for (learner, name) in zip(matrix.learners, shownNames) {
+            var line = ANSI.pad(ANSI.truncate(name, to: nameWidth), to: nameWidth)
             for cell in learner.cells {
                 let state = cell.state
                 line += "  " + paint(ANSI.pad(state.glyph, to: cellWidth, alignment: .center), attributes(state))
@@ -69,27 +80,52 @@ public struct MatrixRenderer: Sendable {
         let legend = CellState.allCases.filter { present.contains($0) }.map { state in
             paint(state.glyph, attributes(state)) + " " + (state == .none ? "nothing recorded" : state.label)
         }
-        lines.append(legend.joined(separator: "   "))
+        var legendLine = legend.joined(separator: "   ")
+        if matrix.learners.contains(where: { !$0.warnings.isEmpty }) { legendLine += "   \(Self.flag) see the warnings below" }
+        lines.append(legendLine)
         lines.append(
             paint(
                 "lessons: " + matrix.lessons.map { column in
                     let slug = column.id.split(separator: "-", maxSplits: 1).dropFirst().first.map(String.init) ?? column.id
-                    return "\(column.shortID) \(slug)"
+                    return ANSI.sanitized("\(column.shortID) \(slug)")
                 }.joined(separator: " · "), .dim))
 
         let problems = matrix.problems
-        if !problems.isEmpty {
+        let flagged = matrix.learners.filter { !$0.warnings.isEmpty }
+        if !problems.isEmpty || !flagged.isEmpty {
             lines.append("")
             lines.append(paint("Needs a look:", .bold))
+            for learner in flagged {
+                let name = ANSI.sanitized(learner.name)
+                // The name spelled out once, with the first warning about it.
+                var spelling = LearnerNames.spelledOut(learner.name)
+                for warning in learner.warnings {
+                    var line = "  " + paint(Self.flag, .foreground(.magenta), .bold) + " \(name) · " + ANSI.sanitized(warning.description)
+                    if warning.isAboutTheName, let spelled = spelling {
+                        line += " (spelled \(spelled))"
+                        spelling = nil
+                    }
+                    lines.append(line)
+                }
+            }
             for (learner, lesson, cell) in problems {
                 let state = cell.state
-                lines.append("  " + paint(state.glyph, attributes(state)) + " \(learner.name) · \(lesson.id): " + Self.explain(cell))
+                lines.append(
+                    "  " + paint(state.glyph, attributes(state)) + " \(ANSI.sanitized(learner.name)) · \(ANSI.sanitized(lesson.id)): "
+                        + ANSI.sanitized(Self.explain(cell)))
             }
         }
         return lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
     }
 
-    /// One sentence on a cell that needs a look, for the terminal and the HTML hover text.
+    /// The learner's name as the table shows it: sanitised, flagged when it has warnings.
+    func shownName(_ learner: LearnerRow) -> String {
+        let name = ANSI.sanitized(learner.name)
+        return learner.warnings.isEmpty ? name : Self.flag + " " + name
+    }
+
+    /// One sentence on a cell that needs a look, for the terminal and the HTML hover
+    /// text. It quotes check ids and grader messages: views sanitise it.
     public static func explain(_ cell: Cell) -> String {
         var parts: [String] = []
         if case .refused(let reason) = cell.file {
@@ -97,7 +133,13 @@ public struct MatrixRenderer: Sendable {
         }
         if let record = cell.record {
             let checks = record.checksTotal > 0 ? " (\(record.checksPassed)/\(record.checksTotal))" : ""
-            if record.isCurrent {
+            let noFileAtTip = cell.file == .missing
+            if record.status == "pass" && (!record.recordedFile || noFileAtTip) {
+                var text = "a pass was recorded\(checks)"
+                if !record.recordedFile { text += " on a commit without the lesson's exercise file" }
+                if noFileAtTip { text += (record.recordedFile ? ", but" : ", and") + " the branch tip has no exercise file" }
+                parts.append(text)
+            } else if record.isCurrent {
                 parts.append("recorded pass\(checks) after \(record.attempts) attempt\(record.attempts == 1 ? "" : "s"), \(record.hints) hint\(record.hints == 1 ? "" : "s")")
             } else {
                 parts.append("a pass was recorded\(checks), the file changed since")
@@ -127,6 +169,7 @@ public struct MatrixRenderer: Sendable {
         switch state {
         case .passed: [.foreground(.green), .bold]
         case .failsNow: [.foreground(.brightWhite), .background(.red), .bold]
+        case .missingFile: [.foreground(.red), .bold, .underline]
         case .changed: [.foreground(.yellow)]
         case .passing: [.foreground(.cyan)]
         case .failing: [.foreground(.red)]

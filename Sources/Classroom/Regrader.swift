@@ -50,7 +50,7 @@ public struct Regrader: Sendable {
                 } else {
                     index = jobs.count
                     jobIndex[key] = index
-                    jobs.append(Job(lesson: lesson, source: [UInt8](data), displayPath: "\(learner.branch):exercises/\(lesson.id).py"))
+                    jobs.append(Job(lesson: lesson, source: [UInt8](data), displayPath: "\(learner.branch):\(lesson.exercisePath)"))
                 }
                 cellJobs.append((row, column, index))
             }
@@ -70,7 +70,9 @@ public struct Regrader: Sendable {
 
     /// Grades `jobs`, `parallelism` at a time, forked from one warm interpreter.
     func run(_ jobs: [Job]) -> [RegradeVerdict] {
-        let warm = grader.warmedUp()
+        var lessons: [String: Lesson] = [:]
+        for job in jobs { lessons[job.lesson.id] = job.lesson }
+        let warm = grader.warmedUp(for: lessons.values.sorted { $0.id < $1.id })
         defer { if warm.isWarm && !grader.isWarm { warm.stopServer() } }
         return inParallel(jobs, parallelism: parallelism) { job in Self.verdict(of: job, grader: warm) }
     }

@@ -85,9 +85,7 @@ public final class TrustedCourse: Sendable {
             }
             let lessons = try repository.tree(entry.id)
             for folder in lessons.entries where folder.kind == .directory {
-                guard let number = folder.name.split(separator: "-", maxSplits: 1).first.flatMap({ Int($0) }),
-                    folder.name.contains("-")
-                else { continue }
+                guard let number = Lesson.number(ofID: folder.name) else { continue }
                 var title: String?
                 if case .regular(let data) = try repository.file(at: folder.name + "/lesson.md", in: lessons, maxSize: maximumFileBytes) {
                     title = frontMatterTitle(String(decoding: data, as: UTF8.self))

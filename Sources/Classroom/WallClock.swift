@@ -28,7 +28,12 @@ struct WallClock {
         return result
     }
 
+    /// Dates `gmtime` can take apart and a four-digit year can show: years 1 to 9999.
+    /// A commit can claim any 64-bit time; outside this range a date is shown as `?`.
+    static let showable = Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799)
+
     func format(_ date: Date, dateStyle: DateStyle) -> String {
+        guard Self.showable.contains(date) else { return "?" }
         let t = fields(date)
         let time = String(format: "%02d:%02d", t.tm_hour, t.tm_min)
         switch dateStyle {
@@ -40,6 +45,7 @@ struct WallClock {
 
     /// True when both dates fall on the same calendar day in `timeZone`.
     func sameDay(_ a: Date, _ b: Date) -> Bool {
+        guard Self.showable.contains(a), Self.showable.contains(b) else { return false }
         let (x, y) = (fields(a), fields(b))
         return x.tm_year == y.tm_year && x.tm_yday == y.tm_yday
     }

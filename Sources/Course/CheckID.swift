@@ -1,4 +1,4 @@
-/// The stable check ids of DESIGN.md. Reports, course files and other tools use them:
+/// The stable check ids of docs/DESIGN.md. Reports, course files and other tools use them:
 /// never rename one.
 public enum CheckID: String, CaseIterable, Codable, Sendable, Comparable {
     case compile
@@ -15,6 +15,7 @@ public enum CheckID: String, CaseIterable, Codable, Sendable, Comparable {
     case cancellation
     case race
     case testsCatchMutants = "tests-catch-mutants"
+    case tampering
 
     /// What a failure of this check means, in one line.
     public var meaning: String {
@@ -33,8 +34,15 @@ public enum CheckID: String, CaseIterable, Codable, Sendable, Comparable {
         case .cancellation: "cancellation was swallowed, or cleanup did not run"
         case .race: "an invariant broke under one of the explored schedules"
         case .testsCatchMutants: "the learner's tests let a broken implementation pass"
+        case .tampering: "the code touched the grader itself: its objects, hooks, clock or report channel"
         }
     }
+
+    /// The checks the harness decides for every lesson, around the lesson's own
+    /// (`LEADING_CHECKS` and `TRAILING_CHECKS` in the harness's report.py).
+    public static let reportedByEveryGrade: [CheckID] = [
+        .compile, .run, .timeLimit, .deadlock, .blocking, .unawaited, .leakedTasks, .unretrievedException,
+    ]
 
     public static func < (lhs: CheckID, rhs: CheckID) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -19,6 +19,9 @@ public struct Lesson: Sendable, Identifiable, Hashable {
     public let starter: URL
     public let solution: URL
     public let checkScript: URL
+    /// The lesson's own check ids, as `check.py` declares them (`CHECKS = [...]`); every
+    /// report of the lesson also carries `CheckID.reportedByEveryGrade`.
+    public let declaredChecks: [CheckID]
     public let wrongVariants: [WrongVariant]
     /// Correct alternatives to the reference solution (`right/*.py`), each in another
     /// idiomatic style: every one must pass every check.
@@ -27,11 +30,66 @@ public struct Lesson: Sendable, Identifiable, Hashable {
     /// shown beside the learner's code after a pass.
     public let explanations: [Explanation]
 
+    /// What a grade of this lesson may see of its folder: `check.py`, its fixtures and their
+    /// compiled bytecode; never the lesson text, the starter, the reference solution or the
+    /// `wrong/` and `right/` variants. Listed afresh each time (bytecode comes and goes).
+    public var gradingFiles: [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let hidden = Set([directory.appendingPathComponent("lesson.md"), starter, solution].map(\.standardizedFileURL.path))
+        return names.sorted()
+            .filter { !$0.hasPrefix(".") && $0 != "wrong" && $0 != "right" }
+            .map { directory.appendingPathComponent($0) }
+            .filter { !hidden.contains($0.standardizedFileURL.path) }
+    }
+
     /// Where the learner's working copy lives, relative to the course root.
-    public var exercisePath: String { "exercises/\(id).py" }
+    public var exercisePath: String { Self.exercisePath(ofWellFormedID: id) }
 
     public static func == (lhs: Lesson, rhs: Lesson) -> Bool { lhs.id == rhs.id && lhs.directory == rhs.directory }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+}
+
+/// How lessons are named, in one place: the loader, the trusted course of a regrade and
+/// the class view all apply these rules, and the last reads lesson ids from trailers a
+/// learner wrote.
+extension Lesson {
+    /// The longest lesson id accepted, in UTF-8 bytes: far more than a title-like slug
+    /// needs, short enough to head a column.
+    public static let maximumIDLength = 64
+
+    /// The number of a well-formed lesson id, `NN-slug` (`02-gather` → 2): one to four
+    /// ASCII digits, a dash, then ASCII letters, digits, `-` and `_`, at most
+    /// ``maximumIDLength`` bytes in all. Nil for anything else, which names no lesson:
+    /// no `/`, no `..`, no control or invisible character can reach a path built from it.
+    public static func number(ofID id: String) -> Int? {
+        let bytes = Array(id.utf8)
+        guard bytes.count <= maximumIDLength, let dash = bytes.firstIndex(of: UInt8(ascii: "-")),
+            (1...4).contains(dash), dash + 1 < bytes.count,
+            bytes[..<dash].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            bytes[(dash + 1)...].allSatisfy({ byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                    true
+                default: false
+                }
+            })
+        else { return nil }
+        return Int(String(decoding: bytes[..<dash], as: UTF8.self))
+    }
+
+    /// The exercise file of the lesson `id` (`exercises/02-gather.py`), after
+    /// `coursePrefix` (where the course sits in a repository: `""` at its root,
+    /// `course/` in a subfolder); nil when `id` is not well-formed (see
+    /// ``number(ofID:)``). The only place the path is spelled: where a learner's work is
+    /// written, graded, recorded and re-graded.
+    public static func exercisePath(forLessonID id: String, under coursePrefix: String = "") -> String? {
+        number(ofID: id) == nil ? nil : coursePrefix + exercisePath(ofWellFormedID: id)
+    }
+
+    private static func exercisePath(ofWellFormedID id: String) -> String {
+        "exercises/\(id).py"
+    }
 }
 
 /// Why a line of the reference solution is written the way it is.

@@ -24,10 +24,13 @@ struct LessonLoader {
             problems.append(CourseProblem(file: file ?? markdownPath, field: field, message: message, fix: fix))
         }
 
-        let number = folderName.split(separator: "-", maxSplits: 1).first.flatMap { Int($0) }
-        if number == nil || !folderName.contains("-") {
-            problem(nil, "the folder name `\(folderName)` is not of the form NN-slug", "rename it, e.g. `lessons/02-gather`",
-                file: relative(directory, to: root))
+        let number = Lesson.number(ofID: folderName)
+        if number == nil {
+            problem(
+                nil,
+                "the folder name `\(folderName)` is not of the form NN-slug (digits, a dash, then ASCII letters, digits, - or _; "
+                    + "at most \(Lesson.maximumIDLength) characters)",
+                "rename it, e.g. `lessons/02-gather`", file: relative(directory, to: root))
         }
 
         guard let text = readText(lessonFile) else {
@@ -108,17 +111,20 @@ struct LessonLoader {
         let check = file(fields["check"], default: "check.py", field: "check", into: &problems)
         let wrong = wrongVariants(into: &problems)
         let right = rightVariants()
+        let declared = check.map { declaredChecks(in: $0, into: &problems) } ?? []
 
         let notes = explanations(fields["explain"], solution: solution, into: &problems)
 
         guard problems.isEmpty, let id, let title, let summary, let number, let starter, let solution, let check else {
             return .failure(Failure(problems: problems))
         }
+
         return .success(
             Lesson(
                 id: id, number: number, title: title, summary: summary, minimumPython: python,
                 budgetSeconds: budget, hints: hints, body: body, directory: directory,
-                starter: starter, solution: solution, checkScript: check, wrongVariants: wrong,
+                starter: starter, solution: solution, checkScript: check, declaredChecks: declared,
+                wrongVariants: wrong,
                 rightVariants: right,
                 explanations: notes))
     }
@@ -221,6 +227,42 @@ struct LessonLoader {
             variants.append(WrongVariant(file: url, expectedFailure: check))
         }
         return variants
+    }
+
+    /// `CHECKS = ["behaviour", ...]` in `check.py`: a literal list of check ids (it may span
+    /// lines), read without running Python. None at all means no checks of the lesson's own.
+    private func declaredChecks(in script: URL, into problems: inout [CourseProblem]) -> [CheckID] {
+        let path = relative(script, to: root)
+        guard let text = readText(script) else {
+            problems.append(CourseProblem(file: path, message: "not readable UTF-8 text", fix: "save it as UTF-8"))
+            return []
+        }
+        let lines = text.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("CHECKS =") || $0.hasPrefix("CHECKS=") }) else { return [] }
+        var literal = ""
+        for line in lines[start...] {
+            literal += line
+            if line.contains("]") { break }
+        }
+        let fix = "write `CHECKS = [\"behaviour\", ...]`, a literal list of check ids"
+        guard let open = literal.firstIndex(of: "["), let close = literal.firstIndex(of: "]"), open < close else {
+            problems.append(CourseProblem(file: path, field: "CHECKS", message: "is not a literal list", fix: fix))
+            return []
+        }
+        var checks: [CheckID] = []
+        for item in literal[literal.index(after: open)..<close].split(separator: ",") {
+            let word = item.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            if word.isEmpty { continue }
+            guard let check = CheckID(rawValue: word) else {
+                problems.append(
+                    CourseProblem(
+                        file: path, field: "CHECKS", message: "`\(word)` is not a check id",
+                        fix: "use one of: \(CheckID.allCases.map(\.rawValue).joined(separator: ", "))"))
+                continue
+            }
+            checks.append(check)
+        }
+        return checks
     }
 
     /// `right/*.py`, sorted by name: correct alternatives, declared by their folder alone.

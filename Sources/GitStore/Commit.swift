@@ -91,3 +91,30 @@ extension Repository {
         return try commit(id)
     }
 }
+
+extension Repository {
+    /// What kind of object `id` names: `commit`, `tree`, `blob` or `tag`; nil when the
+    /// repository does not have it. A branch should name a commit, but a reference file
+    /// can be written to name anything.
+    public func objectKind(_ id: ObjectID) throws(GitStoreError) -> String? {
+        var object: OpaquePointer?
+        var raw = id.raw
+        let rc = git_object_lookup(&object, pointer, &raw, GIT_OBJECT_ANY)
+        if rc == GitError.notFound { return nil }
+        try check(rc)
+        defer { git_object_free(object) }
+        return string(git_object_type2string(git_object_type(object)))
+    }
+
+    /// True when the two commits have a common ancestor (one may be the other's): a
+    /// branch made from the course shares its history, even after the course moved on.
+    public func shareHistory(_ a: ObjectID, _ b: ObjectID) throws(GitStoreError) -> Bool {
+        var base = git_oid()
+        var one = a.raw
+        var two = b.raw
+        let rc = git_merge_base(&base, pointer, &one, &two)
+        if rc == GitError.notFound { return false }
+        try check(rc)
+        return true
+    }
+}

@@ -1,4 +1,5 @@
 import CGit2
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -6,11 +7,14 @@ import Glibc
 
 /// A lesson's latest record on a branch and whether it still holds at the tip.
 public struct LessonProgress: Hashable, Sendable {
-    /// The newest record of this lesson in the branch's first-parent history.
+    /// The newest record of this lesson in the branch's first-parent history; its
+    /// `blob` is the lesson's exercise file in the recording commit, if it had one.
     public let record: ProgressRecord
-    /// True when the branch tip still holds `record.file` with exactly the recorded
-    /// blob: a later commit that changed or removed the file makes the pass stale.
-    /// Uncommitted edits in a working tree do not count; only history does.
+    /// True when the branch tip holds the lesson's exercise file with exactly the blob
+    /// the recording commit held: a later commit that changed or removed the file makes
+    /// the pass stale, and a record whose commit held no exercise file (whatever its
+    /// `Asynclings-File` trailer names) is never current. Uncommitted edits in a working
+    /// tree do not count; only history does.
     public let isCurrent: Bool
 }
 
@@ -31,7 +35,8 @@ public struct BranchProgress: Hashable, Sendable {
 /// nothing here ever goes stale, and branches that share history (every learner branch
 /// starts from the course commit) are walked only down to the first commit already seen.
 final class ProgressCache {
-    /// Latest record per lesson visible from a commit through its first-parent chain.
+    /// Latest record per lesson visible from a commit through its first-parent chain
+    /// (trailers, commit, date and tree; blobs are looked up per call).
     var recordsReachable: [ObjectID: [String: ProgressRecord]] = [:]
     /// Blob of a regular file at a path in a tree; nil when there is none.
     var blobs: [TreePath: ObjectID?] = [:]
@@ -45,8 +50,8 @@ final class ProgressCache {
 extension Repository {
     /// Progress on a branch by name: `learner/zoë`, `origin/learner/zoë`, or a full
     /// reference name (see `branch(named:)`).
-    public func progress(branch name: String) throws(GitStoreError) -> BranchProgress {
-        try progress(branch: try branch(named: name))
+    public func progress(branch name: String, exercisePath: (String) -> String?) throws(GitStoreError) -> BranchProgress {
+        try progress(branch: try branch(named: name), exercisePath: exercisePath)
     }
 
     /// Progress on a branch: the trailers of its first-parent history (newest per lesson),
@@ -55,12 +60,23 @@ extension Repository {
     /// Walks each commit once per repository handle: later calls for branches sharing
     /// history stop at the first commit an earlier call has seen. Reuse one handle to
     /// read many branches.
-    public func progress(branch: Branch) throws(GitStoreError) -> BranchProgress {
+    ///
+    /// - Parameter exercisePath: where a lesson's exercise file lives in the repository's
+    ///   tree, from its id (`02-gather` → `exercises/02-gather.py`, below the course's
+    ///   folder when it has one); nil for an id that names no lesson file. The course
+    ///   decides this, not the record: its `Asynclings-File` trailer is the learner's word.
+    /// - Throws: `.git` when the tip is not a commit.
+    public func progress(branch: Branch, exercisePath: (String) -> String?) throws(GitStoreError) -> BranchProgress {
         let records = try recordsReachable(from: branch.tip)
         let tipTree = try commit(branch.tip).treeID
         var lessons: [String: LessonProgress] = [:]
-        for (lesson, record) in records {
-            let atTip = try blob(at: record.file, inTree: tipTree)
+        for (lesson, var record) in records {
+            var atTip: ObjectID?
+            record.blob = nil
+            if let path = exercisePath(lesson) {
+                atTip = try blob(at: path, inTree: tipTree)
+                if let recorded = record.treeID { record.blob = try blob(at: path, inTree: recorded) }
+            }
             lessons[lesson] = LessonProgress(record: record, isCurrent: record.blob != nil && atTip == record.blob)
         }
         return BranchProgress(branch: branch, lessons: lessons)
@@ -86,9 +102,10 @@ extension Repository {
         for commit in unseen.reversed() {
             if commit.mayHoldRecord, var record = ProgressRecord(message: commit.message) {
                 record.commit = commit.id
-                record.date = commit.date
-                // Each commit's tree is its own, so this lookup is not worth memoising.
-                record.blob = try commit.tree().entry(at: record.file).flatMap(\.regularFileBlob)
+                record.date = ProgressRecord.plausibleDate(commit.date)
+                // The exercise file's blob depends on the course's layout, which the
+                // caller knows: it is looked up per call, from this tree.
+                record.treeID = commit.treeID
                 records[record.lesson] = record
             }
             cache.recordsReachable[commit.id] = records

@@ -36,6 +36,7 @@ extension Repository {
         recorded.commit = commit.id
         recorded.date = commit.date
         recorded.blob = blob
+        recorded.treeID = commit.treeID
         return recorded
     }
 

@@ -1,4 +1,5 @@
 import CGit2
+import Foundation
 
 /// A git repository opened through libgit2.
 ///
@@ -66,6 +67,19 @@ public final class Repository {
     /// The directory shared by all worktrees of this repository; holds refs and objects.
     var commonDirectory: String {
         Self.trimmingTrailingSlash(string(git_repository_commondir(pointer)) ?? gitDirectory)
+    }
+
+    /// Where `url` sits in the working tree, `/`-separated with a trailing slash
+    /// (`course/` for a course in a subfolder), `""` for the working tree itself; nil
+    /// when it is outside, or the repository is bare. Symbolic links are resolved on
+    /// both sides, so `/tmp` and `/private/tmp` agree.
+    public func folderInWorkdir(_ url: URL) -> String? {
+        guard let workdir else { return nil }
+        let path = url.standardizedFileURL.resolvingSymlinksInPath().path
+        let base = URL(fileURLWithPath: workdir).resolvingSymlinksInPath().path
+        if path == base { return "" }
+        guard path.hasPrefix(base + "/") else { return nil }
+        return String(path.dropFirst(base.count + 1)) + "/"
     }
 
     /// True for a repository without a working tree.

@@ -77,9 +77,23 @@ public struct ProgressRecord: Hashable, Sendable {
     public internal(set) var commit: ObjectID?
     /// The commit's committer time; nil before it is recorded.
     public internal(set) var date: Date?
-    /// The blob of `file` in that commit, i.e. the graded bytes; nil before it is
-    /// recorded, or when the commit does not contain `file`.
+    /// The blob of the lesson's exercise file in that commit, i.e. the graded bytes; nil
+    /// before it is recorded, or when the commit holds no such file. Which path that is
+    /// is the reader's to say (see `Repository.progress(branch:exercisePath:)`), never
+    /// `file`: a trailer is whatever the learner wrote.
     public internal(set) var blob: ObjectID?
+    /// The recording commit's root tree, where `blob` is looked up.
+    var treeID: ObjectID?
+
+    /// The largest attempt or hint count a trailer may give; larger ones read as 0.
+    /// A learner grading a file once a second for a week stays well below.
+    public static let maximumCount = 1_000_000
+    /// The most checks a record may count; a larger `Asynclings-Checks` reads as 0/0.
+    public static let maximumChecks = 10_000
+    /// Commit times a record's date may have: from 1970 to the end of year 9999. A
+    /// commit object can claim any 64-bit time; outside these, the date is unknown.
+    public static let plausibleDates: ClosedRange<Date> =
+        Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 253_402_300_799)
 
     /// A record to write; `commit`, `date` and `blob` are filled in by `recordPass`.
     public init(
@@ -119,7 +133,10 @@ public struct ProgressRecord: Hashable, Sendable {
 
     /// Reads a record from a commit message's trailers; nil when the message has no
     /// `Asynclings-Lesson` and `Asynclings-File` trailers (not an asynclings record).
-    /// Missing or malformed counts read as 0 so that a hand-edited record still shows.
+    /// Missing, malformed or out-of-bounds counts read as 0 so that a hand-edited record
+    /// still shows: only plain decimal digits count (no sign, no spaces inside), up to
+    /// ``maximumCount`` attempts or hints and ``maximumChecks`` checks, with no more
+    /// passed than run. Nothing a trailer says can overflow a sum of them.
     public init?(message: String) {
         self.init(trailers: Trailer.parse(message))
     }
@@ -140,11 +157,32 @@ public struct ProgressRecord: Hashable, Sendable {
             }
         }
         guard !lesson.isEmpty, !file.isEmpty else { return nil }
-        let fraction = checks.split(separator: "/", maxSplits: 1)
+        let fraction = checks.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        var passed = 0
+        var total = 0
+        if fraction.count == 2, let p = Self.count(fraction[0], maximum: Self.maximumChecks),
+            let t = Self.count(fraction[1], maximum: Self.maximumChecks), p <= t
+        {
+            (passed, total) = (p, t)
+        }
         self.init(
-            lesson: lesson, status: status,
-            checksPassed: fraction.first.flatMap { Int($0) } ?? 0,
-            checksTotal: fraction.count == 2 ? Int(fraction[1]) ?? 0 : 0,
-            attempts: Int(attempts) ?? 0, hints: Int(hints) ?? 0, file: file)
+            lesson: lesson, status: status, checksPassed: passed, checksTotal: total,
+            attempts: Self.count(attempts, maximum: Self.maximumCount) ?? 0,
+            hints: Self.count(hints, maximum: Self.maximumCount) ?? 0, file: file)
+    }
+
+    /// A count written in a trailer: one to seven ASCII digits, at most `maximum`; nil
+    /// for anything else (`-1`, `+3`, `1e9`, `٣`, `9223372036854775807`).
+    static func count(_ text: some StringProtocol, maximum: Int) -> Int? {
+        let digits = text.utf8
+        guard (1...7).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            let value = Int(String(text)), value <= maximum
+        else { return nil }
+        return value
+    }
+
+    /// The date a record is shown with: its commit's time when within ``plausibleDates``.
+    static func plausibleDate(_ date: Date) -> Date? {
+        plausibleDates.contains(date) ? date : nil
     }
 }

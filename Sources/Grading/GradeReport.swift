@@ -1,7 +1,7 @@
 import Course
 import Foundation
 
-/// The one JSON object `asynclings grade --json` prints (DESIGN.md), decoded from the harness.
+/// The one JSON object `asynclings grade --json` prints (docs/DESIGN.md), decoded from the harness.
 public struct GradeReport: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable {
         case pass, fail, error
@@ -105,7 +105,7 @@ public struct GradeReport: Codable, Sendable, Equatable {
         }
     }
 
-    /// The report as one JSON object, keys in the order DESIGN.md lists them
+    /// The report as one JSON object, keys in the order docs/DESIGN.md lists them
     /// (Foundation's encoder does not keep key order, so the top level is written by hand).
     public func json() -> String {
         var fields: [(String, String)] = [

@@ -3,10 +3,18 @@ import Foundation
 import Sandbox
 
 /// Runs the grade pipeline for one file: check the file → run the harness in a
-/// sandboxed child → decode its report (or explain why there is none).
+/// confined child → open its sealed report (or explain why there is none).
+///
+/// Every grade runs under bubblewrap when it works here (`GradeIsolation`): the child
+/// sees the interpreter, the harness, the lesson's checks and a copy of the learner's
+/// source, nothing else, with a private network, PID namespace and scratch folder. The
+/// source and a fresh secret key travel on the child's standard input; the report comes
+/// back framed with the key, and is accepted only if it is consistent (`GradeReport.unseal`).
 public struct Grader: Sendable {
     public let interpreter: PythonInterpreter
     public let harness: Harness
+    /// How grades are confined on this machine.
+    public let isolation: GradeIsolation
     /// Bytes of the child's stdout/stderr kept (the head).
     public var outputCap = 64 * 1024
     /// Extra real seconds past the lesson budget before the process group is killed:
@@ -14,63 +22,118 @@ public struct Grader: Sendable {
     public var killGrace = 2.0
     /// Largest exercise file accepted.
     public static let maximumFileBytes = 1_000_000
+    /// The size of a grade's scratch folder (its only writable place, when confined).
+    public static let scratchBytes = 64 << 20
+    /// Most processes (and threads) a confined grade may have at once.
+    public static let maximumProcesses = 256
 
-    /// A warm interpreter that forks each grade (see `warmedUp()`); nil: every grade starts Python.
-    public let server: ForkServer?
+    /// A warm interpreter that forks each grade (see `warmedUp(for:)`); nil: every grade starts Python.
+    public let server: WarmServer?
 
-    public init(interpreter: PythonInterpreter, harness: Harness, server: ForkServer? = nil) {
+    public init(interpreter: PythonInterpreter, harness: Harness, isolation: GradeIsolation? = nil, server: WarmServer? = nil) {
         self.interpreter = interpreter
         self.harness = harness
+        self.isolation = isolation ?? .detect(for: interpreter)
         self.server = server
     }
 
-    /// Whether grades fork from a live warm interpreter.
-    public var isWarm: Bool { server?.isAlive == true }
+    /// Whether grades fork from a live warm interpreter (confined, one that gives each grade
+    /// namespaces of its own).
+    public var isWarm: Bool {
+        guard let server else { return false }
+        return server.process.isAlive && server.isUsable(for: isolation)
+    }
 
     /// Stops the warm interpreter, if any (later grades start Python themselves).
     public func stopServer() {
-        server?.close()
+        server?.process.close()
     }
 
-    /// A grader whose grades fork from a Python that has already imported asyncio and the
-    /// harness: for many grades in one process (verify, watch mode, regrade), each then costs
-    /// milliseconds instead of an interpreter start. Falls back to `self` if the server
-    /// cannot start; a grade whose server has died starts Python itself.
-    public func warmedUp() -> Grader {
-        let scratch = FileManager.default.temporaryDirectory.path
-        guard server == nil,
-            let started = try? ForkServer(
-                executable: interpreter.path,
-                arguments: pythonFlags() + [harness.script.path, "--serve", "--socket-fd", "3"],
-                environment: childEnvironment(scratch: URL(fileURLWithPath: scratch)))
-        else { return self }
-        return Grader(interpreter: interpreter, harness: harness, server: started)
+    /// A grader whose grades of `lessons` fork from a Python that has already imported
+    /// asyncio and the harness: for many grades in one process (verify, watch mode,
+    /// regrade), each then costs milliseconds instead of an interpreter start. Confined,
+    /// the warm Python runs in one sandbox that shows every one of these lessons' checks,
+    /// and each grade it forks gets namespaces and a scratch folder of its own (so no
+    /// state passes from one grade to the next). Falls back to `self` if the server cannot
+    /// start; a grade whose server has died, or cannot give each grade its own
+    /// namespaces, starts its own sandbox instead.
+    public func warmedUp(for lessons: [Lesson]) -> Grader {
+        guard server == nil else { return self }
+        BytecodeCache.compile(harness: harness, lessons: lessons, interpreter: interpreter)
+        let command = [interpreter.path] + pythonFlags() + [layout.harnessDirectory + "/grade.py", "--serve", "--socket-fd", "3"]
+        let started: ForkServer?
+        switch isolation {
+        case .sandboxed(let bubblewrap):
+            var serverConfinement = confinement(for: lessons)
+            serverConfinement.showsProcesses = true  // to set up each grade's user namespace; hidden from them
+            serverConfinement.runsAsPIDOne = false
+            started = try? ForkServer(
+                executable: bubblewrap.executable,
+                arguments: bubblewrap.arguments(serverConfinement, command: command + ["--isolate"]),
+                environment: childEnvironment(scratch: layout.scratch), sharesPIDNamespace: false)
+        case .unsandboxed:
+            started = try? ForkServer(
+                executable: interpreter.path, arguments: Array(command.dropFirst()),
+                environment: childEnvironment(scratch: FileManager.default.temporaryDirectory.path))
+        }
+        guard let started else { return self }
+        let warm = WarmServer(process: started, lessons: Set(lessons.map(\.id)))
+        return Grader(interpreter: interpreter, harness: harness, isolation: isolation, server: warm)
     }
+
+    /// Where things are inside a grade: fixed paths when confined, the host's otherwise.
+    var layout: GradeLayout { GradeLayout(isolation: isolation, harness: harness) }
 
     /// Grades `file` against `lesson`. `displayPath` is what the report calls the file.
     public func grade(_ lesson: Lesson, file: URL, seed: Int = 0, displayPath: String? = nil) throws(GradingError) -> GradeReport {
         let shownPath = displayPath ?? file.path
         try Self.checkFile(file, shownAs: shownPath, lesson: lesson)
+        guard let source = FileManager.default.contents(atPath: file.path) else {
+            throw .notARegularFile(path: shownPath, kind: "not readable")
+        }
+        return try grade(lesson, source: [UInt8](source), displayPath: shownPath, seed: seed)
+    }
+
+    /// Grades source bytes (a file's, or a blob read from git). The child gets its own copy
+    /// through standard input: it never sees where the bytes came from.
+    public func grade(_ lesson: Lesson, source: [UInt8], displayPath: String, seed: Int = 0) throws(GradingError) -> GradeReport {
+        if source.count > Self.maximumFileBytes {
+            throw .fileTooLarge(path: displayPath, bytes: source.count)
+        }
         if interpreter.version < lesson.minimumPython {
             throw .pythonTooOld(path: interpreter.path, version: interpreter.version, needed: lesson.minimumPython)
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("asynclings-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        let key = Self.newKey()
+        var scratch = layout.scratch
+        var hostScratch: URL?
+        if case .unsandboxed = isolation {
+            // No private tmpfs: a private folder of our own, removed afterwards.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("asynclings-\(UUID().uuidString)")
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            hostScratch = folder
+            scratch = folder.path
+        }
+        defer { if let hostScratch { try? FileManager.default.removeItem(at: hostScratch) } }
 
-        let harnessArguments = [
-            "--lesson-dir", lesson.directory.path,
+        var harnessArguments = [
+            "--lesson-dir", layout.lessonDirectory(lesson),
             "--lesson-id", lesson.id,
-            "--file", file.standardizedFileURL.path,
+            "--file", scratch + "/exercise/" + lesson.id + ".py",
             "--report-fd", "3",
             "--seed", String(seed),
             "--budget", String(lesson.budgetSeconds),
+            "--sealed",
         ]
-        let request = SandboxRequest(
+        if case .sandboxed = isolation {
+            // Counted per user namespace: it bounds this grade alone (not for root, whom
+            // the kernel never limits).
+            harnessArguments += ["--processes", String(Self.maximumProcesses)]
+        }
+        var request = SandboxRequest(
             executable: interpreter.path,
-            arguments: pythonFlags() + [harness.script.path] + harnessArguments,
+            arguments: pythonFlags() + [layout.harnessDirectory + "/grade.py"] + harnessArguments,
             environment: childEnvironment(scratch: scratch),
-            workingDirectory: scratch.path,
+            workingDirectory: scratch,
             limits: ResourceLimits(
                 cpuSeconds: Int(lesson.budgetSeconds.rounded(.up)) + 2,
                 addressSpaceBytes: 2 << 30,
@@ -81,14 +144,25 @@ public struct Grader: Sendable {
             timeout: lesson.budgetSeconds + killGrace,
             outputCap: outputCap,
             reportCap: 8 << 20,
-            standardInput: nil)
+            standardInput: Array(key.utf8) + [0x0A] + source)
+        request.scratchBytes = Self.scratchBytes
+
         var result: SandboxResult?
-        if let server, server.isAlive {
+        if let server, server.serves(lesson), server.process.isAlive, server.isUsable(for: isolation) {
             var forked = request
             forked.arguments = harnessArguments  // the server already runs grade.py
-            result = try? Sandbox.run(forked, launcher: server)
+            result = try? Sandbox.run(forked, launcher: server.process)
         }
         if result == nil {
+            if case .sandboxed(let bubblewrap) = isolation {
+                BytecodeCache.compile(harness: harness, lessons: [lesson], interpreter: interpreter)
+                request.arguments = bubblewrap.arguments(
+                    confinement(for: [lesson]), command: [interpreter.path] + request.arguments)
+                request.executable = bubblewrap.executable
+                request.workingDirectory = nil  // bwrap's --chdir
+            } else {
+                BytecodeCache.compile(harness: harness, lessons: [lesson], interpreter: interpreter)
+            }
             do {
                 result = try Sandbox.run(request)
             } catch {
@@ -96,47 +170,62 @@ public struct Grader: Sendable {
             }
         }
         guard let result else { throw .spawnFailed("no result") }
-        var report = Self.decode(result, lesson: lesson, seed: seed)
-        report.file = shownPath
+        var report = GradeReport.unseal(result, key: key, lesson: lesson, seed: seed)
+        report.file = displayPath
         report.wallSeconds = result.wallSeconds
         return report
     }
 
-    /// Grades source bytes (e.g. a blob read from git) by writing them to a private temporary file.
-    public func grade(_ lesson: Lesson, source: [UInt8], displayPath: String, seed: Int = 0) throws(GradingError) -> GradeReport {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("asynclings-src-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("\(lesson.id).py")
-        guard FileManager.default.createFile(atPath: file.path, contents: Data(source)) else {
-            throw .spawnFailed("cannot write a temporary copy of \(displayPath)")
+    /// What a confined grade of `lessons` may see: the interpreter, the harness, a
+    /// minimal `/etc`, and each lesson's checks and fixtures (never its solution).
+    func confinement(for lessons: [Lesson]) -> Confinement {
+        var mounts = interpreter.folders.map { Mount($0) }
+        if !interpreter.folders.contains(where: { interpreter.path.hasPrefix($0 + "/") }) {
+            mounts.append(Mount(interpreter.path))
         }
-        return try grade(lesson, file: file, seed: seed, displayPath: displayPath)
+        mounts.append(Mount(source: harness.directory.path, target: layout.harnessDirectory))
+        mounts.append(Mount(source: harness.directory.appendingPathComponent("etc").path, target: "/etc"))
+        for lesson in lessons {
+            let folder = layout.lessonDirectory(lesson)
+            for file in lesson.gradingFiles {
+                mounts.append(Mount(source: file.path, target: folder + "/" + file.lastPathComponent))
+            }
+        }
+        // The harness is PID 1 of the grade's namespace, as in the warm server's grades (server.py).
+        return Confinement(
+            mounts: mounts, scratchPath: GradeLayout.confinedScratch, scratchBytes: Self.scratchBytes, runsAsPIDOne: true)
     }
 
     private func pythonFlags() -> [String] {
         // -s: no user site; -P: the script's folder stays off sys.path (the harness adds itself).
         // The environment is entirely ours, so PYTHONHASHSEED below takes effect (-I would ignore it).
-        var flags = ["-s", "-P"]
-        if let cache = AsynclingsCache.directory()?.appendingPathComponent("pycache") {
-            flags += ["-X", "pycache_prefix=\(cache.path)"]
-        }
-        return flags
+        // Bytecode is read from __pycache__ beside each source (BytecodeCache writes it
+        // beforehand); a confined grade can write none.
+        ["-s", "-P"]
     }
 
-    private func childEnvironment(scratch: URL) -> [String: String] {
+    private func childEnvironment(scratch: String) -> [String: String] {
         [
             "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "HOME": scratch.path,
-            "TMPDIR": scratch.path,
+            "HOME": scratch,
+            "TMPDIR": scratch,
+            "USER": "learner",
+            "LOGNAME": "learner",
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
             "PYTHONHASHSEED": "0",
             "PYTHONUNBUFFERED": "1",
             "PYTHONIOENCODING": "utf-8",
             "PYTHONNOUSERSITE": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
             "NO_COLOR": "1",
         ]
+    }
+
+    /// 128 random bits, hex: the key a genuine report is framed with.
+    static func newKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(generator.next() as UInt32, radix: 16).leftPadded(to: 8) }.joined()
     }
 
     /// Refuses anything but a regular, reasonably small file, before spending a process on it.
@@ -161,16 +250,9 @@ public struct Grader: Sendable {
         }
     }
 
-    /// The harness's report, or — when the process died before writing one — a report that says why.
-    static func decode(_ result: SandboxResult, lesson: Lesson, seed: Int) -> GradeReport {
+    /// A report that says why the process ended without the grader's report.
+    static func crashReport(_ result: SandboxResult, lesson: Lesson, seed: Int) -> GradeReport {
         let stderrText = result.stderr.text
-        if !result.timedOut, !result.report.bytes.isEmpty, !result.report.truncated,
-            let report = try? JSONDecoder().decode(GradeReport.self, from: Data(result.report.bytes))
-        {
-            var decoded = report
-            if decoded.status != .pass, !stderrText.isEmpty { decoded.stderr = tail(stderrText) }
-            return decoded
-        }
         let (check, message): (CheckID, String)
         switch result.termination {
         case _ where result.timedOut:
@@ -180,9 +262,7 @@ public struct Grader: Sendable {
         case .signaled(let signal):
             (check, message) = (.run, "the Python process died from signal \(signal) (\(signalName(signal))) before the grader could report.")
         case .exited(let status):
-            if !result.report.bytes.isEmpty {
-                (check, message) = (.run, "the grader's report was unreadable (\(result.report.totalBytes) bytes); something wrote to the grader's channel.")
-            } else if stderrText.contains("MemoryError") {
+            if stderrText.contains("MemoryError") {
                 (check, message) = (.run, "the program ran out of memory (the limit is 2 GiB) and the process ended.")
             } else {
                 (check, message) = (.run, "the process exited with status \(status) before the grader finished: code that calls os._exit(), or kills its own process, ends the grade. An exercise must return normally.")
@@ -199,6 +279,12 @@ public struct Grader: Sendable {
 
     static func tail(_ text: String, limit: Int = 4000) -> String {
         text.count <= limit ? text : "…" + String(text.suffix(limit))
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }
 

@@ -10,10 +10,14 @@ import Sandbox
 public struct PythonInterpreter: Sendable, Equatable, Codable {
     public let path: String
     public let version: PythonVersion
+    /// The folders the interpreter runs from (its prefix, a venv's base prefix, the real
+    /// executable's folder): what a sandbox must show for it to start.
+    public let folders: [String]
 
-    public init(path: String, version: PythonVersion) {
+    public init(path: String, version: PythonVersion, folders: [String] = []) {
         self.path = path
         self.version = version
+        self.folders = folders
     }
 
     /// Picks the interpreter: `explicit` (`--python`), else `<course>/.venv/bin/python`,
@@ -65,7 +69,12 @@ public struct PythonInterpreter: Sendable, Equatable, Codable {
     static func probe(_ path: String, environment: [String: String]) -> PythonInterpreter? {
         let key = InterpreterCache.key(for: path)
         if let key, let cached = InterpreterCache.shared.lookup(key) { return cached }
-        let script = "import sys; print(sys.executable); print(sys.version_info[0], sys.version_info[1])"
+        let script = """
+            import os, sys
+            print(sys.executable); print(sys.version_info[0], sys.version_info[1])
+            print("\\0".join({sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                              os.path.dirname(os.path.realpath(sys.executable))}))
+            """
         var env = environment
         env.removeValue(forKey: "PYTHONPATH")
         let request = SandboxRequest(
@@ -78,13 +87,21 @@ public struct PythonInterpreter: Sendable, Equatable, Codable {
         guard numbers.count == 2 else { return nil }
         // A venv's python must stay the venv's path (its site-packages); a shim resolves to the real binary.
         let real = path.hasSuffix("/.venv/bin/python") || lines[0].isEmpty ? path : lines[0]
-        let found = PythonInterpreter(path: real, version: PythonVersion(major: numbers[0], minor: numbers[1]))
+        let folders = lines.count >= 3 ? lines[2].split(separator: "\0").map(String.init).filter { $0.hasPrefix("/") } : []
+        let found = PythonInterpreter(
+            path: real, version: PythonVersion(major: numbers[0], minor: numbers[1]), folders: outermost(folders))
         if let key { InterpreterCache.shared.store(key, found) }
         return found
     }
 }
 
-/// Remembers probed interpreters across runs in `$XDG_CACHE_HOME/asynclings/interpreters.json`.
+/// The folders of `paths` that are not inside another of them, sorted.
+func outermost(_ paths: [String]) -> [String] {
+    let sorted = Set(paths.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }).sorted()
+    return sorted.filter { path in !sorted.contains { $0 != path && (path.hasPrefix($0 + "/") || $0 == "/") } }
+}
+
+/// Remembers probed interpreters across runs in `$XDG_CACHE_HOME/asynclings/interpreters-v2.json`.
 final class InterpreterCache: @unchecked Sendable {
     static let shared = InterpreterCache()
     private let lock = NSLock()
@@ -103,7 +120,7 @@ final class InterpreterCache: @unchecked Sendable {
     }
 
     static func defaultFile() -> URL? {
-        AsynclingsCache.directory()?.appendingPathComponent("interpreters.json")
+        AsynclingsCache.directory()?.appendingPathComponent("interpreters-v2.json")
     }
 
     /// `path|inode|size|mtime` of the file the candidate resolves to: a rebuilt venv or upgraded Python gets a new key.

@@ -14,7 +14,7 @@ public struct Verifier: Sendable {
 
     public init(grader: Grader, course: Course) {
         // Many grades in one run: fork them from a warm interpreter.
-        self.grader = grader.warmedUp()
+        self.grader = grader.warmedUp(for: course.lessons)
         self.course = course
     }
 

@@ -3,6 +3,10 @@ import Grading
 
 /// Renders a grade report for the terminal: one line per check, the failing checks'
 /// explanations underneath, and a summary line.
+///
+/// Everything in a report can come from the graded code (check ids and messages of an
+/// error, what it printed, its stderr, a forged report), so every string from it is
+/// sanitised (``ANSI/sanitized(_:keepingLineBreaks:)``) before it is styled.
 public struct ReportRenderer: Sendable {
     public var style: TerminalRenderer.Style
 
@@ -24,7 +28,7 @@ public struct ReportRenderer: Sendable {
         case .fail: verdict = paint("FAIL", .bold, .foreground(.red))
         case .error: verdict = paint("ERROR", .bold, .foreground(.magenta))
         }
-        lines.append("\(paint(report.lesson, .bold))  \(report.file)  \(verdict)")
+        lines.append("\(paint(ANSI.sanitized(report.lesson), .bold))  \(ANSI.sanitized(report.file))  \(verdict)")
         let width = max(20, style.width - 6)
         for check in report.checks {
             let (mark, attributes): (String, [ANSI.SGR]) =
@@ -34,15 +38,16 @@ public struct ReportRenderer: Sendable {
                 case .error: ("!", [.foreground(.magenta), .bold])
                 case .skip: ("·", [.dim])
                 }
-            let label = paint("\(mark) \(check.id)", attributes)
+            let label = paint("\(mark) \(ANSI.sanitized(check.id))", attributes)
+            let message = ANSI.sanitized(check.message, keepingLineBreaks: true)
             switch check.status {
             case .pass:
-                lines.append("  \(label)  \(paint(check.message, .dim))")
+                lines.append("  \(label)  \(paint(message, .dim))")
             case .skip:
-                lines.append("  \(label)  \(paint(check.message.isEmpty ? "skipped" : check.message, .dim))")
+                lines.append("  \(label)  \(paint(message.isEmpty ? "skipped" : message, .dim))")
             case .fail, .error:
                 lines.append("  \(label)")
-                for paragraph in check.message.split(separator: "\n", omittingEmptySubsequences: false) {
+                for paragraph in message.split(separator: "\n", omittingEmptySubsequences: false) {
                     let text = String(paragraph)
                     let indent = String(text.prefix { $0 == " " })
                     for wrapped in TextWrap.wrap(String(text.dropFirst(indent.count)), width: max(10, width - indent.count)) {
@@ -56,17 +61,17 @@ public struct ReportRenderer: Sendable {
             lines += TimelineRenderer(style: chartStyle).render(chart).map { "  " + $0 }
         }
         if let notes = report.notes {
-            for note in notes { lines.append(paint("  note: \(note)", .dim)) }
+            for note in notes { lines.append(paint("  note: \(ANSI.sanitized(note, keepingLineBreaks: true))", .dim)) }
         }
         if report.status != .pass, let output = report.output, !output.isEmpty {
             lines.append(paint("  your code printed:", .dim))
-            for line in output.split(separator: "\n", omittingEmptySubsequences: false).prefix(12) {
+            for line in ANSI.sanitized(output, keepingLineBreaks: true).split(separator: "\n", omittingEmptySubsequences: false).prefix(12) {
                 lines.append(paint("    │ ", .dim) + String(line))
             }
         }
         if report.status != .pass, let stderr = report.stderr, !stderr.isEmpty {
             lines.append(paint("  stderr:", .dim))
-            for line in stderr.split(separator: "\n", omittingEmptySubsequences: false).suffix(12) {
+            for line in ANSI.sanitized(stderr, keepingLineBreaks: true).split(separator: "\n", omittingEmptySubsequences: false).suffix(12) {
                 lines.append(paint("    │ ", .dim) + String(line))
             }
         }
@@ -76,7 +81,7 @@ public struct ReportRenderer: Sendable {
         if report.seed != 0 { summary += " · seed \(report.seed)" }
         lines.append(paint(summary, .dim))
         if report.status == .fail, hints > 0 {
-            let advice = hintAdvice ?? "`asynclings hint \(report.lesson)` shows one"
+            let advice = hintAdvice ?? "`asynclings hint \(ANSI.sanitized(report.lesson))` shows one"
             lines.append(paint("Stuck? \(advice) (\(hints) hint\(hints == 1 ? "" : "s") available).", .dim))
         }
         return lines.joined(separator: "\n")

@@ -209,9 +209,17 @@ public struct SolutionDiffRenderer: Sendable {
     }
 
     static func lines(_ text: String) -> [String] {
-        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        var lines = displayable(text).components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
-        return lines.map { $0.replacingOccurrences(of: "\t", with: "    ") }
+        return lines
+    }
+
+    /// The code as shown: CRLF as one line break, tabs as four spaces, and any other
+    /// control character spelled out (the learner's file may hold raw escape sequences).
+    static func displayable(_ text: String) -> String {
+        ANSI.sanitized(
+            text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\t", with: "    "),
+            keepingLineBreaks: true)
     }
 
     /// Each line coloured as Python (tokenised as a whole file, so strings spanning lines
@@ -220,7 +228,7 @@ public struct SolutionDiffRenderer: Sendable {
         let plain = Self.lines(text)
         guard style.color else { return plain }
         var lines: [String] = [""]
-        let source = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\t", with: "    ")
+        let source = Self.displayable(text)
         for token in PythonHighlighter.tokenize(source) {
             let attributes = PythonHighlighter.style(for: token.kind)
             let pieces = token.text.components(separatedBy: "\n")

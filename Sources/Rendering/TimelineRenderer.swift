@@ -91,7 +91,7 @@ public struct TimelineRenderer: Sendable {
         let labelWidth = min(24, max(9, shown.map { ANSI.visibleWidth(of: Self.readable($0.label)) }.max() ?? 0), available - 10)
         let chartWidth = available - labelWidth
         var lines: [String] = []
-        lines += TextWrap.wrap(paint("timeline: ", .bold) + timeline.scenario + paint(" (virtual seconds)", .dim), width: style.width)
+        lines += TextWrap.wrap(paint("timeline: ", .bold) + ANSI.sanitized(timeline.scenario) + paint(" (virtual seconds)", .dim), width: style.width)
 
         func column(_ time: Double) -> Int {
             guard total > 0 else { return 0 }
@@ -151,10 +151,11 @@ public struct TimelineRenderer: Sendable {
     }
 
     /// A coroutine's qualified name without the enclosing function's `<locals>`
-    /// (`run_pipeline.<locals>.worker` → `worker`).
+    /// (`run_pipeline.<locals>.worker` → `worker`), sanitised: the learner names their
+    /// coroutines and the arguments shown in a call's label.
     static func readable(_ label: String) -> String {
-        guard let range = label.range(of: "<locals>.", options: .backwards) else { return label }
-        return String(label[range.upperBound...])
+        guard let range = label.range(of: "<locals>.", options: .backwards) else { return ANSI.sanitized(label) }
+        return ANSI.sanitized(String(label[range.upperBound...]))
     }
 
     /// Fits a label to `width` keeping both ends: calls differ by their arguments, which

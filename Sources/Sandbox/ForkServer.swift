@@ -12,30 +12,53 @@ import Foundation
 ///
 /// Protocol, over a `SOCK_SEQPACKET` socket that the server gets as fd 3, one
 /// JSON object per packet:
-/// - request `{"id", "argv", "env", "cwd", "limits"}` with the child's four
-///   descriptors attached (`SCM_RIGHTS`);
-/// - reply `{"id", "pid"}` or `{"id", "error"}` once forked;
+/// - first, from the server, `{"hello": {"isolated", "reason"}}`: whether each
+///   child gets namespaces of its own, so that killing it ends everything it
+///   started (and why not);
+/// - request `{"id", "argv", "env", "cwd", "limits", "scratch_bytes"}` with the
+///   child's four descriptors attached (`SCM_RIGHTS`);
+/// - reply `{"id", "pid"}` with a pidfd of the child attached, or
+///   `{"id", "error"}`, once forked;
 /// - reply `{"id", "pid", "status"}` (raw wait status) once reaped.
 ///
-/// The server must put each child in its own process group, give it the
-/// descriptors as 0-3 and nothing else, and apply the limits, directory and
-/// environment. It exits when the socket closes (`close()` or deinit).
+/// The server may run inside a sandbox with a PID namespace of its own (see
+/// `Bubblewrap`): its pids mean nothing here, so children are watched and
+/// killed through their pidfds. It must put each child in its own session,
+/// give it the descriptors as 0-3 and nothing else, and apply the limits,
+/// directory and environment. It exits when the socket closes (`close()` or
+/// deinit).
 public final class ForkServer: Launcher, @unchecked Sendable {
     /// The server's pid (our child).
     public let pid: pid_t
+    public let sharesPIDNamespace: Bool
     private let socket: Int32
     private let state = NSCondition()
     private var nextID = 1
     private var pids: [Int: pid_t] = [:]
     private var statuses: [Int: Int32] = [:]
     private var errors: [Int: String] = [:]
+    private var pidFDs: [Int: Int32] = [:]
     private var failure: String?
+    private var greeting: Greeting?
     private var reader: Thread?
 
+    /// What the server says of itself when it starts.
+    public struct Greeting: Sendable, Equatable {
+        /// Each child runs in namespaces of its own.
+        public var isolated: Bool
+        /// Why not, when it does not.
+        public var reason: String
+    }
     /// Starts the server: `executable` with `arguments`, the socket as fd 3, stdin/stdout/stderr on /dev/null.
-    public init(executable: String, arguments: [String], environment: [String: String], workingDirectory: String? = nil)
-        throws(SandboxError)
-    {
+    /// `executable` may be a sandbox (bwrap) that runs the server: fd 3 passes through.
+    ///
+    /// `sharesPIDNamespace`: the server's pids are ours (it is not in a PID namespace of
+    /// its own), so a child that is not isolated can be killed by its process group.
+    public init(
+        executable: String, arguments: [String], environment: [String: String], workingDirectory: String? = nil,
+        sharesPIDNamespace: Bool = true
+    ) throws(SandboxError) {
+        self.sharesPIDNamespace = sharesPIDNamespace
         var pair: [Int32] = [-1, -1]
         guard csb_seqpacket_pair(&pair) == 0 else { throw .pipeFailed(errno: errno) }
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
@@ -88,6 +111,15 @@ public final class ForkServer: Launcher, @unchecked Sendable {
         return failure == nil
     }
 
+    /// The server's greeting, waiting for it if it has not come yet; nil if the server
+    /// died before saying anything.
+    public func waitForGreeting() -> Greeting? {
+        state.lock()
+        defer { state.unlock() }
+        while greeting == nil && failure == nil { state.wait() }
+        return greeting
+    }
+
     /// Stops the server (it exits when the socket closes) and reaps it.
     public func close() {
         state.lock()
@@ -118,6 +150,7 @@ public final class ForkServer: Launcher, @unchecked Sendable {
             "argv": request.arguments,
             "env": request.environment,
             "cwd": request.workingDirectory ?? "/",
+            "scratch_bytes": request.scratchBytes,
             "limits": [
                 "cpu": limits.cpuSeconds ?? -1, "as": limits.addressSpaceBytes ?? -1,
                 "fsize": limits.fileSizeBytes ?? -1, "nofile": limits.openFiles ?? -1,
@@ -139,7 +172,14 @@ public final class ForkServer: Launcher, @unchecked Sendable {
         state.lock()
         defer { state.unlock() }
         while pids[id] == nil && errors[id] == nil && failure == nil { state.wait() }
-        if let pid = pids.removeValue(forKey: id) { return ServerChild(pid: pid, id: id, server: self) }
+        if let pid = pids.removeValue(forKey: id) {
+            let pidFD = pidFDs.removeValue(forKey: id) ?? -1
+            guard pidFD >= 0 else {
+                throw .launcherFailed(reason: "the fork server sent no pidfd for its child \(pid)")
+            }
+            return ServerChild(pid: pid, processDescriptor: pidFD, id: id, isolated: greeting?.isolated == true,
+                killsGroup: sharesPIDNamespace && greeting?.isolated != true, server: self)
+        }
         throw .launcherFailed(reason: errors.removeValue(forKey: id) ?? failure ?? "no reply")
     }
 
@@ -154,23 +194,41 @@ public final class ForkServer: Launcher, @unchecked Sendable {
 
     private func readReplies() {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var fds: [Int32] = [-1, -1, -1, -1, -1, -1, -1, -1]
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            if count < 0 && errno == EINTR { continue }
+            var received: Int32 = 0
+            let count = buffer.withUnsafeMutableBytes { bytes in
+                fds.withUnsafeMutableBufferPointer { descriptors in
+                    csb_recv_with_fds(socket, bytes.baseAddress, UInt(bytes.count), descriptors.baseAddress, 8, &received)
+                }
+            }
             guard count > 0 else {
                 fail(count == 0 ? "server exited" : "recv: \(String(cString: strerror(errno)))")
                 return
             }
-            guard let reply = try? JSONSerialization.jsonObject(with: Data(buffer[0..<count])) as? [String: Any],
-                let id = (reply["id"] as? NSNumber)?.intValue
-            else { continue }
+            let attached = Array(fds.prefix(Int(received)))
+            guard let reply = try? JSONSerialization.jsonObject(with: Data(buffer[0..<count])) as? [String: Any] else {
+                attached.forEach { _ = Glibc.close($0) }
+                continue
+            }
             state.lock()
-            if let status = (reply["status"] as? NSNumber)?.int32Value {
-                statuses[id] = status
-            } else if let pid = (reply["pid"] as? NSNumber)?.int32Value {
-                pids[id] = pid
+            if let hello = reply["hello"] as? [String: Any] {
+                greeting = Greeting(isolated: hello["isolated"] as? Bool ?? false, reason: hello["reason"] as? String ?? "")
+                attached.forEach { _ = Glibc.close($0) }
+            } else if let id = (reply["id"] as? NSNumber)?.intValue {
+                if let status = (reply["status"] as? NSNumber)?.int32Value {
+                    statuses[id] = status
+                    attached.forEach { _ = Glibc.close($0) }
+                } else if let pid = (reply["pid"] as? NSNumber)?.int32Value {
+                    pids[id] = pid
+                    if let pidFD = attached.first { pidFDs[id] = pidFD }
+                    attached.dropFirst().forEach { _ = Glibc.close($0) }
+                } else {
+                    errors[id] = reply["error"] as? String ?? "unknown error"
+                    attached.forEach { _ = Glibc.close($0) }
+                }
             } else {
-                errors[id] = reply["error"] as? String ?? "unknown error"
+                attached.forEach { _ = Glibc.close($0) }
             }
             state.broadcast()
             state.unlock()
@@ -185,10 +243,35 @@ public final class ForkServer: Launcher, @unchecked Sendable {
     }
 }
 
-private struct ServerChild: LaunchedChild {
+/// A child of the fork server, watched and killed through its pidfd.
+private final class ServerChild: LaunchedChild {
     let pid: Int32
+    let processDescriptor: Int32
     let id: Int
+    /// In namespaces of its own: killing it ends the whole grade (the grade, PID 1 of its namespace, dies with it).
+    let isolated: Bool
+    /// Not isolated, and its pid is one of ours: its session's process group is killed too.
+    /// (A pid from another PID namespace must never be signalled here: it names someone else.)
+    let killsGroup: Bool
     let server: ForkServer
+
+    init(pid: Int32, processDescriptor: Int32, id: Int, isolated: Bool, killsGroup: Bool, server: ForkServer) {
+        self.pid = pid
+        self.processDescriptor = processDescriptor
+        self.id = id
+        self.isolated = isolated
+        self.killsGroup = killsGroup
+        self.server = server
+    }
+
+    deinit {
+        Glibc.close(processDescriptor)
+    }
+
+    func kill() {
+        _ = csb_pidfd_send_signal(processDescriptor, SIGKILL)
+        if killsGroup { _ = Glibc.kill(-pid, SIGKILL) }
+    }
 
     func waitForExit() throws(SandboxError) -> Int32 {
         try server.waitStatus(id)

@@ -1,17 +1,18 @@
 import CSandbox
 import Glibc
 
-/// Runs a program in its own process group under resource limits and a
+/// Runs a program in a session of its own under resource limits and a
 /// timeout, capturing stdout, stderr and a report channel on fd 3.
 ///
 /// Linux only (pipe2, pidfd_open, close_range). The child is a direct
 /// vfork/exec from a small C shim: `Foundation.Process` cannot set rlimits or
 /// hand over fd 3, and its `waitUntilExit` polls every 50 ms.
 ///
-/// Isolation is by process group: a descendant that calls `setsid` or
-/// `setpgid` escapes the final `SIGKILL` (only cgroups or a separate uid would
-/// catch it), though the sandbox still stops reading its output 200 ms after
-/// the child exits.
+/// On its own this isolates by process group only: a descendant that calls
+/// `setsid` or `setpgid` escapes the final `SIGKILL`, though the runner still
+/// stops reading its output 200 ms after the child exits. Confinement proper
+/// (filesystem, network, PID namespace) comes from running the program under
+/// bubblewrap: see `Bubblewrap`.
 public enum Sandbox {
     /// Runs `request` and blocks until the child has exited (or been killed at
     /// the timeout) and its output is drained. Call it from a thread of your
@@ -80,7 +81,7 @@ public enum Sandbox {
         }
         streams.closeChildEnds()
         if request.standardInput?.isEmpty == true { streams.closeInput() }
-        return try monitor(pid: child.pid, remote: child, streams: &streams, request: request, start: start)
+        return try monitor(pid: -1, remote: child, streams: &streams, request: request, start: start)
     }
 
     private static func monitor(
@@ -301,11 +302,12 @@ private struct Monitor {
     }
 
     mutating func run() throws(SandboxError) -> Outcome {
-        pidFD = csb_pidfd_open(pid)
+        // A launched child comes with its own pidfd (its pid may be in another namespace).
+        pidFD = remote?.processDescriptor ?? csb_pidfd_open(pid)
         defer {
             closeInput()
             for index in channels.indices { channels[index].close() }
-            if pidFD >= 0 { close(pidFD) }
+            if pidFD >= 0 && remote == nil { close(pidFD) }
         }
 
         var status: Int32? = nil
@@ -351,12 +353,12 @@ private struct Monitor {
             if pidFD >= 0 ? fds[4].revents != 0 : hasExited() {
                 // Kill the group before reaping: while the leader is a zombie
                 // its pid (= the group id) cannot be reused by anyone else.
-                kill(-pid, SIGKILL)
+                killEverything()
                 status = try reap()
                 exitTime = monotonicSeconds()
                 closeInput()
             } else if !timedOut && monotonicSeconds() >= deadline {
-                kill(-pid, SIGKILL)
+                killEverything()
                 timedOut = true
             }
         }
@@ -407,13 +409,19 @@ private struct Monitor {
         inputFD = -1
     }
 
-    /// Without a pidfd: whether the leader has exited, without reaping it
-    /// (WNOWAIT), so that its group can still be killed safely.
-    private func hasExited() -> Bool {
-        if remote != nil {
-            // Not our child: it is gone once its parent has reaped it.
-            return kill(pid, 0) != 0 && errno == ESRCH
+    /// The child's process group, or whatever a launched child calls everything it started.
+    private func killEverything() {
+        if let remote {
+            remote.kill()
+        } else {
+            kill(-pid, SIGKILL)
         }
+    }
+
+    /// Without a pidfd (only our own children: a launched one always has one): whether
+    /// the leader has exited, without reaping it (WNOWAIT), so that its group can still
+    /// be killed safely.
+    private func hasExited() -> Bool {
         var info = siginfo_t()
         guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else {
             // ECHILD: someone else reaped it. Report an exit so that reap()
@@ -436,7 +444,7 @@ private struct Monitor {
     }
 
     private func killAndReap() {
-        kill(-pid, SIGKILL)
+        killEverything()
         if let remote {
             _ = try? remote.waitForExit()
             return

@@ -6,7 +6,7 @@ import Glibc
 public enum SandboxError: Error, Equatable, CustomStringConvertible {
     /// A step of the child's setup before `execve`, other than `chdir`.
     public enum SetupStep: String, Sendable, Equatable {
-        case processGroup = "setpgid"
+        case processGroup = "setsid"
         case signals = "reset signals"
         case fileDescriptors = "set up fds 0-3"
         case cpuLimit = "RLIMIT_CPU"

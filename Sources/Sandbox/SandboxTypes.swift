@@ -66,6 +66,10 @@ public struct SandboxRequest: Sendable {
     /// Written to the child's stdin, which is then closed; `nil` connects stdin
     /// to `/dev/null`. Unread input is dropped when the child exits.
     public var standardInput: [UInt8]?
+    /// Size of the private scratch folder a launcher makes for the child, when it
+    /// makes one (the isolated fork server does; for a direct spawn, the sandbox's
+    /// command line says it).
+    public var scratchBytes: Int = 64 << 20
 
     /// A request with an empty environment, a 10 s timeout and 1 MiB caps.
     public init(
@@ -153,17 +157,23 @@ public struct SandboxResult: Sendable {
 /// Starts a sandboxed program by some means other than fork/exec from this
 /// process: for instance a warm interpreter that forks a child per request
 /// (see `ForkServer`). `Sandbox.run(_:launcher:)` still owns the pipes, the
-/// output caps, the timeout and the process-group kill.
+/// output caps and the timeout; the child says how it is watched and killed.
 public protocol Launcher: Sendable {
     /// Starts `request` with `childFDs` as its descriptors 0-3 (stdin, stdout,
-    /// stderr, report), in a new process group whose id is the child's pid.
+    /// stderr, report).
     func launch(_ request: SandboxRequest, childFDs: [Int32]) throws(SandboxError) -> any LaunchedChild
 }
 
-/// A child started by a `Launcher`: not ours to reap, so its exit status
-/// comes from whoever forked it.
+/// A child started by a `Launcher`: not ours to reap, and its pid may belong to
+/// another PID namespace, so it is watched through a pidfd and killed by the
+/// child object itself.
 public protocol LaunchedChild: Sendable {
+    /// The pid as the launcher sees it (for messages only).
     var pid: Int32 { get }
+    /// A pidfd that polls readable once the child has exited. Owned by the child object.
+    var processDescriptor: Int32 { get }
+    /// Kills the child and everything it started.
+    func kill()
     /// Blocks until the child has exited; its raw wait status.
     func waitForExit() throws(SandboxError) -> Int32
 }

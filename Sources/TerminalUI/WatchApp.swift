@@ -32,6 +32,8 @@ public final class WatchApp: @unchecked Sendable {
         public var useInotify = true
         /// Open this lesson instead of the first unfinished one.
         public var startLesson: String?
+        /// Said on the first screen, until the first key (e.g. that grades are not sandboxed).
+        public var startupNotice: String?
 
         public init() {}
     }
@@ -85,6 +87,7 @@ public final class WatchApp: @unchecked Sendable {
             signals.uninstall()
         }
         startWatching()
+        model.notice = options.startupNotice
         draw()
         let session = self.session
         let startLesson = options.startLesson

@@ -7,7 +7,9 @@ import Workshop
 /// file status), a scrollable body, and a footer naming the keys.
 ///
 /// Pure, like the model: the app passes in what it read from disk (the learner's code,
-/// the solution) and how files are being watched.
+/// the solution) and how files are being watched. Text that can come from the learner's
+/// side (their branch name, git's and the grader's messages, the report) is sanitised
+/// (``ANSI/sanitized(_:keepingLineBreaks:)``) before it is styled.
 public struct WatchView: Sendable {
     public var style: TerminalRenderer.Style
     public var rows: Int
@@ -69,7 +71,7 @@ public struct WatchView: Sendable {
         let bar = ProgressBar.render(
             done: model.lessons.filter { model.passed.contains($0.id) }.count, total: model.lessons.count,
             width: min(48, width / 2), color: style.color)
-        lines.append(bar + (storeStatus.isEmpty ? "" : paint("  · " + storeStatus, .dim)))
+        lines.append(bar + (storeStatus.isEmpty ? "" : paint("  · " + ANSI.sanitized(storeStatus), .dim)))
         if let lesson = model.currentLesson, model.screen != .finished {
             let goal = TextWrap.wrap(paint("Goal: ", .bold) + lesson.summary, width: width)
             lines += goal.prefix(3)
@@ -79,7 +81,7 @@ public struct WatchView: Sendable {
             } else {
                 status += paint("  save it to grade · ", .dim)
             }
-            status += paint(model.grading ? "  " + watchStatus : watchStatus, .dim)
+            status += paint(ANSI.sanitized(model.grading ? "  " + watchStatus : watchStatus), .dim)
             lines.append(status)
         }
         return lines
@@ -123,7 +125,7 @@ public struct WatchView: Sendable {
     private func bodyLines(_ model: WatchModel) -> [String] {
         var lines: [String] = []
         if let notice = model.notice {
-            lines += TextWrap.wrap(paint(notice, .foreground(.yellow)), width: style.width)
+            lines += TextWrap.wrap(paint(ANSI.sanitized(notice, keepingLineBreaks: true), .foreground(.yellow)), width: style.width)
             lines.append("")
         }
         switch model.screen {
@@ -173,7 +175,8 @@ public struct WatchView: Sendable {
         case .none:
             return [paint(model.grading ? "Grading \(lesson.exercisePath)…" : "Not graded yet: save the file or press r.", .dim)]
         case .unavailable(let message):
-            return TextWrap.wrap(paint("Could not grade: ", .bold, .foreground(.red)) + message, width: style.width)
+            return TextWrap.wrap(
+                paint("Could not grade: ", .bold, .foreground(.red)) + ANSI.sanitized(message, keepingLineBreaks: true), width: style.width)
         case .graded(let check):
             var lines = ReportRenderer(style: style)
                 .render(check.report, hints: lesson.hints.count, hintAdvice: "press h for a hint")
@@ -196,9 +199,9 @@ public struct WatchView: Sendable {
         case .recorded(let branch, let commit, let attempts, let hints):
             let short = String(commit.prefix(7))
             let counts = "\(attempts) attempt\(attempts == 1 ? "" : "s"), \(hints) hint\(hints == 1 ? "" : "s")"
-            lines.append("Recorded on \(paint(branch, .bold)) as commit \(paint(short, .foreground(.yellow))) (\(counts)).")
+            lines.append("Recorded on \(paint(ANSI.sanitized(branch), .bold)) as commit \(paint(short, .foreground(.yellow))) (\(counts)).")
         case .notRecorded(let reason):
-            lines += TextWrap.wrap(paint("Not recorded in git: \(reason)", .dim), width: style.width)
+            lines += TextWrap.wrap(paint("Not recorded in git: \(ANSI.sanitized(reason, keepingLineBreaks: true))", .dim), width: style.width)
         case .attemptCounted:
             break
         }

@@ -6,7 +6,7 @@ import Grading
 /// The learner's side of the course: grade, count attempts and hints, record passes in git.
 ///
 /// `asynclings check`, `asynclings hint` and watch mode all go through here, so a pass is
-/// recorded the same way whichever door the learner used. Progress lives in git (DESIGN.md):
+/// recorded the same way whichever door the learner used. Progress lives in git (docs/DESIGN.md):
 /// a pass on a branch is a commit of just that exercise file with a trailer block; attempts
 /// and hints are counted under `.git/asynclings/` until the next pass carries them.
 public struct LearnerSession: Sendable {
@@ -55,7 +55,9 @@ public struct LearnerSession: Sendable {
     /// Lessons whose recorded pass on the current branch still matches the committed file.
     public func passedLessons() -> Set<String> {
         guard let repository = openRepository(), case .branch(let name, _) = store() else { return [] }
-        guard let progress = try? repository.progress(branch: name) else { return [] }
+        let prefix = repository.folderInWorkdir(course.root) ?? ""
+        guard let progress = try? repository.progress(branch: name, exercisePath: { Lesson.exercisePath(forLessonID: $0, under: prefix) })
+        else { return [] }
         return progress.passedLessons
     }
 
@@ -118,7 +120,7 @@ public struct LearnerSession: Sendable {
     /// the trailer block; a failure counts an attempt (under `.git/`, never committed alone).
     public func record(_ graded: Graded) -> Recording {
         let destination = store()
-        guard case .branch(let branch, let workdir) = destination, let repository = openRepository() else {
+        guard case .branch(let branch, _) = destination, let repository = openRepository() else {
             let reason = if case .unavailable(let why) = destination { why } else { "no repository" }
             return .notRecorded(reason: reason)
         }
@@ -134,7 +136,8 @@ public struct LearnerSession: Sendable {
         let soFar = (try? counters.counters(branch: branch, lesson: lesson.id)) ?? LessonCounters()
         let progress = ProgressRecord(
             lesson: lesson.id, checksPassed: report.passedCount, checksTotal: report.checks.count,
-            attempts: soFar.attempts + 1, hints: soFar.hints, file: relativePath(course.exerciseFile(for: lesson), to: workdir))
+            attempts: soFar.attempts + 1, hints: soFar.hints,
+            file: (repository.folderInWorkdir(course.root) ?? "") + lesson.exercisePath)
         do {
             let recorded = try repository.recordPass(progress, content: Data(content))
             return .recorded(branch: branch, commit: recorded.commit?.description ?? "", attempts: progress.attempts,
@@ -175,9 +178,4 @@ public struct LearnerSession: Sendable {
         return (CounterStore(directory: base.appendingPathComponent("counters/\(name)").path), "no-repository")
     }
 
-    func relativePath(_ file: URL, to workdir: String) -> String {
-        let path = file.standardizedFileURL.resolvingSymlinksInPath().path
-        let base = URL(fileURLWithPath: workdir).resolvingSymlinksInPath().path
-        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
-    }
 }

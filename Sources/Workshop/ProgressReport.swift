@@ -51,9 +51,11 @@ public struct ProgressReport: Sendable, Encodable {
 
     /// Reads the report for `branch` (nil: the branch HEAD is on).
     ///
+    /// - Parameter coursePrefix: where the course sits in the repository (`""` at its
+    ///   root), which places each lesson's exercise file.
     /// - Throws: `.detachedHead` when no branch is given and HEAD names a commit;
     ///   `.branchNotFound`.
-    public static func read(repository: Repository, branch requested: String?, lessons: [Lesson])
+    public static func read(repository: Repository, branch requested: String?, lessons: [Lesson], coursePrefix: String = "")
         throws(GitStoreError) -> ProgressReport
     {
         let name: String
@@ -68,7 +70,8 @@ public struct ProgressReport: Sendable, Encodable {
             }
         }
         let branch = try repository.branch(named: name)
-        let progress = try repository.progress(branch: branch)
+        let progress = try repository.progress(
+            branch: branch, exercisePath: { Lesson.exercisePath(forLessonID: $0, under: coursePrefix) })
         // Counters are kept per local branch of this clone; a remote-tracking branch has none.
         let counters = branch.kind == .local ? (try? repository.counters.counters(branch: branch.name)) ?? [:] : [:]
         return ProgressReport(

@@ -14,7 +14,7 @@ struct Asynclings: ParsableCommand {
         defaultSubcommand: Watch.self)
 
     /// Parses and runs like ArgumentParser's own `main()`, except that a usage error exits
-    /// with 2, as DESIGN.md promises (ArgumentParser's default is 64, EX_USAGE).
+    /// with 2, as docs/DESIGN.md promises (ArgumentParser's default is 64, EX_USAGE).
     static func main() {
         do {
             var command = try parseAsRoot()

@@ -48,10 +48,10 @@ struct Check: ParsableCommand {
             let session = LearnerSession(course: course, grader: try pythonOptions.grader(for: course))
             let outcome = try session.check(chosen, record: !noRecord, seed: seed)
             if json {
-                Console.print(Self.json(outcome))
+                Console.print(ANSI.terminalSafeJSON(Self.json(outcome)))
             } else {
                 Console.print(ReportRenderer(style: .detect()).render(outcome.report, hints: chosen.hints.count))
-                Console.print(Self.describe(outcome.recording, lesson: chosen))
+                Console.print(ANSI.sanitized(Self.describe(outcome.recording, lesson: chosen), keepingLineBreaks: true))
             }
             exitCode = outcome.report.exitCode
         }
@@ -72,7 +72,7 @@ struct Check: ParsableCommand {
     }
 
     /// The report's JSON object with a `recording` object appended, keeping the report's
-    /// own keys first and in DESIGN.md's order.
+    /// own keys first and in docs/DESIGN.md's order.
     static func json(_ outcome: LearnerSession.CheckOutcome) -> String {
         let recording: [String: Any]
         switch outcome.recording {

@@ -23,8 +23,14 @@ struct Class: ParsableCommand {
             Exercise paths that are a symlink, a directory, a binary or larger than 1 MB are \
             never read; they are shown as refused.
 
+            The exercise file of a lesson is always exercises/LESSON.py (below the course's \
+            folder), whatever a record's trailers name; a recorded pass with no such file is \
+            shown as NO FILE. Names that mix scripts or hold invisible characters, branches \
+            that are not commits or share no history with the course, are flagged.
+
             Exit status: 0; 1 when --regrade finds a recorded pass that no longer grades as a \
-            pass; 2 usage error (no such remote or revision); 3 environment error.
+            pass or has no exercise file; 2 usage error (no such remote or revision); 3 \
+            environment error.
             """)
 
     @OptionGroup var courseOptions: CourseOptions
@@ -39,16 +45,23 @@ struct Class: ParsableCommand {
     var courseRef: String?
     @Option(name: .long, help: ArgumentHelp("How many grades run at once (default: one per core).", valueName: "n"))
     var jobs: Int?
+    @Flag(
+        name: .customLong("unsafe-regrade-without-sandbox"),
+        help: "Regrade even where bubblewrap cannot sandbox the grades: every learner's code then runs with your powers.")
+    var unsafeWithoutSandbox = false
     @Flag(name: .long, help: "Print the matrix as one JSON object.") var json = false
     @Option(name: .long, help: ArgumentHelp("Also write the matrix as a self-contained HTML page.", valueName: "file"))
     var html: String?
 
     func run() throws {
-        var failsNow = 0
+        var unconfirmed = 0
         try reportingFailures {
             // Checked here rather than in `validate()`, whose errors exit 64: usage is 2.
             if let jobs, jobs < 1 { throw Failure.usage("--jobs must be at least 1") }
             if courseRef != nil && !regrade { throw Failure.usage("--course-ref only applies with --regrade") }
+            if unsafeWithoutSandbox && !regrade {
+                throw Failure.usage("--unsafe-regrade-without-sandbox only applies with --regrade")
+            }
             let course = try? courseOptions.load(reportProblems: !json)
             let start = courseOptions.course.map { URL(fileURLWithPath: $0).path } ?? FileManager.default.currentDirectoryPath
             let repository: Repository
@@ -59,12 +72,19 @@ struct Class: ParsableCommand {
             }
             if fetch { try fetchRemote(repository) }
 
-            let prefix = course.map { coursePrefix(of: $0, in: repository) } ?? ""
+            let prefix = course.flatMap { repository.folderInWorkdir($0.root) } ?? ""
             // The trusted course, for a regrade: its lessons are the columns and its checks
             // grade every file. Without a regrade the columns come from the course on disk,
             // or, with none here (the workshop's bare repository), from the course branch.
             var trusted: TrustedCourse?
             var columns = course?.lessons.map { LessonColumn(id: $0.id, title: $0.title) } ?? []
+            // The course's commit, for flagging branches that share no history with it.
+            var courseCommit: (reference: String, commit: ObjectID)?
+            if let reference = courseRef ?? (try? TrustedCourse.defaultReference(in: repository, remote: remote)),
+                let commit = try? repository.commit(revision: reference)
+            {
+                courseCommit = (reference, commit.id)
+            }
             if regrade || course == nil {
                 do throws(ClassroomError) {
                     var reference = courseRef ?? ""
@@ -87,18 +107,27 @@ struct Class: ParsableCommand {
             var contents: [String: Data]
             do throws(ClassroomError) {
                 let selected = try reader.learnerBranches(.init(glob: branches, remote: remote))
-                (matrix, contents) = try reader.read(branches: selected, lessons: columns, keepContents: regrade)
+                (matrix, contents) = try reader.read(branches: selected, lessons: columns, keepContents: regrade, course: courseCommit)
             } catch {
                 throw Failure.classroom(error)
             }
             if regrade, let trusted {
-                let grader = try pythonOptions.grader(for: trusted.course)
+                let grader = try pythonOptions.grader(for: trusted.course, warnUnsandboxed: false)
+                if !grader.isolation.isSandboxed {
+                    // Thirty strangers' code with the instructor's powers: never by default.
+                    guard unsafeWithoutSandbox else {
+                        throw Failure.environment(
+                            "refusing to regrade: grades are \(grader.isolation.summary)\n"
+                                + "  (or, knowing every learner's code then runs as you: --unsafe-regrade-without-sandbox)")
+                    }
+                    Console.warn("regrading without a sandbox, as asked: grades are \(grader.isolation.summary)")
+                }
                 var regrader = Regrader(grader: grader)
                 if let jobs { regrader.parallelism = jobs }
                 regrader.regrade(&matrix, contents: contents, course: trusted)
                 contents = [:]
             }
-            failsNow = matrix.summary.failsNow
+            unconfirmed = regrade ? matrix.summary.unconfirmedPasses : 0
 
             if let html {
                 let page = HTMLReport().render(matrix)
@@ -109,13 +138,13 @@ struct Class: ParsableCommand {
                 }
             }
             if json {
-                Console.print(matrix.json())
+                Console.print(ANSI.terminalSafeJSON(matrix.json()))
             } else {
                 Console.print(MatrixRenderer(style: .detect()).render(matrix))
             }
             if let html { Console.note("wrote \(html)") }
         }
-        if failsNow > 0 { throw ExitCode(1) }
+        if unconfirmed > 0 { throw ExitCode(1) }
     }
 
     private func fetchRemote(_ repository: Repository) throws {
@@ -128,11 +157,4 @@ struct Class: ParsableCommand {
         }
     }
 
-    /// Where the course folder sits inside the repository's working tree (`""` at its root).
-    private func coursePrefix(of course: Course, in repository: Repository) -> String {
-        guard let workdir = repository.workdir else { return "" }
-        let root = course.root.resolvingSymlinksInPath().path
-        let base = URL(fileURLWithPath: workdir).resolvingSymlinksInPath().path
-        return root.hasPrefix(base + "/") ? String(root.dropFirst(base.count + 1)) + "/" : ""
-    }
 }

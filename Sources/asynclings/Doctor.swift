@@ -48,6 +48,7 @@ struct Doctor: ParsableCommand {
         }
 
         findings += pythonFindings(course)
+        findings += sandboxFindings(course)
         findings += harnessFindings()
         findings.append(
             Finding(level: .ok, topic: "libgit2", detail: "\(GitLibrary.version) (linked)"))
@@ -98,6 +99,25 @@ struct Doctor: ParsableCommand {
             }
         }
         return findings
+    }
+
+    /// Whether grades run under bubblewrap: learners can work without it (with a warning),
+    /// but `class --regrade` refuses.
+    private func sandboxFindings(_ course: Course?) -> [Finding] {
+        guard let interpreter = try? PythonInterpreter.resolve(explicit: pythonOptions.python, courseRoot: course?.root) else {
+            return []
+        }
+        let isolation = GradeIsolation.detect(for: interpreter)
+        switch isolation {
+        case .sandboxed:
+            return [Finding(level: .ok, topic: "sandbox", detail: "every grade is \(isolation.summary)")]
+        case .unsandboxed(let reason, let fix):
+            return [
+                Finding(
+                    level: .warning, topic: "sandbox",
+                    detail: "grades are NOT sandboxed: \(reason); `class --regrade` refuses to run", fix: fix)
+            ]
+        }
     }
 
     private func harnessFindings() -> [Finding] {

@@ -32,7 +32,7 @@ struct Grade: ParsableCommand {
             }
             let report = try grader.grade(lesson, file: target, seed: seed, displayPath: shown)
             if json {
-                Console.print(report.json())
+                Console.print(ANSI.terminalSafeJSON(report.json()))
             } else {
                 Console.print(ReportRenderer(style: .detect()).render(report, hints: lesson.hints.count))
             }

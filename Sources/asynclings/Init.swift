@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitStore
+import Rendering
 import Workshop
 
 struct Init: ParsableCommand {
@@ -30,7 +31,8 @@ struct Init: ParsableCommand {
             } catch {
                 throw Self.failure(error)
             }
-            Console.print(Self.describe(outcome))
+            // Plain text quoting branch names, one of them possibly from the remote.
+            Console.print(ANSI.sanitized(Self.describe(outcome), keepingLineBreaks: true))
         }
     }
 

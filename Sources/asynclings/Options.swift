@@ -58,17 +58,24 @@ struct PythonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The Python 3.11+ interpreter to grade with (default: .venv/bin/python, then python3).", valueName: "path"))
     var python: String?
 
-    func grader(for course: Course) throws -> Grader {
+    /// The grader, and — when grades cannot be sandboxed here — one warning saying so,
+    /// why, and the fix (`warnUnsandboxed: false` for a caller that says it another way).
+    func grader(for course: Course, warnUnsandboxed: Bool = true) throws -> Grader {
+        let grader: Grader
         do {
             let interpreter = try PythonInterpreter.resolve(explicit: python, courseRoot: course.root)
-            return Grader(interpreter: interpreter, harness: try Harness.locate())
+            grader = Grader(interpreter: interpreter, harness: try Harness.locate())
         } catch {
             throw Failure.environment("\(error)")
         }
+        if warnUnsandboxed, !grader.isolation.isSandboxed {
+            Console.warn("grades are \(grader.isolation.summary)")
+        }
+        return grader
     }
 }
 
-/// How a command fails: the message goes to stderr, the exit status follows DESIGN.md.
+/// How a command fails: the message goes to stderr, the exit status follows docs/DESIGN.md.
 enum Failure: Error, CustomStringConvertible {
     /// Bad arguments, unknown lesson, malformed course (exit 2).
     case usage(String)

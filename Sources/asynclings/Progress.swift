@@ -29,7 +29,9 @@ struct ProgressCommand: ParsableCommand {
             let report: ProgressReport
             do throws(GitStoreError) {
                 let repository = try Repository(discoveringFrom: start)
-                report = try ProgressReport.read(repository: repository, branch: branch, lessons: course?.lessons ?? [])
+                let prefix = course.flatMap { repository.folderInWorkdir($0.root) } ?? ""
+                report = try ProgressReport.read(
+                    repository: repository, branch: branch, lessons: course?.lessons ?? [], coursePrefix: prefix)
             } catch {
                 throw Failure.git(error)
             }
@@ -38,7 +40,7 @@ struct ProgressCommand: ParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 encoder.dateEncodingStrategy = .iso8601
                 let body = try encoder.encode(JSONBody(report: report))
-                Console.print(String(decoding: body, as: UTF8.self))
+                Console.print(ANSI.terminalSafeJSON(String(decoding: body, as: UTF8.self)))
             } else {
                 Console.print(render(report, style: .detect()))
             }
@@ -63,11 +65,13 @@ struct ProgressCommand: ParsableCommand {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        var lines = [paint("\(report.branch): \(report.passedCount)/\(report.lessons.count) lessons passed", .bold)]
+        // Branch names and the lesson ids of records are whatever the branch's author wrote.
+        var lines = [paint("\(ANSI.sanitized(report.branch)): \(report.passedCount)/\(report.lessons.count) lessons passed", .bold)]
         if report.tip == nil { lines.append(paint("(no commit yet: your first pass creates one)", .dim)) }
-        let width = report.lessons.map { ANSI.visibleWidth(of: $0.id) }.max() ?? 10
-        for entry in report.lessons {
-            let id = ANSI.pad(entry.id, to: width)
+        let ids = report.lessons.map { ANSI.sanitized($0.id) }
+        let width = ids.map { ANSI.visibleWidth(of: $0) }.max() ?? 10
+        for (entry, shown) in zip(report.lessons, ids) {
+            let id = ANSI.pad(shown, to: width)
             switch entry.state {
             case .passed:
                 var detail = "passed"
@@ -78,7 +82,7 @@ struct ProgressCommand: ParsableCommand {
                 lines.append(paint("✓", .foreground(.green), .bold) + " \(id)  \(detail)")
             case .changed:
                 lines.append(paint("~", .foreground(.yellow)) + " \(id)  passed once, but the file changed in a later commit: "
-                    + "`asynclings check \(entry.id)` records it again")
+                    + "`asynclings check \(shown)` records it again")
             case .notPassed:
                 var detail = "not passed"
                 if entry.pendingAttempts > 0 || entry.pendingHints > 0 {

@@ -121,7 +121,7 @@ struct HTMLReportTests {
         #expect(titles.contains { $0.contains("FAILS NOW") && $0.contains("failing checks: concurrency, leaked-tasks") })
         #expect(titles.contains { $0.contains("symbolic link") })
         // Every state but "nothing recorded" prints its word in the cell; the legend too.
-        #expect(report["labels"] as? Int == 7 * 2 + 7 + 3 * 2)  // cells, legend, "needs a look"
+        #expect(report["labels"] as? Int == 7 * 2 + 8 + 3 * 2)  // cells, legend, "needs a look"
         let text = try #require(report["text"] as? String)
         for word in ["PASS", "FAILS NOW", "CHANGED", "PASSES", "FAILING", "REFUSED", "ERROR"] {
             #expect(text.uppercased().contains(word), "\(word)")
@@ -136,6 +136,31 @@ struct HTMLReportTests {
         #expect(page.contains("python &lt;missing&gt; &amp; gone"))
         let text = try #require(try Self.validate(page)["text"] as? String)
         #expect(text.contains("<script>alert(\"x\")</script>&'"))
+    }
+
+    @Test func bidiAndControlCharactersCannotReorderOrHideAnything() throws {
+        let file = ExerciseFile.regular(blob: String(repeating: "b", count: 40), bytes: 99)
+        let hostile = "\u{202E}<b>\"ada\"</b>\u{9B}2J\u{2066}'"
+        let matrix = ClassMatrix(
+            lessons: [LessonColumn(id: "01-a")],
+            learners: [
+                LearnerRow(
+                    name: hostile, branch: "learner/" + hostile, reference: "refs/heads/learner/" + hostile, isLocal: true,
+                    tip: String(repeating: "c", count: 40),
+                    cells: [Cell(record: nil, file: file, regrade: .error(message: "\u{1B}]0;title\u{07}<i>"))],
+                    warnings: [.invisibleCharacters(["U+202E RIGHT-TO-LEFT OVERRIDE"])]),
+            ],
+            regrade: RegradeSummary(courseRef: "main", courseCommit: "e", cells: 1, grades: 1, parallelism: 1, seconds: 0))
+        let page = HTMLReport(timeZone: TimeZone(identifier: "UTC")!).render(matrix)
+        #expect(Hostile.activeContent(in: page, allowingStyles: false).isEmpty)
+        #expect(!page.contains("<b>") && !page.contains("<i>"))
+        #expect(page.contains("<bdi>\\u202e&lt;b&gt;&quot;ada&quot;&lt;/b&gt;\\x9b2J\\u2066&#39;</bdi>"))
+        #expect(page.contains("<th scope=\"row\" class=\"name flagged\""))
+        let report = try Self.validate(page)
+        #expect(report["errors"] as? [String] == [])
+        let text = try #require(report["text"] as? String)
+        #expect(text.contains("could not re-grade: \\x1b]0;title\\x07<i>"))
+        #expect(text.contains("(spelled \\u202e<b>\"ada\"</b>\\u009b2J\\u2066')"))
     }
 
     @Test func anEmptyRoomSaysSo() throws {

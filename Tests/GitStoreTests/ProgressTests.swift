@@ -63,6 +63,25 @@ struct ProgressTests {
         #expect(try repo.open().progress(branch: "main").lessons["02-gather"]?.isCurrent == false)
     }
 
+    /// The caller says where a lesson's file is; the record's `Asynclings-File` trailer
+    /// is the learner's word and decides nothing.
+    @Test func aRecordIsCheckedAgainstTheLessonsFileNotTheOneItNames() throws {
+        let repo = try ScratchRepository.withCourse()
+        try repo.write("README.md", "# readme\n")
+        try repo.git("add", "README.md")
+        try repo.git("commit", "-q", "-m", "asynclings: pass 03-none\n\nAsynclings-Lesson: 03-none\nAsynclings-Status: pass\nAsynclings-File: README.md")
+        let forged = try #require(try repo.open().progress(branch: "main").lessons["03-none"])
+        #expect(forged.record.file == "README.md")
+        #expect(forged.record.blob == nil)
+        #expect(!forged.isCurrent)
+
+        // Below a course folder, the same rule with the folder in front.
+        let nested = try repo.open().progress(branch: "main", exercisePath: { "course/exercises/\($0).py" })
+        #expect(nested.lessons["03-none"]?.isCurrent == false)
+        // An id the caller does not recognise names no file at all.
+        #expect(try repo.open().progress(branch: "main", exercisePath: { _ in nil }).passedLessons.isEmpty)
+    }
+
     @Test func onlyFirstParentHistoryCounts() throws {
         let repo = try ScratchRepository.withCourse()
         try repo.git("switch", "-q", "-c", "side")

@@ -220,3 +220,17 @@ extension ProgressRecord {
 extension String {
     var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }
+
+extension Repository {
+    /// Where these tests keep exercise files: `exercises/<lesson>.py` at the root (the
+    /// course's rule lives in the Course module, which GitStore does not know).
+    static func testExercisePath(_ lesson: String) -> String? { "exercises/\(lesson).py" }
+
+    func progress(branch name: String) throws(GitStoreError) -> BranchProgress {
+        try progress(branch: name, exercisePath: Self.testExercisePath)
+    }
+
+    func progress(branch: Branch) throws(GitStoreError) -> BranchProgress {
+        try progress(branch: branch, exercisePath: Self.testExercisePath)
+    }
+}

@@ -65,6 +65,27 @@ class WorkerWaitingForTheLoop(unittest.TestCase):
         # Without the wait accounting the clock gives "busy" workers up to 2 s of real time per step.
         self.assertLess(got["real"], 1.5)
 
+    def test_an_executor_job_waiting_on_an_event_is_waiting_not_busy(self) -> None:
+        # concurrent.futures.wait, Event.wait, Queue.get in an executor job wait for someone else,
+        # often the loop: counted as busy, the clock would keep still for them (and a grade stall).
+        got = run("""
+            def worker(event):
+                event.wait()
+                return "woke"
+
+            async def main():
+                loop = asyncio.get_running_loop()
+                event = threading.Event()
+                job = loop.run_in_executor(None, worker, event)
+                await asyncio.sleep(0.1)  # the clock moves only once the worker is waiting
+                busy = loop._threads_busy()
+                loop.call_soon(event.set)
+                return {"busy": busy, "answer": await job, "now": loop.time()}
+
+            print(json.dumps(session.run_loop(main(), entry="main")))
+        """)
+        self.assertEqual(got, {"busy": False, "answer": "woke", "now": 0.1})
+
     def test_the_same_virtual_times_every_run(self) -> None:
         body = """
             def worker(loop, delay):

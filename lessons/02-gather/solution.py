@@ -9,7 +9,7 @@ async def fetch_user(user_id: int) -> dict:
 
 async def fetch_all_users(user_ids: list[int]) -> list[dict]:
     """Fetches every user concurrently; results follow the order of user_ids."""
-    return list(await asyncio.gather(*(fetch_user(uid) for uid in user_ids)))
+    return await asyncio.gather(*(fetch_user(uid) for uid in user_ids))
 
 
 async def main() -> None:

@@ -8,6 +8,7 @@ async def slow_operation(delay: float) -> str:
 
 async def with_timeout(delay: float, limit: float) -> str | None:
     try:
-        return await asyncio.wait_for(slow_operation(delay), timeout=limit)
+        async with asyncio.timeout(limit):
+            return await slow_operation(delay)
     except TimeoutError:
         return None

@@ -4,6 +4,20 @@ The worker-thread scenarios run fetch_from_worker_thread in the grader's own
 threads while the grader's loop runs a heartbeat; the stand-in fetch_data notes
 which loop each call ran on. A worker blocked in ``future.result()`` is waiting
 for the loop, so the virtual clock moves on meanwhile (see instrument.py).
+
+Each sentence of the lesson's "Your exercise", and what enforces it:
+
+- `fetch_data(url)` simulates a 1-second request returning {"url": url, "data": <text>}:
+  "fetch_data answers after one second" — wrong/fetch-data-no-delay.py.
+- `fetch_sync(url)`, called from plain code with no loop running, returns fetch_data(url)'s
+  result: "fetch_sync runs fetch_data from plain synchronous code" (a plain `def`
+  scenario: no loop is running) — wrong/sync-returns-coroutine.py.
+- `fetch_from_worker_thread(loop, url)`, called from a worker thread while `loop` runs,
+  runs fetch_data(url) on that loop: the worker scenarios (the stand-in notes the loop of
+  each call) — wrong/new-loop-in-worker.py, wrong/drives-the-running-loop.py.
+- ...and blocks the worker until the result is ready, then returns it: same scenarios (the
+  value, and the moment the worker returns), with three workers at once and a heartbeat on
+  the loop that must never stall — wrong/fire-and-forget.py, wrong/returns-the-future.py.
 """
 
 import asyncio
@@ -14,7 +28,8 @@ from asynclings_harness import Trial, scenario
 CHECKS = ["behaviour"]
 HEARTBEAT = 0.1
 PATIENCE = 30.0  # virtual seconds the grader waits for a worker before giving up on it
-SUBMIT = "`asyncio.run_coroutine_threadsafe(fetch_data(url), loop).result()`"
+SUBMIT = ("hand the coroutine to the running loop from the worker (asyncio has a thread-safe way to submit one) and "
+          "wait on the future that gives you")
 
 
 def answer(url: str) -> dict:
@@ -32,7 +47,8 @@ async def fetch_data_alone(t: Trial) -> None:
     got = await t.call(fetch_data, url)
     t.expect("behaviour", isinstance(got, dict) and got.get("url") == url and isinstance(got.get("data"), str),
              f"fetch_data({url!r}) returned {t.show(got)}; it should return {{'url': url, 'data': <some text>}}.")
-    t.expect("behaviour", t.close(t.now, 1.0), f"fetch_data took {t.now:g} s; it should simulate a 1-second request.")
+    t.expect("behaviour", t.close(t.now, 1.0), f"fetch_data took {t.now:g} s of (virtual) time; it should simulate a "
+                                              "1-second request, pausing without blocking the loop.")
 
 
 @scenario("fetch_sync runs fetch_data from plain synchronous code")
@@ -45,8 +61,8 @@ def from_sync_code(t: Trial) -> None:
         if asyncio.iscoroutine(got):
             got.close()
             t.fail("behaviour", f"fetch_sync({url!r}) returned a coroutine object, not the data: calling an async function "
-                                "from plain code only creates the coroutine. Run it to completion with "
-                                "`asyncio.run(fetch_data(url))`.")
+                                "from plain code only creates the coroutine, and no event loop is running here to run it. "
+                                "Start one that runs the coroutine to the end and hands back its result.")
             return
         t.expect("behaviour", got == answer(url),
                  f"fetch_sync({url!r}) returned {t.show(got)}; it should return what fetch_data({url!r}) returns: "
@@ -74,14 +90,16 @@ async def from_workers(t: Trial, urls: list[str]) -> None:
     for url, worker in workers.items():
         if worker in pending:
             t.fail("behaviour", f"fetch_from_worker_thread(loop, {url!r}) had not returned after {PATIENCE:g} s: the worker "
-                                f"waits for something that never happens. Submit the coroutine to the running loop with {SUBMIT}.")
+                                f"waits for something that never happens. To run fetch_data on the loop, {SUBMIT}.")
             continue
         error = worker.exception()
         if error is not None:
+            # The coroutine the worker made and could not run is part of the same mistake.
+            t.consequences("behaviour", "unawaited")
             described = t.session.learner.describe_exception(error)
             t.fail("behaviour", f"fetch_from_worker_thread(loop, {url!r}) raised {described}\n"
                                 "The loop belongs to the main thread, where it is already running: a worker can neither drive "
-                                f"it (`run_until_complete`) nor borrow it. Submit the coroutine instead: {SUBMIT}.")
+                                f"it (`run_until_complete`) nor borrow it. Instead, {SUBMIT}.")
             continue
         got = worker.result()
         calls = [c for c in fake.calls if c.args and c.args[0] == url]
@@ -97,7 +115,8 @@ async def from_workers(t: Trial, urls: list[str]) -> None:
         if not calls or not calls[0].finished or got != answer(url):
             t.fail("behaviour", f"fetch_from_worker_thread(loop, {url!r}) returned {t.show(got)} after "
                                 f"{finished.get(url, t.now):g} s; it should wait for fetch_data({url!r}) to finish "
-                                f"({latency(url):g} s) and return its result, {t.show(answer(url))}: {SUBMIT}.")
+                                f"({latency(url):g} s) and return its result, {t.show(answer(url))}: block the worker on the future "
+                                "until the answer is there.")
             continue
         t.expect("behaviour", len(calls) == 1,
                  f"fetch_from_worker_thread(loop, {url!r}) ran fetch_data {len(calls)} times; it should run it once.")

@@ -2,6 +2,26 @@
 
 Each mutant is subject.py with one passage replaced; its `behaviour` and `hint`
 are what the learner reads when no test notices it.
+
+Each sentence of the lesson's "Your exercise", and what enforces it (every mutant breaks
+one sentence of the subject's contract; a wrong variant lets it through):
+
+- write tests, each `async def test_...` marked `@pytest.mark.asyncio`: the tests run with
+  pytest-asyncio in strict mode — wrong/missing-marker.py.
+- ...that await what they test: a never-awaited call is the generic `unawaited` check —
+  wrong/forgot-await.py.
+- they pass on the correct subject: the run against subject.py — wrong/expects-the-wrong-thing.py.
+- until every broken version is caught, one per sentence of the subject's contract:
+  - fetch_data takes 1 second: ignores-delay — wrong/no-timing.py;
+  - ...and returns {"url": url, "data": <text>}: wrong-value, missing-key — wrong/not-none-only.py;
+  - slow_operation returns f"Completed after {delay}s": wrong-message — wrong/not-none-only.py;
+  - with_timeout returns the result if it arrives within the limit: returns-early —
+    wrong/no-edge-cases.py;
+  - otherwise None at the limit: never-times-out, raises-on-timeout — wrong/only-in-time.py;
+  - with the slow operation cancelled: leaks-the-task — wrong/no-cancellation-check.py.
+
+Timing assertions in the reference tests carry a tolerance, so they also pass under plain
+`pytest` on a real clock (Tests/harness/test_lesson_10_plain_pytest.py).
 """
 
 import os
@@ -25,7 +45,8 @@ MUTANTS = [
            "Check everything fetch_data's answer should contain.",
            FETCH, '    await asyncio.sleep(1)\n    return {"url": url}'),
     Mutant("ignores-delay", "fetch_data answers at once instead of after 1 second",
-           "Time the call on the event loop's clock (`loop.time()` before and after) and assert how long it took.",
+           "Time the call on the event loop's clock (`loop.time()` before and after) and assert how long it took, "
+           "with a small tolerance (`pytest.approx(1.0, abs=0.1)`); or record the delay it asks `asyncio.sleep` for.",
            FETCH, '    return {"url": url, "data": "result"}'),
     Mutant("wrong-message", "slow_operation's message names a different delay than the one it waited",
            "Check slow_operation's (or with_timeout's) exact result.",

@@ -25,7 +25,7 @@ typedef enum csb_stage {
     CSB_STAGE_NONE = 0,
     CSB_STAGE_FORK,              // vfork, in the parent
     CSB_STAGE_ERROR_PIPE,        // in the parent
-    CSB_STAGE_PROCESS_GROUP,     // setpgid(0, 0)
+    CSB_STAGE_PROCESS_GROUP,     // setsid()
     CSB_STAGE_SIGNALS,           // sigaction/sigprocmask
     CSB_STAGE_FILE_DESCRIPTORS,  // moving fds into 0-3, closing the rest
     CSB_STAGE_LIMIT_CPU,
@@ -38,8 +38,8 @@ typedef enum csb_stage {
     CSB_STAGE_EXEC,              // execve
 } csb_stage;
 
-/// Starts `path` with vfork + execve in a new process group whose id is the
-/// child's pid. Blocks the calling thread until the child has exec'd.
+/// Starts `path` with vfork + execve in a new session (so a new process group
+/// whose id is the child's pid, and no controlling terminal). Blocks the calling thread until the child has exec'd.
 /// `child_fds` become the child's fds 0-3; every other fd is closed. `cwd` may
 /// be NULL. argv and envp must be NULL-terminated and built before the call:
 /// the child only makes async-signal-safe calls.
@@ -70,5 +70,15 @@ int csb_seqpacket_pair(int fds[2]);
 /// SCM_RIGHTS, without SIGPIPE. Returns bytes sent or -1/errno.
 long csb_send_with_fds(int socket, const void *data, unsigned long length,
                        const int *fds, int count);
+
+/// Receives one message and up to `capacity` (at most 8) descriptors sent with
+/// it as SCM_RIGHTS (close-on-exec); any beyond `capacity` are closed. Sets
+/// *count to how many were stored. Returns bytes received (0: peer closed) or
+/// -1/errno.
+long csb_recv_with_fds(int socket, void *data, unsigned long length, int *fds, int capacity, int *count);
+
+/// pidfd_send_signal(pidfd, signal, NULL, 0): signals the process a pidfd
+/// refers to, whichever PID namespace it lives in. 0 or -1/errno.
+int csb_pidfd_send_signal(int pidfd, int signal);
 
 #endif

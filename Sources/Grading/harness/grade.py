@@ -9,7 +9,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 if len(sys.argv) >= 2 and sys.argv[1] == "--serve":
     from asynclings_harness.server import serve  # noqa: E402
 
-    serve(int(sys.argv[sys.argv.index("--socket-fd") + 1]) if "--socket-fd" in sys.argv else 3)
+    serve(int(sys.argv[sys.argv.index("--socket-fd") + 1]) if "--socket-fd" in sys.argv else 3,
+          isolate="--isolate" in sys.argv)
 else:
     from asynclings_harness.main import main  # noqa: E402
 

@@ -1,4 +1,4 @@
-# expect: fail leaked-tasks
+# expect: fail unawaited
 import asyncio
 
 

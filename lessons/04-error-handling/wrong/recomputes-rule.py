@@ -1,4 +1,4 @@
-# expect: fail run
+# expect: fail behaviour
 import asyncio
 
 
@@ -9,8 +9,10 @@ async def risky_operation(item_id: int) -> dict:
     return {"id": item_id, "status": "success"}
 
 
+
 async def process_items(item_ids: list[int]) -> tuple[list[dict], list[Exception]]:
-    ok = [i for i in item_ids if i % 3 != 0]
-    bad = [i for i in item_ids if i % 3 == 0]
-    successes = list(await asyncio.gather(*(risky_operation(i) for i in ok)))
-    return successes, [ValueError(f"Item {i} failed") for i in bad]
+    results = await asyncio.gather(*(risky_operation(i) for i in item_ids), return_exceptions=True)
+    # Sorts by the rule it knows instead of by what came back.
+    successes = [r for i, r in zip(item_ids, results) if i % 3 != 0]
+    failures = [ValueError(f"Item {i} failed") for i in item_ids if i % 3 == 0]
+    return successes, failures

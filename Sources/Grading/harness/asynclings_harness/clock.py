@@ -248,7 +248,21 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
     # -- threads ---------------------------------------------------------
 
     def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
-        future = super().run_in_executor(executor, func, *args)
+        loop = self
+
+        def job(*job_args: Any) -> Any:
+            # While the job runs, its worker thread is this loop's: a wait of its on a condition, an
+            # event or a queue (`concurrent.futures.wait`, `Event.wait`) counts as waiting, not as
+            # work the clock must wait for (instrument.py's `_counted_loop`).
+            thread = threading.current_thread()
+            outer = getattr(thread, "_asynclings_loop", None)
+            thread._asynclings_loop = loop  # type: ignore[attr-defined]
+            try:
+                return func(*job_args)
+            finally:
+                thread._asynclings_loop = outer  # type: ignore[attr-defined]
+
+        future = super().run_in_executor(executor, job, *args)
         with self._threads_lock:
             self._executor_jobs += 1
 

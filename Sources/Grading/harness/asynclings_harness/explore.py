@@ -171,7 +171,7 @@ class RunResults(R.Results):
     real-time budget ran out) is still complete.
     """
 
-    log: list[tuple[str, str, str | None]]
+    log: list[tuple[str, str, str | None, str | None]]  # (status, check id, message, the check a failure follows from)
 
     @classmethod
     def over(cls, base: R.Results) -> RunResults:
@@ -181,20 +181,20 @@ class RunResults(R.Results):
         return run
 
     def passed(self, check_id: str, message: str | None = None) -> None:
-        self.log.append((R.PASS, check_id, message))
+        self.log.append((R.PASS, check_id, message, None))
         super().passed(check_id, message)
 
-    def failed(self, check_id: str, message: str) -> None:
-        self.log.append((R.FAIL, check_id, message))
-        super().failed(check_id, message)
+    def failed(self, check_id: str, message: str, *, follows: str | None = None, brief: str | None = None) -> None:
+        self.log.append((R.FAIL, check_id, message, follows))
+        super().failed(check_id, message, follows=follows, brief=brief)
 
     def errored(self, check_id: str, message: str) -> None:
-        self.log.append((R.ERROR, check_id, message))
+        self.log.append((R.ERROR, check_id, message, None))
         super().errored(check_id, message)
 
     @property
     def any_failed(self) -> bool:
-        return any(status != R.PASS for status, _, _ in self.log)
+        return any(status != R.PASS for status, _, _, _ in self.log)
 
 
 @dataclasses.dataclass
@@ -324,7 +324,7 @@ def sweep(harness: Harness, session: Session, item: Scenario, module: ModuleType
             notes, timeline = list(session.notes), session.timeline
             outcome = _run_schedule(harness, session, item, module, seed, quiet=True)
             session.findings, session.notes, session.timeline = findings, notes, timeline
-            message = next((f"{check}: {text}" for status, check, text in outcome.results.log if status != R.PASS), "")
+            message = next((f"{check}: {text}" for status, check, text, _ in outcome.results.log if status != R.PASS), "")
             if not message and outcome.new_findings:
                 message = outcome.new_findings[0].message
             schedule = outcome.schedule
@@ -347,13 +347,14 @@ def _commit(session: Session, outcome: ScheduleRun, replay: bool, budget: int) -
     seed = outcome.seed
     where = _where(session, seed, replay, budget) if seed else ""
     as_race = bool(seed) and R.RACE in session.checks
-    for status, check_id, message in outcome.results.log:
+    for status, check_id, message, follows in outcome.results.log:
         if status == R.PASS:
             session.results.passed(check_id, message)
         elif status == R.FAIL:
             if not seed and check_id == R.RACE:
                 message += "\n(This happens in asyncio's ordinary order already, before any reordering.)"
-            session.results.failed(R.RACE if as_race else check_id, f"{message}\n{where}" if where else message)
+            session.results.failed(R.RACE if as_race else check_id, f"{message}\n{where}" if where else message,
+                                   follows=None if as_race else follows)
         else:
             session.results.errored(check_id, message or "")
     for finding in outcome.new_findings:

@@ -260,7 +260,9 @@ class FakeBlocking(_Fake):
     def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         loop = self.trial.loop
         on_loop = threading.get_ident() == loop.thread_ident
-        call = FakeCall(args, kwargs, start=loop.time(), task=threading.current_thread().name, on_loop_thread=on_loop)
+        # On the loop thread, the call belongs to the task that made it (its row on the timeline).
+        runner = self.trial.task_label(asyncio.current_task(loop)) if on_loop else threading.current_thread().name
+        call = FakeCall(args, kwargs, start=loop.time(), task=runner, on_loop_thread=on_loop)
         span = self._begin(call)
         try:
             seconds = _latency(self.duration, args, kwargs) or 0.0

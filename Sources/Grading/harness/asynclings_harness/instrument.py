@@ -231,6 +231,7 @@ class Instrumentation:
             # real asyncio, on a virtual clock of its own (the grade's loop keeps its state).
             with real_runner(loop_factory=VirtualClockLoop) as runner:
                 return runner.run(main)
+        self.session.asyncio_runs.append(getattr(main, "__qualname__", type(main).__name__))
         return self.session.run_loop(main, entry="asyncio.run", interrupt=True)
 
 
@@ -285,6 +286,7 @@ def _graded_runner(instrumentation: Instrumentation) -> type:
             if asyncio._get_running_loop() is not None:
                 raise RuntimeError("Runner.run() cannot be called from a running event loop")
             loop = self.get_loop()
+            session.asyncio_runs.append(getattr(coro, "__qualname__", type(coro).__name__))
             return session.run_loop(coro, entry="asyncio.Runner.run", loop=loop,
                                     context=context if context is not None else self._context, interrupt=True)
 

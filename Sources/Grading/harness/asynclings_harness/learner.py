@@ -45,6 +45,10 @@ class LearnerFile:
         except (ValueError, UnicodeDecodeError) as error:
             # Null bytes, or bytes that are not valid in the file's encoding.
             return CompileError(f"the file cannot be read as Python source: {error}")
+        except (RecursionError, MemoryError):
+            # An expression nested (or chained) too deeply for the compiler itself.
+            return CompileError("the file is nested too deeply for Python to compile it "
+                                "(an expression or block inside thousands of others); split it up")
         text = self.source.decode("utf-8", "replace")
         self.lines = text.splitlines()
         # Let tracebacks and linecache show the graded bytes, even if the file changes.
@@ -98,15 +102,57 @@ class LearnerFile:
             tb = tb.tb_next
 
     def describe_exception(self, error: BaseException) -> str:
-        """The exception, and the learner's lines it passed through (innermost last)."""
+        """The exception, the learner's lines it passed through (innermost last), and what a
+        well-known asyncio misuse behind it means."""
         frames = list(self.traceback_frames(error.__traceback__))
         text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-        if not frames:
-            return text
         lines = [text]
         for lineno, function in frames[-4:]:
             lines.append(f"  {self.where(lineno, function)}{self.quote(lineno)}")
+        meaning = asyncio_misuse(error)
+        if meaning:
+            lines.append(meaning)
         return "\n".join(lines)
+
+
+def asyncio_misuse(error: BaseException) -> str | None:
+    """What an exception asyncio raises when it is handed the wrong thing means, in the learner's terms.
+
+    The messages are asyncio's own on Python 3.11-3.13; the innermost function of the
+    traceback tells, e.g., gather's complaint about a list from any other TypeError.
+    """
+    message = str(error)
+    innermost = ""
+    tb = error.__traceback__
+    while tb is not None:
+        innermost, path = tb.tb_frame.f_code.co_name, tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    if isinstance(error, TypeError):
+        if message == "unhashable type: 'list'" and innermost == "gather":
+            return ("asyncio.gather was given one list: it takes each awaitable as an argument of its own, "
+                    "so spread the list into arguments with `*`.")
+        if message.startswith("An asyncio.Future, a coroutine or an awaitable is required"):
+            return ("asyncio was handed something that cannot be awaited: it needs coroutine objects (an async "
+                    "function, called), tasks or futures, each as an argument of its own.")
+        if "can't be used in 'await' expression" in message:
+            return ("`await` was given a plain value: only coroutines, tasks and futures can be awaited. Was the "
+                    "value already awaited once, or does it come from a plain `def`?")
+        if message.startswith("a coroutine was expected, got <function"):
+            return "asyncio was given the async function itself: call it to make the coroutine object it needs."
+        if message.startswith("a coroutine was expected"):
+            return "asyncio was given something that is not a coroutine object: call an async function to make one."
+        if message.startswith("Passing coroutines is forbidden"):
+            return "asyncio.wait takes tasks, not coroutines: wrap each coroutine in asyncio.create_task first."
+        if message.endswith("object is not callable") and path.endswith(("concurrent/futures/thread.py", "asyncio/threads.py")):
+            return ("the worker thread was handed a value instead of a function: the function had already been called, "
+                    "on the event loop. Pass the function and its arguments separately so the thread makes the call.")
+    if isinstance(error, RuntimeError):
+        if message.startswith("asyncio.run() cannot be called from a running event loop"):
+            return ("asyncio.run starts an event loop, but this code already runs inside one: await the coroutine "
+                    "instead.")
+        if message == "cannot reuse already awaited coroutine":
+            return "a coroutine object runs only once: call the async function again for a fresh one."
+    return None
 
 
 def describe_syntax_error(error: SyntaxError) -> str:
@@ -126,6 +172,11 @@ def describe_syntax_error(error: SyntaxError) -> str:
             width = max(1, min(end - offset, len(text) - offset + 1))
             parts.append("    " + " " * (offset - 1 - indent) + "^" * width)
     return "\n".join(parts)
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 fetch``, ``2 fetches``: a number with its noun in agreement."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def shorten(value: Any, limit: int = 160) -> str:

@@ -1,15 +1,23 @@
 """Entry point of the grading child process.
 
     python -I grade.py --lesson-dir DIR --lesson-id ID --file PATH --report-fd 3 [--seed N] [--budget S]
+                       [--processes N] [--sealed]
 
 Writes exactly one JSON report to the report descriptor and exits 0, whatever
 the learner's code does; the Swift side treats a missing report as a crash.
+
+``--sealed`` is how the Swift side runs every grade: standard input then carries a
+secret key line and the learner's source (written to PATH before anything else runs,
+so the grader never reads a file the learner could still change), and the report is
+framed with the key (report.py), so bytes anyone else writes to the report descriptor
+are told apart from the grader's own.
 """
 
 from __future__ import annotations
 
 import fcntl
 import gc
+import resource
 import importlib.util
 import os
 import signal
@@ -24,7 +32,7 @@ from .clock import LoopAborted
 from .instrument import Instrumentation, real_perf_counter
 from .learner import LearnerFile
 from .session import Session, internal_error, learner_raised
-from .trial import REGISTERED, Abort, Scenario, Trial, _Tee
+from .trial import REGISTERED, Abort, Scenario, Trial
 
 REPORT_FD_FLOOR = 500  # moved up here so stray writes to fd 3 cannot forge a report
 
@@ -35,8 +43,30 @@ class Harness:
         self.started = real_perf_counter()
         self.report_fd = fcntl.fcntl(args.report_fd, fcntl.F_DUPFD_CLOEXEC, REPORT_FD_FLOOR)
         os.close(args.report_fd)
+        self.key: bytes | None = None
+        if args.sealed:
+            self.key = self.open_envelope()
+        if args.processes is not None:
+            # Inside the sandbox's own user namespace this counts the grade's processes and
+            # threads alone (the kernel exempts root, whatever the limit says).
+            resource.setrlimit(resource.RLIMIT_NPROC, (args.processes, args.processes))
         self.session: Session | None = None
         self.reported = False
+
+    def open_envelope(self) -> bytes:
+        """Reads the key and the learner's source from standard input, writes the source to
+        the file to grade, and leaves standard input on /dev/null like an ordinary grade's."""
+        chunks = []
+        while chunk := os.read(0, 1 << 16):
+            chunks.append(chunk)
+        key, _, source = b"".join(chunks).partition(b"\n")
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.makedirs(os.path.dirname(self.args.file) or ".", exist_ok=True)
+        with open(self.args.file, "wb") as handle:
+            handle.write(source)
+        return key
 
     # -- the one report -------------------------------------------------------------
 
@@ -45,7 +75,7 @@ class Harness:
             return
         self.reported = True
         body["wall_seconds"] = round(real_perf_counter() - self.started, 6)
-        R.write_report(self.report_fd, body)
+        R.write_report(self.report_fd, body, key=self.key)
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
             try:
                 stream.flush()
@@ -76,19 +106,7 @@ class Harness:
         if session is None:
             self.course_error("the grader ran out of time before the exercise started")
             return
-        lines = [f"the grade ran out of its {self.args.budget:g} s of real time (CPU-bound code never gives the event loop a turn)."]
-        learner_frame = session.learner.innermost_frame(frame)
-        if learner_frame is not None:
-            line = learner_frame.f_lineno
-            lines.append(f"  busy at {session.learner.where(line, learner_frame.f_code.co_name)}{session.learner.quote(line)}")
-        loop = session.running_loop
-        if loop is not None:
-            try:
-                lines += ["  " + text for text in session.describe_stacks(loop.snapshot())]
-            except Exception:
-                pass
-        session.results.failed(R.TIME_LIMIT, "\n".join(lines) + "\nFix: every loop needs a way out; long computations belong in `asyncio.to_thread`.")
-        session.results.skip_unset("not reached: the grade ran out of time")
+        session.time_ran_out(frame, self.args.budget)
         self.finish(session.report())
 
     # -- the grade -----------------------------------------------------------------------
@@ -219,28 +237,36 @@ class Harness:
         trial = Trial(session, item, module)
         session.last_spans = []
         session.scenario_budget = item.virtual_budget
+        session.scenario_started(item.title)
         saved_stdout = sys.stdout
-        sys.stdout = _Tee(session.output, trial.output)
+        sys.stdout = trial.stdout()
         try:
             if item.is_async:
                 session.run_loop(item.function(trial), entry=f"the scenario “{item.title}”")
             else:
                 item.function(trial)
-        except Abort:
-            pass
-        except LoopAborted:
-            pass  # recorded by the session as deadlock / time-limit
+        except Abort as stop:
+            if stop.cause is not None:
+                session.interrupted(stop.cause, stop.why)
+        except LoopAborted as aborted:
+            # Recorded by the session as deadlock / time-limit.
+            session.interrupted(aborted.kind, "every task waited forever" if aborted.kind == R.DEADLOCK else "it ran out of (virtual) time")
         except SystemExit as error:
             session.results.failed(R.RUN, f"your code called sys.exit({error.code!r}) while the grader was running it ({item.title}). Exercises must return, not exit.")
+            session.interrupted(R.RUN, "your code called sys.exit()")
         except BaseException as error:
             if learner_raised(session, error):
                 session.results.failed(R.RUN, f"{item.title}: your code raised {session.learner.describe_exception(error)}")
+                session.interrupted(R.RUN, f"your code raised {type(error).__name__}")
             else:
                 session.results.errored(R.RUN, f"the grader failed in “{item.title}” (a bug in the lesson's check script):\n{internal_error(error)}")
         finally:
             sys.stdout = saved_stdout
             trial.restore()
-            if trial.timeline_wanted or trial.failed_ids & {R.CONCURRENCY, R.BOUNDED} or session.findings.get(R.LEAKED_TASKS):
+            session.scenario_ended()
+            # A leak that only follows from another failure is not worth a picture of its own.
+            if (trial.timeline_wanted or trial.failed_ids & {R.CONCURRENCY, R.BOUNDED}
+                    or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, []))):
                 self.keep_timeline(session, item)
         if session.results.checks[R.DEADLOCK].status == R.FAIL or session.results.checks[R.TIME_LIMIT].status == R.FAIL:
             self.keep_timeline(session, item)
@@ -253,9 +279,11 @@ class Harness:
 class Arguments:
     """The child's command line, parsed by hand: argparse costs milliseconds of import per grade."""
 
-    USAGE = "grade.py --lesson-dir DIR --lesson-id ID --file PATH [--report-fd N] [--seed N] [--budget S]"
+    USAGE = "grade.py --lesson-dir DIR --lesson-id ID --file PATH [--report-fd N] [--seed N] [--budget S] [--processes N] [--sealed]"
 
     def __init__(self, argv: list[str]) -> None:
+        self.sealed = "--sealed" in argv
+        argv = [argument for argument in argv if argument != "--sealed"]
         options = dict(zip(argv[::2], argv[1::2]))
         if len(argv) % 2 or not {"--lesson-dir", "--lesson-id", "--file"} <= options.keys():
             raise SystemExit(f"usage: {self.USAGE}")
@@ -265,6 +293,7 @@ class Arguments:
         self.report_fd = int(options.get("--report-fd", "3"))
         self.seed = int(options.get("--seed", "0"))
         self.budget = float(options.get("--budget", "10"))
+        self.processes = int(options["--processes"]) if "--processes" in options else None
 
 
 def parse(argv: list[str]) -> Arguments:

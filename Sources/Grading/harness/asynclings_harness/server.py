@@ -1,20 +1,25 @@
 """A warm grader: forks one child per grade from a process that has already imported
 asyncio and the harness, so a grade costs milliseconds instead of an interpreter start.
 
-    python grade.py --serve --socket-fd 3
+    python grade.py --serve --socket-fd 3 [--isolate]
 
 The Swift side talks over a ``SOCK_SEQPACKET`` socket, one JSON message per packet:
 
-* request ``{"id", "argv", "env", "cwd", "limits"}`` carrying four descriptors
-  (stdin, stdout, stderr, report) as ``SCM_RIGHTS``;
-* reply ``{"id", "pid"}`` (or ``{"id", "error"}``) once the child is forked;
+* ``{"hello": {"isolated", "reason"}}`` once, first: whether each grade gets namespaces
+  of its own (``--isolate``, inside the bubblewrap sandbox; see isolation.py);
+* request ``{"id", "argv", "env", "cwd", "limits", "scratch_bytes"}`` carrying four
+  descriptors (stdin, stdout, stderr, report) as ``SCM_RIGHTS``;
+* reply ``{"id", "pid"}`` (or ``{"id", "error"}``) once the child is forked, carrying a
+  pidfd of the child: the server's pids mean nothing outside its sandbox, so the Swift
+  side watches and kills the child through that descriptor;
 * reply ``{"id", "pid", "status"}`` (a raw wait status) once it has exited.
 
-Each child is set up like a freshly spawned grade: its own process group, default
-signal handling, the four descriptors as 0-3 and nothing else open, the requested
-resource limits, working directory and a clean environment. The Swift side reads
-its output, enforces the real-time budget and kills the group, exactly as for a
-cold spawn; this process only forks and reaps. It exits when the socket closes.
+Each child is set up like a freshly spawned grade: a session of its own, default signal
+handling, the four descriptors as 0-3 and nothing else open, the requested resource
+limits, working directory and a clean environment. Isolated, it also leaves every
+namespace of the server (isolation.py) before any learner code runs: killing it ends
+every process the grade started. This process only forks and reaps. It exits when the
+socket closes.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from typing import Any
 # Imported here, before any fork, so that children start warm.
 import asyncio  # noqa: F401
 from . import clock, fakes, instrument, learner, report, session, tracking, trial  # noqa: F401
+from . import isolation
 from . import main as harness_main
 
 LIMITS = {
@@ -44,8 +50,13 @@ LIMITS = {
 MAX_MESSAGE = 1 << 20
 
 
-def serve(socket_fd: int) -> None:
+DEFAULT_SCRATCH_BYTES = 64 << 20
+
+
+def serve(socket_fd: int, isolate: bool = False) -> None:
     channel = socket.socket(fileno=socket_fd)
+    isolated, reason = _probe_isolation() if isolate else (False, "not requested")
+    _reply(channel, {"hello": {"isolated": isolated, "reason": reason}})
     wake_read, wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda *_: None)  # a handler (not SIG_IGN) so children can be reaped
@@ -65,10 +76,30 @@ def serve(socket_fd: int) -> None:
                 continue
             if not data:
                 return  # the Swift side is gone
-            _start(channel, children, data, fds)
+            _start(channel, children, data, fds, isolated)
 
 
-def _start(channel: socket.socket, children: dict[int, int], data: bytes, fds: list[int]) -> None:
+def _probe_isolation() -> tuple[bool, str]:
+    """Whether a grade can get namespaces of its own here: tries it once in a throwaway child."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            isolation.enter_namespaces()
+            isolation.mount_scratch("/tmp", 4096)
+            os.write(write_end, b"ok")
+        except BaseException as error:  # noqa: BLE001 - reported to the Swift side, which falls back
+            os.write(write_end, str(error).encode()[:500])
+        os._exit(0)
+    os.close(write_end)
+    answer = os.read(read_end, 1000).decode(errors="replace")
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    return (True, "") if answer == "ok" else (False, answer or "the probe died")
+
+
+def _start(channel: socket.socket, children: dict[int, int], data: bytes, fds: list[int], isolated: bool) -> None:
     request: dict[str, Any] = {}
     try:
         request = json.loads(data)
@@ -81,17 +112,22 @@ def _start(channel: socket.socket, children: dict[int, int], data: bytes, fds: l
         _reply(channel, {"id": request.get("id"), "error": f"{type(error).__name__}: {error}"})
         return
     if pid == 0:
-        _become_grade(channel, request, fds)  # never returns
+        _become_child(channel, request, fds, isolated)  # never returns
     for fd in fds:
         os.close(fd)
     children[pid] = request["id"]
-    _reply(channel, {"id": request["id"], "pid": pid})
-
-
-def _become_grade(channel: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
-    """In the child: the same setup the C spawner gives a cold grade, then the harness."""
+    pidfd = os.pidfd_open(pid)
     try:
-        os.setpgid(0, 0)
+        _reply(channel, {"id": request["id"], "pid": pid}, fds=[pidfd])
+    finally:
+        os.close(pidfd)
+
+
+def _become_child(channel: socket.socket, request: dict[str, Any], fds: list[int], isolated: bool) -> None:
+    """In the forked child: the descriptors as 0-3, then either the grade itself or, isolated,
+    the grade inside namespaces of its own. Never returns."""
+    try:
+        os.setsid()  # its own session and process group: no controlling terminal to write to
         signal.set_wakeup_fd(-1)
         # As a freshly started Python has them: SIGPIPE and SIGXFSZ ignored (writes raise
         # instead of killing), SIGINT raising KeyboardInterrupt, the rest default.
@@ -105,20 +141,66 @@ def _become_grade(channel: socket.socket, request: dict[str, Any], fds: list[int
             os.dup2(fd, target, inheritable=True)
         channel.detach()
         os.closerange(4, _max_fd())
-        os.chdir(request.get("cwd") or "/")
-        os.environ.clear()
-        os.environ.update(request.get("env", {}))
-        for name, value in request.get("limits", {}).items():
-            if value is not None and value >= 0:
-                resource.setrlimit(LIMITS[name], (value, value))
-        sys.argv = ["grade.py", *request["argv"]]
-        # Streams were opened on fds 0-2 at start-up; they still point there.
-        harness_main.main(request["argv"])
+        if isolated:
+            _isolated_grade(request)
+        _become_grade(request)
     except BaseException as error:  # noqa: BLE001 - the child must never return into the server loop
         try:
             os.write(2, f"asynclings grade server: child setup failed: {error!r}\n".encode())
         finally:
             os._exit(70)
+    os._exit(0)
+
+
+def _isolated_grade(request: dict[str, Any]) -> None:
+    """Runs the grade one level down: this process enters new namespaces and forks the
+    grade, which is PID 1 of the new PID namespace. This process stays outside it so the
+    Swift side can watch and kill it (the grade dies with it); when the grade ends, the
+    kernel ends every process it started. Exits as the grade did. Never returns.
+
+    As PID 1 the grade ignores signals it sent itself for which it has no handler (the
+    kernel protects a namespace's init): ``os.kill(os.getpid(), SIGTERM)`` with the default
+    action does nothing, where an ordinary process would die. Handlers work as usual."""
+    isolation.enter_namespaces()
+    isolation.mount_scratch("/tmp", int(request.get("scratch_bytes", DEFAULT_SCRATCH_BYTES)))
+    grade = os.fork()
+    if grade == 0:
+        isolation.die_with_parent()
+        isolation.bring_up_loopback()
+        isolation.drop_privileges()
+        _become_grade(request)
+    for fd in range(4):
+        os.close(fd)  # only the grade's processes hold its pipes: EOF means they are all gone
+    while True:
+        try:
+            _, status = os.waitpid(grade, 0)
+            break
+        except InterruptedError:
+            continue
+    _exit_as(status)
+
+
+def _exit_as(status: int) -> None:
+    """Ends this process the way the grade ended: with its exit code, or by its signal."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        signal.signal(number, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [number])
+        os.kill(os.getpid(), number)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
+
+
+def _become_grade(request: dict[str, Any]) -> None:
+    """The same setup the C spawner gives a cold grade, then the harness. Never returns."""
+    os.chdir(request.get("cwd") or "/")
+    os.environ.clear()
+    os.environ.update(request.get("env", {}))
+    for name, value in request.get("limits", {}).items():
+        if value is not None and value >= 0:
+            resource.setrlimit(LIMITS[name], (value, value))
+    sys.argv = ["grade.py", *request["argv"]]
+    # Streams were opened on fds 0-2 at start-up; they still point there.
+    harness_main.main(request["argv"])
     os._exit(0)
 
 
@@ -135,9 +217,13 @@ def _reap(channel: socket.socket, children: dict[int, int]) -> None:
             _reply(channel, {"id": request_id, "pid": pid, "status": status})
 
 
-def _reply(channel: socket.socket, message: dict[str, Any]) -> None:
+def _reply(channel: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
     try:
-        channel.sendall(json.dumps(message).encode())
+        data = json.dumps(message).encode()
+        if fds:
+            socket.send_fds(channel, [data], fds)
+        else:
+            channel.sendall(data)
     except OSError:
         os._exit(0)  # the Swift side is gone: nothing left to serve
 

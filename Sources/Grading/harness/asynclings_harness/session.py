@@ -43,14 +43,21 @@ def frozen_heap() -> Iterator[None]:
 
 
 class Finding:
-    """Something a generic check saw, pinned to the learner's line when there is one."""
+    """Something a generic check saw, pinned to the learner's line when there is one.
 
-    __slots__ = ("message", "line", "function")
+    ``follows`` names the check whose failure this finding is only a consequence of
+    (the learner's function raised, so the tasks it started were left running): the
+    finding is then shown under that check's failure instead of failing a check of its own.
+    """
 
-    def __init__(self, message: str, line: int | None = None, function: str | None = None) -> None:
+    __slots__ = ("message", "line", "function", "follows")
+
+    def __init__(self, message: str, line: int | None = None, function: str | None = None,
+                 follows: str | None = None) -> None:
         self.message = message
         self.line = line
         self.function = function
+        self.follows = follows
 
     def key(self) -> tuple[str, int | None]:
         return (self.message, self.line)
@@ -83,6 +90,24 @@ class CappedOutput(io.TextIOBase):
         return "".join(self.parts)
 
 
+class Interruption:
+    """A scenario the learner's code cut short: it raised, deadlocked, ran out of time, or
+    returned an awaitable instead of its result. What the scenario would have judged after
+    that point was never observed."""
+
+    __slots__ = ("title", "cause", "why")
+
+    def __init__(self, title: str, cause: str, why: str) -> None:
+        self.title = title
+        self.cause = cause  # the check id that failed because of it
+        self.why = why  # what happened, in a few words ("your code raised TypeError")
+
+
+# Generic checks whose findings can be a mere consequence of an interruption (tasks left
+# behind by a function that raised); a blocking call never is: it may be what caused it.
+CONSEQUENTIAL = (R.UNAWAITED, R.LEAKED_TASKS, R.UNRETRIEVED)
+
+
 class Session:
     """Everything one grade knows; the harness's single source of truth."""
 
@@ -106,6 +131,7 @@ class Session:
         self.instrumentation: Any = None
         self.last_spans: list[Span] = []
         self.loops_run = 0
+        self.asyncio_runs: list[str] = []  # the coroutines the learner's code handed to asyncio.run, by name
         # What importing the learner's file did: a clean module only defines things.
         self.import_loops = 0
         self.import_printed = ""
@@ -118,6 +144,11 @@ class Session:
         # ordinary order), and what each explored scenario did.
         self.schedule: Any = None
         self.explorations: list[Any] = []
+        # The scenario running now, and the scenarios the learner's code cut short.
+        self.scenario_title = "importing your file"  # until the first scenario starts
+        self._scenario_findings: dict[str, int] = {}
+        self._consequences: list[tuple[str, tuple[str, ...]]] = []
+        self.interruptions: list[Interruption] = []
         # Set-up for the next loop new_loop() makes (Trial.signal_at arms its deliveries here), used once.
         self.next_loop_hooks: list[Callable[[VirtualClockLoop], None]] = []
 
@@ -264,9 +295,12 @@ class Session:
             return
         frames = list(self.learner.traceback_frames(error.__traceback__))
         line, function = frames[-1]
+        # A CancelledError nobody retrieved comes from cancelling tasks the learner left running
+        # (the shutdown does that): it is part of that leak, not a second mistake.
+        follows = R.LEAKED_TASKS if isinstance(error, asyncio.CancelledError) else None
         self.add_finding(R.UNRETRIEVED, Finding(
             f"{context.get('message', 'an error went unhandled')}: {type(error).__name__}: {error}, "
-            f"raised at {self.learner.where(line, function)}{self.learner.quote(line)}", line, function))
+            f"raised at {self.learner.where(line, function)}{self.learner.quote(line)}", line, function, follows))
 
     def collect_warnings(self) -> None:
         if self.instrumentation is None:
@@ -293,8 +327,9 @@ class Session:
         if line is None and origin:
             return  # made by the grader itself, not the learner
         where = f" at {self.learner.where(line, function)}{self.learner.quote(line)}" if line else ""
+        outside = " (outside any coroutine there is nothing to await it with: asyncio.run(...) runs it)" if function == "<module>" else ""
         self.add_finding(R.UNAWAITED, Finding(
-            f"the coroutine {name}() was created{where} but never awaited, so its body never ran", line, function))
+            f"the coroutine {name}() was created{where} but never awaited, so its body never ran{outside}", line, function))
 
     def forget_findings_since(self, snapshot: dict[str, int]) -> None:
         """Drops the generic findings (and unread warnings) that came after ``snapshot`` of finding counts.
@@ -341,21 +376,127 @@ class Session:
         if self.recorder is not None:
             self.recorder.io_spans.append(span)
 
+    # -- scenarios cut short ------------------------------------------------------
+
+    def scenario_started(self, title: str) -> None:
+        self.scenario_title = title
+        self._scenario_findings = {key: len(found) for key, found in self.findings.items()}
+        self._consequences: list[tuple[str, tuple[str, ...]]] = []
+
+    def scenario_ended(self) -> None:
+        """Findings that arrive as the scenario's loop closes (never-awaited coroutines are
+        only noticed when collected) follow from what the scenario said they follow from."""
+        for cause, check_ids in self._consequences:
+            self.mark_consequences(cause, check_ids)
+
+    def found_in_scenario(self, check_id: str) -> bool:
+        return len(self.findings.get(check_id, [])) > self._scenario_findings.get(check_id, 0)
+
+    def mark_consequences(self, cause: str, check_ids: tuple[str, ...], *, later: bool = False) -> None:
+        """The findings of ``check_ids`` in the running scenario follow from ``cause`` (if it fails);
+        with ``later``, so do those found until the scenario ends."""
+        if later:
+            self._consequences.append((cause, check_ids))
+        for check_id in check_ids:
+            for finding in self.findings.get(check_id, [])[self._scenario_findings.get(check_id, 0):]:
+                if finding.follows is None:
+                    finding.follows = cause
+
+    def interrupted(self, cause: str, why: str) -> None:
+        """The running scenario was cut short by the learner's code (``cause`` failed because of it).
+
+        The tasks, coroutines and exceptions it left behind follow from that: they are
+        shown as consequences, not failed as mistakes of their own.
+        """
+        self.interruptions.append(Interruption(self.scenario_title, cause, why))
+        self.mark_consequences(cause, CONSEQUENTIAL)
+
+    def time_ran_out(self, frame: FrameType | None, budget: float) -> None:
+        """The real-time budget ran out while the grade was at ``frame``: fail ``time-limit``, and
+        still report everything seen until then.
+
+        A blocking call recorded before is the likely reason; when the grade ran out of
+        time inside that very call, the time limit is its consequence, not a second mistake.
+        """
+        learner_frame = self.learner.innermost_frame(frame)
+        busy_line = learner_frame.f_lineno if learner_frame is not None else None
+        blocked = busy_line is not None and any(f.line == busy_line for f in self.findings.get(R.BLOCKING, []))
+        if blocked:
+            lines = [f"the grade ran out of its {budget:g} s of real time while the event loop thread was blocked in a call "
+                     "(see `blocking`)."]
+        else:
+            lines = [f"the grade ran out of its {budget:g} s of real time (CPU-bound code never gives the event loop a turn)."]
+        if learner_frame is not None and busy_line is not None:
+            lines.append(f"  busy at {self.learner.where(busy_line, learner_frame.f_code.co_name)}{self.learner.quote(busy_line)}")
+        loop = self.running_loop
+        if loop is not None:
+            try:
+                lines += ["  " + text for text in self.describe_stacks(loop.snapshot())]
+            except Exception:  # the loop's state is mid-step: the stacks are a bonus
+                pass
+        fix = ("Fix: move the blocking call off the loop (its asyncio version, or `asyncio.to_thread`)." if blocked
+               else "Fix: every loop needs a way out; long computations belong in `asyncio.to_thread`.")
+        self.collect_warnings()
+        self.results.failed(R.TIME_LIMIT, "\n".join(lines) + "\n" + fix, follows=R.BLOCKING if blocked else None,
+                            brief=f"the grade ran out of its {budget:g} s of real time inside that call, at line {busy_line}")
+        self.interrupted(R.TIME_LIMIT, "the grade ran out of time")
+        self.conclude_generic_checks()
+        self.apply_static_findings()
+        self.results.skip_unset("not reached: the grade ran out of time")
+
     # -- the verdict ------------------------------------------------------------
 
     def conclude_generic_checks(self) -> None:
+        """Turns what the generic checks saw into verdicts, then settles what could not be judged.
+
+        Findings that only follow from another failure are shown under it (a ``skip``
+        naming that check); a check the lesson declares, passed in some scenarios but
+        not observed in one the learner's code cut short, is a ``skip`` with the reason,
+        never a pass.
+        """
+        results = self.results
+        gc.collect()  # coroutines dropped after the last loop (a plain `def` scenario) warn when collected
+        self.collect_warnings()
         for check_id in (R.TIME_LIMIT, R.DEADLOCK):
-            if self.results.checks[check_id].status == R.SKIP:
-                self.results.passed(check_id)
+            if results.checks[check_id].status == R.SKIP and results.checks[check_id].follows is None:
+                results.passed(check_id)
         for check_id in (R.BLOCKING, R.UNAWAITED, R.LEAKED_TASKS, R.UNRETRIEVED):
             found = self.findings.get(check_id, [])
+            primary = [f for f in found if f.follows is None]
+            secondary = [f for f in found if f.follows is not None]
+            if primary:
+                results.failed(check_id, self._summarise(check_id, primary))
+            if secondary:
+                more = f" (and {len(secondary) - 1} more)" if len(secondary) > 1 else ""
+                results.failed(check_id, self._summarise(check_id, secondary), follows=secondary[0].follows,
+                               brief=secondary[0].message + more)
             if not found:
-                self.results.passed(check_id)
-                continue
-            shown = [f.message for f in found[:3]]
-            more = f"\n  (and {len(found) - 3} more)" if len(found) > 3 else ""
-            text = shown[0] if len(shown) == 1 else "\n".join(f"  • {m}" for m in shown)
-            self.results.failed(check_id, f"{text}{more}\n{FIXES[check_id]}")
+                results.passed(check_id)
+        results.resolve()
+        self._skip_unobserved()
+
+    def _summarise(self, check_id: str, found: list[Finding]) -> str:
+        shown = [f.message for f in found[:3]]
+        more = f"\n  (and {len(found) - 3} more)" if len(found) > 3 else ""
+        text = shown[0] if len(shown) == 1 else "\n".join(f"  • {m}" for m in shown)
+        return f"{text}{more}\n{FIXES[check_id]}"
+
+    def _skip_unobserved(self) -> None:
+        """Passes that a scenario cut short could not confirm become skips that say why."""
+        results = self.results
+        cut = [i for i in self.interruptions if results.failing(i.cause)]
+        if not cut:
+            return
+        first = cut[0]
+        reason = (f"not fully judged: “{first.title}” stopped when {first.why} (see `{results.culprit(first.cause)}`), "
+                  "before it could look at this")
+        # When time ran out, the remaining scenarios never ran: nothing after that was seen at all.
+        out_of_time = any(i.cause == R.TIME_LIMIT for i in cut)
+        for check_id, result in results.checks.items():
+            judged_by_lesson = check_id in self.checks and check_id != R.TESTS_CATCH_MUTANTS
+            generic = check_id not in (R.COMPILE, R.RUN, R.TIME_LIMIT)
+            if result.status == R.PASS and (judged_by_lesson or (out_of_time and generic)):
+                result.status, result.message = R.SKIP, reason
 
     def apply_static_findings(self) -> None:
         """Points failing checks at the lines the static pass found; every other finding becomes a note.

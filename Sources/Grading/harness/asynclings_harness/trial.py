@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
 from . import report as R
 from .fakes import FakeAsync, FakeBlocking, Latency
-from .learner import shorten
+from .learner import counted, shorten
 from .signals import SavedDispositions, SignalDelivery
 from .tracking import Span
 
@@ -77,7 +77,17 @@ def scenario(title: str, *, virtual_budget: float = 600.0,
 
 
 class Abort(Exception):
-    """Ends the current scenario early; the reason is already recorded."""
+    """Ends the current scenario early; the reason is already recorded.
+
+    Raised by the grader after a failed requirement, or (with ``cause``) because the
+    learner's code cut the scenario short: then what the scenario would have judged
+    afterwards was never observed, and what the code left behind follows from ``cause``.
+    """
+
+    def __init__(self, reason: str, *, cause: str | None = None, why: str = "") -> None:
+        super().__init__(reason)
+        self.cause = cause
+        self.why = why or reason
 
 
 class Trial:
@@ -92,6 +102,7 @@ class Trial:
         self.failed_ids: set[str] = set()
         self.output = io.StringIO()
         self._patches: list[tuple[Any, str, Any]] = []
+        self.stand_ins: list[str] = []  # the module globals the grader replaced, for the learner's eyes
         self._dispositions = SavedDispositions()
         self.timeline_wanted = False  # keep_timeline(): the report draws this scenario
 
@@ -106,17 +117,37 @@ class Trial:
 
     # -- expectations -----------------------------------------------------------
 
-    def expect(self, check_id: str, condition: bool, failure: str, success: str | None = None) -> bool:
-        """Records ``check_id`` as passed or failed. ``failure`` says what happened and the fix."""
+    def expect(self, check_id: str, condition: bool, failure: str, success: str | None = None, *,
+               follows: str | None = None) -> bool:
+        """Records ``check_id`` as passed or failed. ``failure`` says what happened and the fix.
+
+        ``follows`` names a check whose failure would explain this one (the work never
+        ran because its coroutine was never awaited): if that check fails, this failure
+        is shown as its consequence, not as a second mistake.
+        """
         if condition:
             self.session.results.passed(check_id, success)
         else:
-            self.fail(check_id, failure)
+            self.fail(check_id, failure, follows=follows)
         return bool(condition)
 
-    def fail(self, check_id: str, message: str) -> None:
+    def fail(self, check_id: str, message: str, *, follows: str | None = None) -> None:
         self.failed_ids.add(check_id)
-        self.session.results.failed(check_id, message)
+        self.session.results.failed(check_id, message, follows=follows)
+
+    def found(self, check_id: str) -> bool:
+        """Whether generic check ``check_id`` has found something in this scenario so far (leaked tasks are
+        found when ``t.call`` returns; never-awaited coroutines only once the scenario's loop has ended)."""
+        return self.session.found_in_scenario(check_id)
+
+    def consequences(self, cause: str, *check_ids: str) -> None:
+        """What ``check_ids`` find in this scenario (so far, and until it ends) follows from ``cause``'s failure.
+
+        For a lesson check that names a bug better than the generic check that also sees
+        it (an operation abandoned instead of cancelled is a leaked task, too): if
+        ``cause`` fails, those findings are shown as its consequence.
+        """
+        self.session.mark_consequences(cause, check_ids, later=True)
 
     def passed(self, check_id: str, message: str | None = None) -> None:
         self.session.results.passed(check_id, message)
@@ -137,6 +168,11 @@ class Trial:
     @staticmethod
     def close(a: float, b: float, tolerance: float = 1e-6) -> bool:
         return abs(a - b) <= tolerance
+
+    @staticmethod
+    def count(n: int, singular: str, plural: str | None = None) -> str:
+        """``1 fetch``, ``3 fetches``: a number with its noun in agreement."""
+        return counted(n, singular, plural)
 
     # -- the learner's code ---------------------------------------------------------
 
@@ -163,6 +199,8 @@ class Trial:
         """Replaces the module global ``name`` for this scenario only."""
         self._patches.append((self.module, name, getattr(self.module, name, _MISSING)))
         setattr(self.module, name, replacement)
+        if name not in self.stand_ins:
+            self.stand_ins.append(name)
 
     def fake_async(self, name: str, *, latency: Latency | None, result: Any = None,
                    raises: Callable[..., BaseException | None] | None = None, patch: bool = True) -> FakeAsync:
@@ -197,13 +235,41 @@ class Trial:
         recorder = self.session.recorder
         assert recorder is not None, "Trial.call needs an async scenario"
         since = len(recorder.records)
+        name = getattr(function, "__name__", "the function")
         try:
             result = function(*args, **kwargs)
             if inspect.isawaitable(result):
                 result = await result
+            if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+                self._returned_awaitable(name, result)
             return result
         finally:
-            self.session.check_leaks(recorder, f"{getattr(function, '__name__', 'the function')}()", since)
+            self.session.check_leaks(recorder, f"{name}()", since)
+
+    def _returned_awaitable(self, name: str, result: Any) -> None:
+        """An entry point handed back a coroutine or future instead of its result: a missing ``await``.
+
+        Nothing after that could be observed, and the tasks it leaves running follow from it.
+        """
+        from .session import Finding  # session imports this module
+
+        learner = self.session.learner
+        line = function = None
+        if asyncio.iscoroutine(result):
+            origin = [(lineno, fn) for path, lineno, fn in (getattr(result, "cr_origin", None) or ()) if learner.owns(path)]
+            if origin:
+                line, function = origin[0]
+            result.close()  # never run: no second report of the same mistake as a never-awaited warning
+            fate = "so the work it stands for never ran"
+        elif result.done():
+            fate = "so its outcome was never collected"
+        else:
+            fate = "so the work it stands for was still in flight, with nobody waiting for it"
+        made = f" (made at {learner.where(line, function)}{learner.quote(line)})" if line else ""
+        self.session.add_finding(R.UNAWAITED, Finding(
+            f"{name}() returned {shorten(result)}{made} instead of its result: an awaitable that nobody awaited, {fate}. "
+            f"Await it inside {name} and return what it gives", line, function))
+        raise Abort(f"{name} returned an awaitable", cause=R.UNAWAITED, why=f"{name}() returned an awaitable instead of its result")
 
     def call_sync(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Calls a plain learner function from synchronous code (it may run its own loop)."""
@@ -217,6 +283,11 @@ class Trial:
         if self.session.import_printed:
             return f"it printed {shorten(self.session.import_printed.strip())} when imported"
         return None
+
+    @property
+    def asyncio_runs(self) -> list[str]:
+        """The names of the coroutines the learner's code has run with ``asyncio.run`` so far (``["main"]``)."""
+        return list(self.session.asyncio_runs)
 
     def run_as_main(self) -> str:
         """Runs the learner's file as a script (``__name__ == "__main__"``); returns what it printed."""
@@ -362,6 +433,19 @@ class Trial:
         """What the learner printed during this scenario so far."""
         return self.output.getvalue()
 
+    def stdout(self) -> io.TextIOBase:
+        """Where the learner's prints go during this scenario: its own buffer, and the grade's
+        output under a heading that names the scenario and the grader's stand-ins (so data
+        the grader made up is never taken for the learner's)."""
+        return _Tee(_Headed(self.session.output, self._heading), self.output)
+
+    def _heading(self) -> str:
+        heading = f"── {self.scenario.title}"
+        if self.stand_ins:
+            names = ", ".join(self.stand_ins)
+            heading += f" ({names}: the grader's stand-in{'s' if len(self.stand_ins) > 1 else ''})"
+        return heading + "\n"
+
 
 class Heartbeat:
     def __init__(self, trial: Trial, interval: float) -> None:
@@ -405,6 +489,24 @@ class ClockWatch:
 def _near(ordered: list[float], value: float, tolerance: float) -> bool:
     index = bisect.bisect_left(ordered, value - tolerance)
     return index < len(ordered) and ordered[index] <= value + tolerance
+
+
+class _Headed(io.TextIOBase):
+    """Writes ``heading()`` to ``target`` before the first text written through it."""
+
+    def __init__(self, target: Any, heading: Callable[[], str]) -> None:
+        self.target = target
+        self.heading = heading
+        self.started = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not self.started and text:
+            self.started = True
+            self.target.write(self.heading())
+        return self.target.write(text)
 
 
 class _Tee(io.TextIOBase):

@@ -1,0 +1,17 @@
+import asyncio
+from typing import Awaitable, Callable
+
+
+async def background_task(name: str, delay: float) -> str:
+    await asyncio.sleep(delay)
+    return f"Result from {name}"
+
+
+async def run_with_other_work(
+    jobs: list[tuple[str, float]], other_work: Callable[[], Awaitable[None]]
+) -> list[str]:
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(background_task(name, delay)) for name, delay in jobs]
+        await other_work()
+    # Leaving the block waited for every task.
+    return [task.result() for task in tasks]

@@ -1,0 +1,19 @@
+import asyncio
+
+
+async def risky_operation(item_id: int) -> dict:
+    await asyncio.sleep(0.1)
+    if item_id % 3 == 0:
+        raise ValueError(f"Item {item_id} failed")
+    return {"id": item_id, "status": "success"}
+
+
+async def process_items(item_ids):
+    results = await asyncio.gather(*[risky_operation(i) for i in item_ids], return_exceptions=True)
+    successes, failures = [], []
+    for result in results:
+        if isinstance(result, Exception):
+            failures.append(result)
+        else:
+            successes.append(result)
+    return successes, failures

@@ -1,0 +1,16 @@
+# expect: fail behaviour
+import asyncio
+
+
+async def risky_operation(item_id: int) -> dict:
+    await asyncio.sleep(0.1)
+    if item_id % 3 == 0:
+        raise ValueError(f"Item {item_id} failed")
+    return {"id": item_id, "status": "success"}
+
+
+
+async def process_items(item_ids: list[int]) -> tuple[list[dict], list[Exception]]:
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(risky_operation(i)) for i in item_ids]
+    return [task.result() for task in tasks], []

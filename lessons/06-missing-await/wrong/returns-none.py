@@ -1,0 +1,13 @@
+# expect: fail behaviour
+import asyncio
+
+
+async def save(record: dict, store: list) -> None:
+    """Simulate a write that takes 0.01 seconds, then keep the record."""
+    await asyncio.sleep(0.01)
+    store.append(record)
+
+
+
+async def save_all(records: list[dict], store: list) -> int:
+    await asyncio.gather(*(save(record, store) for record in records))
