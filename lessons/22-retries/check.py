@@ -5,33 +5,37 @@ latencies per attempt); each wait is the gap between one attempt's end and the n
 one's start. Runs that need many random draws reseed `random` before each run, so
 that a grade is reproducible and the waits are judged over many draws.
 
-Each sentence of "Your exercise", and the scenario that enforces it:
+Each sentence of "Your exercise", the scenario that enforces it, and the variants that break it:
 
 - "calls `await operation()` at most `attempts` times and returns the result of the
   first call that succeeds" -> `backoff` (4 failures, then a success: 5 calls, that
   result, returned at once) and `out_of_attempts` (never more than `attempts` calls);
-  `behaviour`.
+  `behaviour`. Broken by the starter (no retry at all).
 - "An exception that is an instance of `TRANSIENT` ... is retried while attempts
   remain. Any other exception propagates at once" -> `backoff` (ConnectionResetError,
   TimeoutError, BrokenPipeError and ConnectionRefusedError are all retried) and
   `not_transient` (a ValueError after a transient error, a PermissionError, which is
-  an OSError but not a ConnectionError); `behaviour`.
+  an OSError but not a ConnectionError); `behaviour`. Broken by
+  wrong/retries-everything.py.
 - "After the n-th failed attempt, `retry` waits a random time between 0 and
   `min(max_delay, base_delay * 2 ** (n - 1))`" -> `backoff`: every wait of 40 reseeded
   runs within its bound (the last one capped), the waits of one attempt differ from run
   to run (jitter), and the range grows (some wait before attempt 3 exceeds the largest
-  allowed before attempt 2); `behaviour`, with a timeline of the run.
+  allowed before attempt 2); `behaviour`, with a timeline of the run. Broken by
+  wrong/no-jitter.py, wrong/no-cap.py and wrong/flat-backoff.py.
 - "`retry` never sleeps past its deadline ... if the wait it drew would end later than
   that, it gives up at once instead. An attempt already running is not cut short" ->
   `deadline` (30 reseeded runs: no attempt starts after the deadline; giving up is
   only allowed when the largest possible wait would cross it) and `slow_attempt` (an
-  attempt longer than the whole deadline runs to its end); `behaviour`.
+  attempt longer than the whole deadline runs to its end); `behaviour`. Broken by
+  wrong/sleeps-past-deadline.py.
 - "When it gives up ... it raises the last error itself, at once, without a final
   wait" -> `out_of_attempts` and `deadline` (the very exception object of the last
-  attempt, raised at the instant that attempt failed); `behaviour`.
+  attempt, raised at the instant that attempt failed); `behaviour`. Broken by
+  wrong/wraps-the-error.py and wrong/sleeps-after-last-attempt.py.
 - "If the task running `retry` is cancelled, during an attempt or during a wait, the
   `CancelledError` propagates at once and no further attempt is made" -> `cancelled`;
-  `cancellation`.
+  `cancellation`. Broken by wrong/suppresses-cancel.py.
 """
 
 from __future__ import annotations

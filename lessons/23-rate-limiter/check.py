@@ -5,26 +5,30 @@ once make a short `request(...)` (the bars of the timeline). An ideal bucket is
 simulated in exact fractions from the times the callers really arrived (and were
 cancelled); each permit must come exactly when the ideal bucket grants it.
 
-Each sentence of "Your exercise", and the scenario that enforces it:
+Each sentence of "Your exercise", the scenario that enforces it, and the variants that break it:
 
 - "The bucket holds at most `burst` tokens and starts full. It gains `rate` tokens per
   second, continuously ..., never more than `burst`" -> `burst_then_rate` (10 callers
   at once: 3 permits at 0 s, then one every 0.5 s), `arrivals` (idle stretches refill
   the bucket to `burst` and no further; a caller arriving to a part-filled bucket waits
   only for the missing fraction) and `thirds` (a rate of 3 per second); `bounded`.
+  Broken by wrong/no-burst.py, wrong/no-cap.py and wrong/sleeps-whole-interval.py.
 - "`acquire()` takes one token ... otherwise the caller waits, and callers are served
   first come, first served, each at the moment its token is due: never earlier, and
   never later" -> the same scenarios: permits out of arrival order fail `behaviour`,
   any permit early or late fails `bounded` (with the timeline); `schedules` holds both
-  under many schedules (`race`).
+  under many schedules (`race`). Order broken by wrong/waiters-race.py; an asyncio lock
+  shared by every bucket (wrong/shared-lock.py) fails `behaviour` with what it raised.
 - "A caller cancelled while waiting takes no token: the callers behind it get theirs
   as if it had never come, and its `acquire()` raises `CancelledError`" ->
   `cancelled_waiters` (the head of the line and one behind it are cancelled; permits
   late by whole tokens after it mean tokens were lost; 5 s later the bucket is whole)
-  and `schedules` (a waiter cancelled among arrivals); `cancellation`.
+  and `schedules` (a waiter cancelled among arrivals); `cancellation`. Broken by
+  wrong/reserves-slots.py and wrong/takes-before-waiting.py.
 - "Nothing polls: while callers wait, the event loop wakes only at moments when a
   token is due" -> every scenario watches the clock: a wake-up while callers wait that
-  is neither a permit nor one of the grader's own events fails `behaviour`.
+  is neither a permit nor one of the grader's own events fails `behaviour`. Broken by
+  wrong/polling.py.
 """
 
 from __future__ import annotations

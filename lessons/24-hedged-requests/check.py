@@ -5,7 +5,7 @@ latency and outcome. From what they really did (when each failed), the grader wo
 out when each replica had to start: the next one `delay` seconds after the previous
 one started, or at once when the previous one failed, and none after a success.
 
-Each sentence of "Your exercise", and the scenario that enforces it:
+Each sentence of "Your exercise", the scenario that enforces it, and the variants that break it:
 
 - "`hedged` calls `replicas[0]()` at once. It calls `replicas[i + 1]()` `delay` seconds
   after it called `replicas[i]()`, or as soon as `replicas[i]` fails, whichever comes
@@ -13,20 +13,24 @@ Each sentence of "Your exercise", and the scenario that enforces it:
   start with the replica's turn, worked out from when the earlier replicas failed:
   `slow_first` (the delay), `failures_hand_over` (a failure hands over at once, an
   older replica's failure does not), `fast_first` (nobody after a success), `schedules`
-  (whatever the order and latencies); `behaviour`, with the timeline.
+  (whatever the order and latencies); `behaviour`, with the timeline. Broken by
+  wrong/all-at-once.py and wrong/failure-waits-out-the-delay.py.
 - "It returns the result of the first replica to succeed, as soon as it has it" ->
   `slow_first`, `answer_soon_after_hedge` (the first replica answers after the hedge
   started and still wins: cancelling it at the delay loses its answer),
   `failures_hand_over` (a fast failure is not an answer), `fast_first`; `behaviour`.
+  Broken by wrong/timeout-then-next.py and wrong/first-to-finish.py.
 - "Before returning, it cancels every replica still running and waits until they have
   finished" -> in every scenario, a replica task still running when `hedged` returned
   is `leaked-tasks` (cancelled but not awaited, or never cancelled), and a failed one
-  nobody awaited is `unretrieved-exception`.
+  nobody awaited is `unretrieved-exception`. Broken by wrong/losers-left-running.py and
+  wrong/cancel-not-awaited.py.
 - "If every replica fails, it raises an `ExceptionGroup` whose `exceptions` are the
   replicas' errors, one per replica" -> `all_fail` (three replicas, then one);
-  `behaviour`.
+  `behaviour`. Broken by wrong/last-error-only.py.
 - "If the task running `hedged` is cancelled, it cancels the replicas still running,
   waits for them, and the `CancelledError` propagates" -> `cancelled`; `cancellation`.
+  Broken by wrong/cancel-not-forwarded.py.
 """
 
 from __future__ import annotations

@@ -8,35 +8,40 @@ through `os.kill` at a chosen virtual time; 5 s after the grace period a SIGKILL
 stands for the supervisor that stops waiting. Everything is judged from what the
 broker and the database saw, in the order they saw it.
 
-Each sentence of "Your exercise", and the scenario that enforces it:
+Each sentence of "Your exercise", the scenario that enforces it, and the variants that break it:
 
 - "`main(grace)` runs the service with `asyncio.run` (or an `asyncio.Runner`) and
   returns the process's exit code" -> every scenario calls `main` and reads what it
-  returns; `behaviour`.
+  returns; `behaviour`. Broken by the starter (SIGTERM kills it).
 - "The service opens its database with `await open_database()` and its inbox with
   `await open_inbox()`, and runs `WORKERS` (3) workers: each takes a job with `await
   inbox.get()` and handles it with `await process(job, db)`: never more than 3 jobs at
   once, and 3 whenever a job is waiting" -> `sigterm_drains` and `grace_runs_out`
   (the busy stretch before the signal: never more than 3 at once, and 3 while jobs
-  wait); `bounded`.
+  wait); `bounded`. Broken by wrong/one-worker.py.
 - "On the first SIGTERM or SIGINT it stops taking jobs at once: `await inbox.close()`
   ..." -> every signal scenario: the inbox closed at the signal's instant, no job
   taken after it (jobs keep arriving); `idle` (workers waiting in `get()` when it
-  comes); `behaviour`. A service with no handler is killed: `behaviour`.
+  comes); `behaviour`. A service with no handler is killed: `behaviour`. Broken by
+  wrong/keeps-taking-jobs.py and wrong/no-sigterm-handler.py.
 - "It lets the jobs in progress finish, for up to `grace` seconds after the signal"
   -> `sigterm_drains` (every job finishes inside the grace period; none is cancelled
-  early) and `grace_runs_out` (the ones that can finish do); `behaviour`.
+  early) and `grace_runs_out` (the ones that can finish do); `behaviour`. Broken by
+  wrong/no-grace.py.
 - "When the grace period ends, it cancels the jobs still in progress and hands each
   one back with `await inbox.requeue(job)`" -> `grace_runs_out` (SIGTERM) and
   `sigint_cancels` (SIGINT): cancelled exactly at the end of the grace period;
   `cancellation`. No accepted job lost or handled twice (each job `get()` returned is
-  processed to the end once, or handed back once): `behaviour`.
+  processed to the end once, or handed back once): `behaviour`. Broken by
+  wrong/no-time-limit.py (cancellation), wrong/cancelled-jobs-lost.py and
+  wrong/hands-back-finished-jobs.py (behaviour).
 - "Once no job is in progress it closes the database, `await db.close()`, and
   returns" -> every signal scenario: the database closed once, after the last job
-  ended and never used after; `main` returns then, not later; `behaviour`.
+  ended and never used after; `main` returns then, not later; `behaviour`. Broken by
+  wrong/database-closed-first.py and wrong/waits-out-the-grace.py.
 - "`main` returns 0 when every job it took was processed, 1 when some had to be
   handed back" -> `sigterm_drains`, `idle` (0), `grace_runs_out`, `sigint_cancels`
-  (1); `behaviour`.
+  (1); `behaviour`. Broken by wrong/always-exit-zero.py.
 """
 
 from __future__ import annotations
