@@ -22,7 +22,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LESSONS = ["18-http-client", "19-database", "20-websockets", "21-connection-pool"]
-LINE = re.compile(r"^[✓✗] (lessons/\S+)\s+.*?\s{2,}(passes every check|compiles, fails|fails [\w-]+)\s{2,}(.*)$")
+# A verify row: the file (cut short when long), what it must do, what it did. Two or more spaces between columns.
+LINE = re.compile(r"^[✓✗] (lessons/\S+)\s{2,}(passes every check|compiles, fails|fails [\w-]+)\s{2,}(.*)$")
 
 
 def verify_once(binary: str, env: dict[str, str]) -> tuple[dict[str, str], float]:

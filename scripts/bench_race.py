@@ -3,8 +3,9 @@
 
 For every lesson with explored scenarios (``@scenario(..., explore=...)``):
 
-* the reference solution, over seeds 0..N (0 is asyncio's ordinary order): any
-  failing seed is a false positive, and there must be none;
+* the reference solution and every correct alternative (``right/*.py``), over seeds
+  0..N (0 is asyncio's ordinary order): any failing seed is a false positive, and
+  there must be none;
 * every wrong variant: whether asyncio's ordinary order already fails it, the first
   explored seed (1, 2, ...) that fails it, and the share of the N seeds that do.
   ``P(miss)`` is the chance that the default budget of schedules misses a bug that
@@ -153,12 +154,12 @@ def main() -> None:
                   f"{sweep['picks'] / args.seeds:.0f} callbacks per schedule  — “{sweep['scenario']}”")
             if failures:
                 print(f"    FALSE POSITIVE: {sweep['first_message']}")
-        alternatives = os.path.join(ROOT, "Tests", "harness", "alternatives", lesson)
-        for name in sorted(os.listdir(alternatives)) if os.path.isdir(alternatives) else []:
-            result = child(folder, os.path.join(alternatives, name), args.seeds)
+        right_dir = os.path.join(folder, "right")
+        for name in sorted(os.listdir(right_dir)) if os.path.isdir(right_dir) else []:
+            result = child(folder, os.path.join(right_dir, name), args.seeds)
             for sweep in result["sweeps"]:
                 failures = len(sweep["failing"]) + (1 if sweep["fifo_fails"] else 0)
-                print(f"  {'alt: ' + name:<28} {failures} failing of {sweep['seeds'] + 1} seeds"
+                print(f"  {'right: ' + name:<28} {failures} failing of {sweep['seeds'] + 1} seeds"
                       + (f"   FALSE POSITIVE: {sweep['first_message']}" if failures else ""))
         wrong_dir = os.path.join(folder, "wrong")
         for name in sorted(os.listdir(wrong_dir)):

@@ -33,6 +33,21 @@ struct Run {
     }
 }
 
+extension Room {
+    /// A learner's clone on `learner/<name>` that has checked `source` for `lesson` (the
+    /// check passes) and pushed it.
+    @discardableResult
+    func learnerWhoPassed(_ name: String, lesson: String = "01-alpha", source: String) throws -> URL {
+        let clone = try self.clone(name)
+        #expect(try Run(["init", "--learner", name], in: clone).status == 0)
+        try ScratchCourse.exercise(lesson, source, in: clone)
+        let check = try Run(["check", String(lesson.prefix(2)), "--python", Python.path], in: clone)
+        #expect(check.status == 0, "\(name): \(check.stdout)\n\(check.stderr)")
+        try Git.run(["push", "-q"], in: clone)
+        return clone
+    }
+}
+
 @Suite("asynclings grade")
 struct GradeCommand {
     @Test func aPassingSolutionExitsZeroWithOneJSONObject() throws {

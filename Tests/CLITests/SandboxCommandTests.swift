@@ -26,11 +26,7 @@ struct SandboxCommands {
 
     @Test func withoutASandboxRegradeRefusesUnlessToldItIsUnsafe() throws {
         let room = try Room(in: Scratch.directory)
-        let ada = try room.clone("ada")
-        #expect(try Run(["init", "--learner", "ada"], in: ada).status == 0)
-        try ScratchCourse.exercise("01-alpha", ScratchCourse.solution("ada"), in: ada)
-        #expect(try Run(["check", "01", "--python", Python.path], in: ada).status == 0)
-        try Git.run(["push", "-q"], in: ada)
+        try room.learnerWhoPassed("ada", source: ScratchCourse.solution("ada"))
         let broken = try Self.brokenBubblewrap()
 
         let refused = try Run(["class", "--regrade", "--python", Python.path], in: room.bare, environment: broken)
@@ -63,14 +59,7 @@ struct SandboxCommands {
         let tagBefore = try Git.run(["rev-parse", "course"], in: teacher)
         let hook = teacher.appendingPathComponent(".git/hooks/post-checkout")
 
-        let ada = try room.clone("ada")
-        #expect(try Run(["init", "--learner", "ada"], in: ada).status == 0)
-        try ScratchCourse.exercise("01-alpha", ScratchCourse.solution("ada"), in: ada)
-        #expect(try Run(["check", "01", "--python", Python.path], in: ada).status == 0)
-        try Git.run(["push", "-q"], in: ada)
-
-        let mallory = try room.clone("mallory")
-        #expect(try Run(["init", "--learner", "mallory"], in: mallory).status == 0)
+        try room.learnerWhoPassed("ada", source: ScratchCourse.solution("ada"))
         let attack = #"""
             import glob, os
             def attempt(path, text, mode="a"):
@@ -86,10 +75,7 @@ struct SandboxCommands {
             attempt(\#(String(reflecting: Scratch.directory.appendingPathComponent("big.bin").path)), "x" * (64 << 20), "w")
 
             """# + ScratchCourse.solution("mallory")
-        try ScratchCourse.exercise("01-alpha", attack, in: mallory)
-        let check = try Run(["check", "01", "--python", Python.path], in: mallory)
-        #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
-        try Git.run(["push", "-q"], in: mallory)
+        try room.learnerWhoPassed("mallory", source: attack)
 
         let run = try Run(["class", "--fetch", "--regrade", "--json", "--python", Python.path], in: teacher)
         #expect(run.status == 0, "\(run.stderr)")

@@ -164,3 +164,30 @@ struct OddFiles {
         #expect(report.check(.behaviour)?.status == .pass, "\(report.json())")
     }
 }
+
+/// Nothing a grade creates outlives it, sandboxed or not: lesson 19's databases used to
+/// pile up in the host's temporary folder, one folder per grade.
+@Suite("Hostile: leftovers", .serialized)
+struct Leftovers {
+    static let cases: [(sandboxed: Bool, start: Start)] = [(true, .cold), (true, .warm), (false, .cold), (false, .warm)]
+
+    @Test(arguments: 0..<cases.count) func aGradeLeavesNothingInTheHostsTemporaryFolder(index: Int) throws {
+        let (sandboxed, start) = Self.cases[index]
+        let course = Course.load(root: Repository.root)
+        let lesson = try course.lesson("19-database")
+        let interpreter = try PythonInterpreter.resolve(explicit: nil, courseRoot: Repository.root)
+        let isolation: GradeIsolation? = sandboxed ? nil : .unsandboxed(reason: "a test", fix: "none")
+        var grader = Grader(interpreter: interpreter, harness: try Harness.locate(), isolation: isolation)
+        if sandboxed { try #require(grader.isolation.isSandboxed) }
+        if start == .warm { grader = grader.warmedUp(for: [lesson]) }
+        defer { grader.stopServer() }
+        let temporary = NSTemporaryDirectory()
+        func entries() -> Set<String> { Set((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []) }
+        let before = entries()
+        let report = try grader.grade(lesson, file: lesson.solution)
+        #expect(report.status == .pass, "\(report.json())")
+        // Only what this lesson makes: other suites' grades run alongside and have their own.
+        let left = entries().subtracting(before).filter { $0.hasPrefix("asynclings-db-") }
+        #expect(left.isEmpty, "left in \(temporary): \(left.sorted())")
+    }
+}

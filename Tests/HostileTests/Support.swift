@@ -78,17 +78,45 @@ func survivors(of marker: String, within seconds: Double = 5) -> [Int32] {
     return left
 }
 
-/// A TCP listener on the host's loopback that counts the connections it accepts.
-final class HostListener: @unchecked Sendable {
-    let port: Int
-    private let fd: Int32
+/// A listening socket on the host that counts the connections it accepts.
+class CountingListener: @unchecked Sendable {
+    let fd: Int32
     private let lock = NSLock()
     private var accepted = 0
-    private var thread: Thread?
+
+    /// Takes over `fd`, bound and listening.
+    init(listening fd: Int32) {
+        self.fd = fd
+        Thread { [self] in
+            while true {
+                let client = accept(fd, nil, nil)
+                guard client >= 0 else { return }
+                lock.lock()
+                accepted += 1
+                lock.unlock()
+                close(client)
+            }
+        }.start()
+    }
+
+    var connections: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return accepted
+    }
+
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
+
+/// A TCP listener on the host's loopback.
+final class HostListener: CountingListener, @unchecked Sendable {
+    let port: Int
 
     init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -102,30 +130,25 @@ final class HostListener: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [weak self] in self?.acceptLoop() }
-        self.thread = thread
-        thread.start()
+        super.init(listening: fd)
     }
+}
 
-    var connections: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return accepted
-    }
-
-    private func acceptLoop() {
-        while true {
-            let client = accept(fd, nil, nil)
-            guard client >= 0 else { return }
-            lock.lock()
-            accepted += 1
-            lock.unlock()
-            close(client)
+/// A listener on an abstract Unix socket (`\0name`), which lives in a network namespace.
+final class AbstractSocketListener: CountingListener, @unchecked Sendable {
+    init(name: String) throws {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = [UInt8(0)] + Array(name.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { path in
+            for (index, byte) in bytes.enumerated() where index < path.count { path[index] = byte }
         }
-    }
-
-    func stop() {
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        try #require(bound == 0 && listen(fd, 4) == 0)
+        super.init(listening: fd)
     }
 }

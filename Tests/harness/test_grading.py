@@ -118,6 +118,36 @@ class GenericChecks(unittest.TestCase):
         self.assertEqual(statuses(report)["leaked-tasks"], "fail")
         self.assertIn("line 9", message(report, "leaked-tasks"))
 
+    def test_a_cancelled_task_that_ends_at_once_is_not_leaked(self) -> None:
+        # cancel() without awaiting the task: it ends at its next turn, so nothing is left running.
+        source = with_body("    await asyncio.sleep(0.5)\n    return {'id': user_id, 'name': f'User {user_id}'}",
+                           "    helper = asyncio.create_task(asyncio.sleep(100))\n"
+                           "    users = list(await asyncio.gather(*(fetch_user(u) for u in user_ids)))\n"
+                           "    helper.cancel()\n    return users")
+        report = grade("02-gather", source)
+        self.assertEqual(statuses(report)["leaked-tasks"], "pass", message(report, "leaked-tasks"))
+
+    def test_a_task_that_swallows_its_cancellation_is_leaked(self) -> None:
+        source = with_body("    await asyncio.sleep(0.5)\n    return {'id': user_id, 'name': f'User {user_id}'}",
+                           "    async def stubborn():\n        try:\n            await asyncio.sleep(100)\n"
+                           "        except asyncio.CancelledError:\n            await asyncio.sleep(100)\n"
+                           "    helper = asyncio.create_task(stubborn())\n"
+                           "    users = list(await asyncio.gather(*(fetch_user(u) for u in user_ids)))\n"
+                           "    helper.cancel()\n    return users")
+        report = grade("02-gather", source)
+        self.assertEqual(statuses(report)["leaked-tasks"], "fail")
+
+    def test_a_constructor_that_refuses_the_contract_is_a_behaviour_failure(self) -> None:
+        # Account() without the default balance: the grader's call is refused before any learner code runs.
+        source = ("import asyncio\n\nasync def store(balance):\n    await asyncio.sleep(0.01)\n\n"
+                  "class Account:\n    def __init__(self, balance):\n        self.balance = balance\n"
+                  "    async def deposit(self, amount):\n        pass\n"
+                  "    async def withdraw(self, amount):\n        return False\n")
+        report = grade("15-locks", source)
+        self.assertEqual(report["status"], "fail", report)
+        self.assertEqual(statuses(report)["behaviour"], "fail")
+        self.assertIn("Account() raised TypeError", message(report, "behaviour"))
+
     def test_deadlock_reports_the_waiting_line(self) -> None:
         source = with_body("    await asyncio.sleep(0.5)\n    return {}", "    await asyncio.Event().wait()")
         report = grade("02-gather", source)

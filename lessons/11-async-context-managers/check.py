@@ -1,16 +1,34 @@
 """Grades 11-async-context-managers: the class and the @asynccontextmanager form.
 
-For each form: the connection is open inside the block and closed after it, on
-success, on an exception (which must still come out of the block), and on
-cancellation (which must still cancel the task); a connection that failed to open
-is never closed.
+What "Your exercise" asks, and the scenario that checks it (each runs for both forms):
+
+- `Connection(host)`'s `__aenter__` awaits `connect(host)` before the block runs
+  → *open inside the block, closed after it* (`behaviour`; wrong/connects-in-background)
+- it stores the id in `self.conn` and returns `self` → the same scenario reads what
+  `as` bound, and its `.conn`, inside the block (wrong/aenter-returns-id)
+- `__aexit__` awaits `disconnect(self.conn)` → the same scenario (`behaviour`) and the
+  generic `unawaited` check (wrong/disconnect-not-awaited)
+- `__aexit__` never suppresses the block's exception → *an error in the block*
+  (wrong/aexit-returns-true)
+- `connection(host)` awaits `connect(host)` and yields the id → *open inside the
+  block* (wrong/bare-yield)
+- it awaits `disconnect(id)` when the block ends → *open inside*, *an error in the
+  block* (wrong/no-finally)
+- closed exactly once after the block → *open inside* (wrong/closes-twice)
+- the block raises: closed, and the exception still comes out → *an error in the
+  block* (wrong/no-finally, wrong/aexit-returns-true)
+- the task is cancelled: closed, and the task still ends cancelled → *cancelling
+  the task* (`cancellation`; wrong/except-exception, wrong/swallows-cancellation)
+- `connect` fails: its error comes out, the block does not run, `disconnect` is not
+  called → *a connection that failed to open* (wrong/closes-what-never-opened,
+  wrong/aenter-hides-connect-error)
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from asynclings_harness import Abort, FakeAsync, Trial, scenario
 
@@ -23,15 +41,30 @@ class Form:
 
     name: str
     usage: str  # how the learner's code is used, for messages
-    bound: Callable[[Any, int, Any], bool]  # is the value `as` binds the right one? (value, id, manager)
-    bound_wanted: str
 
 
-CLASS = Form("Connection", "async with Connection(host) as c",
-             lambda value, conn, cm: value is cm and getattr(value, "conn", None) == conn,
-             "the Connection object itself, with `.conn` set to the id connect returned (return self from __aenter__)")
-FUNCTION = Form("connection", "async with connection(host) as conn",
-                lambda value, conn, cm: value == conn, "the id connect returned (yield it)")
+CLASS = Form("Connection", "async with Connection(host) as c")
+FUNCTION = Form("connection", "async with connection(host) as conn")
+
+
+def binding_problem(form: Form, value: Any, conn_inside: Any, conn: int, cm: Any) -> str | None:
+    """What is wrong with what `as` bound (read inside the block), or None.
+
+    ``conn_inside`` is the bound object's ``.conn`` read *inside* the block: after it,
+    ``__aexit__`` may rightly have cleared it.
+    """
+    if form is FUNCTION:
+        if value == conn:
+            return None
+        return (f"`{form.usage}` bound {Trial.show(value)}, but connect returned {conn}: what the generator yields "
+                "is what `as` binds, so it should hand out the connection's id.")
+    if value is not cm:
+        return (f"`{form.usage}` bound {Trial.show(value)} instead of the Connection object: `as` binds whatever "
+                "`__aenter__` returns, and the exercise wants the object itself (with its id in `.conn`).")
+    if conn_inside != conn:
+        return (f"inside `{form.usage}`, `c.conn` was {Trial.show(conn_inside)}, but connect returned {conn}: keep the "
+                "id connect gave you on the object, as `conn`.")
+    return None
 
 
 class Server:
@@ -65,7 +98,8 @@ class Server:
 
 def manager(t: Trial, form: Form, host: str) -> Any:
     factory = t.function(form.name, signature=f"{form.usage}")
-    cm = factory(host)
+    cm = t.construct(factory, host, shown=f"{form.name}({host!r})",
+                     expected=f"It is called with the host name, as in `{form.usage}`.")
     if not (hasattr(cm, "__aenter__") and hasattr(cm, "__aexit__")):
         t.fail("behaviour", f"{form.name}({host!r}) returned {t.show(cm)}, which `async with` cannot use: "
                             + ("define `async def __aenter__` and `async def __aexit__` on the class."
@@ -95,7 +129,9 @@ async def success(t: Trial, form: Form) -> None:
     cm = manager(t, form, "db.example")
     inside: dict[str, Any] = {}
     async with cm as value:
-        inside = {"opened": list(server.opened), "closing": len(server.disconnect.calls), "value": value}
+        # Read `.conn` now: after the block, __aexit__ may rightly have cleared it.
+        inside = {"opened": list(server.opened), "closing": len(server.disconnect.calls), "value": value,
+                  "conn": getattr(value, "conn", None)}
         await asyncio.sleep(0.1)  # the block does some work with the connection
     opened = inside["opened"]
     t.require("behaviour", len(opened) == 1,
@@ -106,11 +142,11 @@ async def success(t: Trial, form: Form) -> None:
              f"connect was called with {t.show(server.connect.calls[0].args)}; it should be called with the host, 'db.example'.")
     t.expect("behaviour", inside["closing"] == 0,
              f"disconnect was called before the block of `{form.usage}` ran: close the connection when the block ends.")
-    t.expect("behaviour", form.bound(inside["value"], conn, cm),
-             f"`{form.usage}` bound {t.show(inside['value'])}; it should bind {form.bound_wanted}.")
+    problem = binding_problem(form, inside["value"], inside["conn"], conn, cm)
+    t.expect("behaviour", problem is None, problem or "")
     t.expect("behaviour", server.closed_properly(conn),
-             f"after `{form.usage}` finished normally, {closing_words(server, conn)}: await disconnect(conn) "
-             "exactly once when the block ends.")
+             f"after `{form.usage}` finished normally, {closing_words(server, conn)}: the connection should be "
+             "closed exactly once, when the block ends, and the close awaited.", follows="unawaited")
 
 
 async def error(t: Trial, form: Form) -> None:
@@ -127,12 +163,17 @@ async def error(t: Trial, form: Form) -> None:
     conn = server.opened[0] if server.opened else None
     t.expect("behaviour", came_out is boom,
              f"the block of `{form.usage}` raised LookupError, but nothing came out of `async with`: the error was "
-             "swallowed. " + ("`__aexit__` must return None or False (a true value suppresses the exception)."
-                              if form is CLASS else "Don't catch it in the generator; use try/finally, which re-raises."))
+             "swallowed. " + ("What `__aexit__` returns decides that: a true value tells Python the exception was "
+                              "handled, and it stops there." if form is CLASS else
+                              "An exception the generator catches and does not re-raise is suppressed; cleanup that "
+                              "lets the error carry on belongs in a `finally`."))
     t.expect("behaviour", conn is not None and server.closed_properly(conn),
              f"when the block of `{form.usage}` raised an exception, {closing_words(server, conn)}: the connection "
              "must be closed however the block ends" + (" (`__aexit__` runs then too)." if form is CLASS
-                                                        else " — put `yield` inside `try:` and disconnect in `finally:`."))
+                                                        else ". The block's exception is raised at the `yield`, so code "
+                                                             "after it runs only when the block succeeds; cleanup that "
+                                                             "must always run belongs in a `finally`."),
+             follows="unawaited")
 
 
 async def cancelled(t: Trial, form: Form) -> None:
@@ -157,11 +198,12 @@ async def cancelled(t: Trial, form: Form) -> None:
     t.expect("cancellation", conn is not None and server.closed_properly(conn),
              f"when the task using `{form.usage}` was cancelled, {closing_words(server, conn)}. Cancellation arrives as "
              "CancelledError, which is a BaseException, not an Exception: `except Exception` cleanup misses it, "
-             "`finally` (or `__aexit__`) does not.")
+             "`finally` (or `__aexit__`) does not.", follows="unawaited")
     t.expect("cancellation", task.cancelled(),
              f"the task using `{form.usage}` was cancelled, but it "
              + ("finished normally" if task.done() and not task.cancelled() and task.exception() is None else "did not end cancelled")
-             + ": the CancelledError must come out of `async with`, so don't suppress or swallow it.")
+             + ": the CancelledError was swallowed on its way out of `async with`. Clean up, then let it carry on: "
+             "a task that cannot be cancelled cannot be stopped by timeouts or task groups either.")
 
 
 async def refused(t: Trial, form: Form) -> None:
@@ -182,7 +224,7 @@ async def refused(t: Trial, form: Form) -> None:
              + ": when the connection cannot be opened, its error should come out unchanged.")
     t.expect("behaviour", not server.disconnect.calls,
              f"disconnect was called ({t.show(server.disconnect.arguments())}) although connect failed: only close "
-             "what was opened" + ("." if form is CLASS else " — call connect before the `try:`."))
+             "what was opened: when connect raises there is nothing to close, so its error should skip the cleanup.")
 
 
 @scenario("class form: open inside the block, closed after it")

@@ -2,7 +2,26 @@
 
 The grader's database has pages of different sizes (one of a single row), so
 fetching a page "one row too early" shows; it watches every page fetch and the
-cursor's release.
+cursor's release. What "Your exercise" asks, and the scenario that checks it:
+
+- `rows(query)` is an async generator that opens a cursor (once, with the query)
+  → *rows yields every row in order* (`behaviour`; wrong/cursor-per-page)
+- it yields every row of every page, in order → the same scenario
+  (wrong/stops-at-short-page)
+- it fetches a page only when its first row is asked for → the same scenario, which
+  pauses after every row (wrong/fetch-everything-first, wrong/prefetch-next-page)
+- each page exactly once → the same scenario (wrong/checks-page-twice)
+- it stops at the first empty page → the same scenario and *no rows at all*
+  (wrong/stops-at-short-page)
+- it closes the cursor exactly once, at the end and on `aclose()` → *rows yields
+  every row* and *stopping early with aclose()* (`cancellation`;
+  wrong/cleanup-after-loop, wrong/closes-twice)
+- `first_match` returns the first row `wanted` accepts, or None → *first_match
+  returns the first match*, *first_match with no match* (wrong/returns-last-row)
+- fetching no more pages than it needs → *first_match returns the first match*
+  (wrong/collects-then-searches)
+- the rows generator is closed by the time it returns → the same scenario
+  (`cancellation`; wrong/break-without-closing)
 """
 
 from __future__ import annotations
@@ -52,6 +71,11 @@ class Database:
 def start(t: Trial, query: str) -> Any:
     rows = t.function("rows", signature="async def rows(query: str) -> AsyncIterator[str]  (an async generator)")
     gen = rows(query)
+    if hasattr(gen, "__anext__") and not hasattr(gen, "aclose"):
+        t.fail("behaviour", f"rows('{query}') returned {t.show(gen)}: an async iterator, but one that cannot be closed "
+                            "early (it has no aclose()). Make rows an async generator — `async def` with `yield` in its "
+                            "body — and closing it comes for free.")
+        raise Abort("rows")
     if not hasattr(gen, "__anext__"):
         if hasattr(gen, "close"):
             gen.close()  # a coroutine: close it quietly, the message below says what to do
@@ -101,7 +125,8 @@ async def lazily(t: Trial) -> None:
             return
     t.expect("behaviour", got == expected, f"rows yielded {got}; expected {expected}.")
     t.expect("behaviour", db.open.arguments() == ["select name from animals"],
-             f"open_cursor was called with {t.show(db.open.arguments())}; call it once, with the query.")
+             f"open_cursor was called {len(db.open.calls)} time(s), with {t.show(db.open.arguments())}; one "
+             "cursor, opened once with the query, serves every page of the iteration.")
     try:
         extra = await gen.__anext__()
     except StopAsyncIteration:
@@ -114,7 +139,8 @@ async def lazily(t: Trial) -> None:
              f"rows fetched pages {db.fetched()}; it should fetch 0 to {len(PAGES) - 1}, then page {len(PAGES)} "
              "once (empty: the end), each exactly once.")
     t.expect("cancellation", db.closed_once(),
-             f"when rows ran to the end, {db.closing_words()}: release the cursor once, with await close_cursor(cursor).",
+             f"when rows ran to the end, {db.closing_words()}: the cursor should be released exactly once, "
+             "whichever way the generator ends.",
              "the cursor was released")
 
 
@@ -128,8 +154,9 @@ async def early_exit(t: Trial) -> None:
     t.expect("behaviour", first == PAGES[0][:2], f"rows yielded {first} first; expected {PAGES[0][:2]}.")
     t.expect("behaviour", db.fetched() == [0], f"after two rows and aclose(), rows had fetched pages {db.fetched()}; only page 0 was needed.")
     t.expect("cancellation", db.closed_once(),
-             f"after two rows, aclose() raised GeneratorExit inside rows, and {db.closing_words()}: put the loop in "
-             "`try:` and `await close_cursor(cursor)` in `finally:`, which runs however the generator ends.",
+             f"after two rows, aclose() raised GeneratorExit inside rows, and {db.closing_words()}. GeneratorExit is "
+             "raised at the paused `yield`, so code after the loop never runs; only a `finally` (or an `async with`) "
+             "around the loop does.",
              "aclose() released the cursor")
 
 
@@ -141,11 +168,12 @@ async def matching(t: Trial) -> None:
     got = await t.call(first_match, "select name from animals", lambda row: row.startswith(("e", "f")))
     t.expect("behaviour", got == "eel", f"first_match(query, starts with e or f) returned {t.show(got)}; expected 'eel'.")
     t.expect("behaviour", db.fetched() == [0, 1, 2],
-             f"first_match fetched pages {db.fetched()}; 'eel' is on page 2, so pages 0, 1 and 2 are all it needs.")
+             f"first_match fetched pages {db.fetched()}; 'eel' is on page 2, so pages 0, 1 and 2 are all it needs. "
+             "The generator fetches a page only when asked for its next row: stop asking at the first match.")
     t.expect("cancellation", db.closed_once(),
              f"when first_match returned, {db.closing_words()}. Leaving `async for` early does not close the "
-             "generator (that happens some time later, when it is garbage-collected): iterate inside "
-             "`async with contextlib.aclosing(rows(query)) as results:` so it is closed before you return.",
+             "generator: it stays paused at its `yield`, holding the cursor, until it is garbage-collected some time "
+             "later. Close it yourself before returning (`aclose()`, which `contextlib.aclosing` calls for you).",
              "the rows were closed before first_match returned")
 
 

@@ -1,9 +1,21 @@
 """Grades 13-producer-consumer: a worker pool over an asyncio.Queue.
 
-Every item processed exactly once, results in input order, `workers` calls of
-process in flight while there is enough work (never more), workers gone when
-run_pipeline returns, and an exception in process comes out of run_pipeline.
-The last scenario runs under many schedules (the `race` check).
+What "Your exercise" asks, and the scenario that checks it:
+
+- the items go through `workers` worker tasks → *items flow through the workers*,
+  *more workers than items*: process never runs in more tasks than `workers`
+  (`behaviour`; wrong/gather-everything)
+- results in input order → the same scenarios (wrong/results-in-finish-order)
+- every item processed exactly once → every scenario, and *whatever the schedule*
+  (`race`; wrong/empty-means-done)
+- never more than `workers` calls in flight → `bounded` in every scenario
+  (wrong/gather-everything)
+- exactly `workers` while enough items wait → `bounded` (wrong/fixed-batches)
+- no worker left running on return → generic `leaked-tasks` (wrong/workers-left-running)
+- an exception in process comes out of run_pipeline instead of hanging → *an
+  exception in process* (`deadlock` for a hang: wrong/join-hangs-on-error; `behaviour`
+  when it is swallowed: wrong/join-swallows-error)
+- with the other workers stopped → the same scenario (wrong/others-keep-running)
 """
 
 from __future__ import annotations
@@ -77,7 +89,7 @@ def judge(t: Trial, items: list[int], workers: int, process: FakeAsync, got: Any
 
 @scenario("items flow through the workers; results come back in input order")
 async def pool(t: Trial) -> None:
-    items = [5, 3, 8, 1, 9, 2, 7, 4, 6]
+    items = [9, 3, 5, 1, 8, 2, 7, 4, 6]  # they finish in another order than they were given
     process, got = await run(t, items, 3)
     judge(t, items, 3, process, got)
     t.expect("behaviour", process.in_flight == 0, "run_pipeline returned while process calls were still running.")
@@ -126,10 +138,14 @@ async def failure(t: Trial) -> None:
         t.passed("behaviour")
     else:
         t.fail("behaviour", f"process(6) raised ValueError, but run_pipeline returned {t.show(got)}: the error was "
-                            "swallowed. Let the exception of a failed worker come out of run_pipeline (awaiting "
-                            "the worker tasks with asyncio.gather does that), and stop the other workers.")
+                            "swallowed. The worker that called process(6) ended with that exception stored in its "
+                            "task, and nothing looked at it: `queue.join()` only counts items done, and "
+                            "`gather(..., return_exceptions=True)` hands exceptions back as values. Await the "
+                            "workers in a way that raises what they raised, and stop the others.")
         return
     still = [c.args[0] for c in process.calls if c.end is None]
+    if still:
+        t.consequences("behaviour", "leaked-tasks")  # the workers still running are the same mistake
     t.expect("behaviour", not still,
              f"run_pipeline raised while process was still running for {still}: stop the other workers "
              "(cancel them and await the cancellation) before the error leaves run_pipeline.")

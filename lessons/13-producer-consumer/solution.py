@@ -20,11 +20,9 @@ async def run_pipeline(
             index, item = entry
             results[index] = await process(item)
 
-    tasks = [asyncio.create_task(worker()) for _ in range(workers)]
-    try:
-        await asyncio.gather(*tasks)  # raises the first exception a worker raised
-    finally:
-        for task in tasks:
-            task.cancel()  # after an error, stop the other workers too
-        await asyncio.gather(*tasks, return_exceptions=True)
+    # The block ends when every worker has returned. If one raises, the group
+    # cancels the others, waits for them, and raises the error (in an ExceptionGroup).
+    async with asyncio.TaskGroup() as group:
+        for _ in range(workers):
+            group.create_task(worker())
     return results

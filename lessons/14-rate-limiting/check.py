@@ -2,6 +2,16 @@
 
 The fetches take different times, so fixed batches leave slots idle, and results
 must still come back in url order. The last scenario runs under many schedules.
+What "Your exercise" asks, and the scenario that checks it:
+
+- the results of every fetch, in url order → every scenario (`behaviour`;
+  wrong/completion-order)
+- each url fetched exactly once → every scenario (wrong/shared-index-advanced-late)
+- at most `limit` fetches in flight at any moment → `bounded` in every scenario
+  (wrong/create-all-tasks, wrong/semaphore-per-fetch)
+- exactly `limit` while enough urls are waiting → `bounded`, from the fetches'
+  occupancy over virtual time (wrong/batches, wrong/polling-counter)
+- under many schedules → *the same limits hold whatever the schedule* (explored)
 """
 
 from __future__ import annotations
@@ -40,12 +50,17 @@ def judge(t: Trial, urls: list[str], limit: int, fetch: FakeAsync, got: Any) -> 
     else:
         t.expect("behaviour", got == expected, f"{shown} returned {t.show(got)}; expected {t.show(expected)}.")
     fetched = fetch.arguments()
+    repeated = sorted({u for u in fetched if fetched.count(u) > 1})
+    missing = [u for u in urls if u not in fetched]
     t.expect("behaviour", sorted(fetched) == sorted(urls),
-             f"fetch was called for {t.show(fetched)}; every url should be fetched exactly once.")
+             f"fetch was called {len(fetched)} times for {len(urls)} urls"
+             + (f"; {repeated[0]} was fetched {fetched.count(repeated[0])} times" if repeated else "")
+             + (f"; {missing[0]} was never fetched" if missing else "")
+             + ". Every url should be fetched exactly once: once a url is taken, no other fetch may take it.")
     t.expect("bounded", fetch.peak <= limit,
-             f"{fetch.peak} fetches were in flight at once, but the limit is {limit}: guard each fetch with a shared "
-             "`asyncio.Semaphore(limit)` (`async with semaphore: return await fetch(url)`), created once per "
-             "fetch_all call, not once per fetch.",
+             f"{fetch.peak} fetches were in flight at once, but the limit is {limit}. Every fetch has to pass one "
+             "gate that counts the free slots, shared by all of them (a semaphore made once per fetch_all call; "
+             "one made per fetch counts nothing).",
              f"never more than {limit} fetches in flight")
     gap = fetch.shortfall(limit, len(urls))
     if gap is not None:

@@ -4,7 +4,20 @@ The invariant is *linearizability*: whatever order the grader's schedules run th
 tellers in, the results and the final balance must be those of some order in which
 the operations ran one at a time (respecting that an operation which finished
 before another started came first), and each operation must have stored the
-balance it left behind.
+balance it left behind. What "Your exercise" asks, and the scenario that checks it:
+
+- `Account(balance=0)` starts with that balance → *deposit and withdraw, one at a
+  time* (`behaviour`; wrong/no-default-balance)
+- deposit stores the new balance, then sets it → the same scenario watches the
+  balance while store() runs (wrong/write-before-store)
+- withdraw returns True, or False with nothing changed when funds are short;
+  exactly the balance is allowed → the same scenario (wrong/exact-balance-refused)
+- the balance is written only after store finished, store awaited once per
+  operation → the same scenario (wrong/write-before-store)
+- any mix at the same time behaves as one after another: no lost deposit, no
+  overdraft, each store given the balance its operation leaves → *tellers working at
+  once*, explored (`race`; wrong/deposit-unlocked, wrong/lock-around-write,
+  wrong/lock-per-call, wrong/check-outside-lock, wrong/check-then-relock)
 """
 
 from __future__ import annotations
@@ -21,9 +34,9 @@ CHECKS = ["behaviour", "race"]
 STORE_LATENCY = 0.01
 CONTRACT = ("`class Account` with `__init__(self, balance: int = 0)`, `async def deposit(self, amount: int) -> None` "
             "and `async def withdraw(self, amount: int) -> bool`")
-FIX = ("Fix: give each account one `asyncio.Lock` (create it in `__init__`) and hold it with `async with self._lock:` "
-       "around the whole operation: read the balance, `await store(...)`, write the new balance — in withdraw, the "
-       "funds check too. Then no other operation can run between an operation's read and its write.")
+FIX = ("The idea: one lock per account, shared by all its operations and held from the read (and, in withdraw, the "
+       "funds check) through the store to the write. Then no other operation can run between an operation's read "
+       "and its write.")
 
 
 def account_class(t: Trial) -> Any:
@@ -38,6 +51,13 @@ def account_class(t: Trial) -> Any:
     return cls
 
 
+def new_account(t: Trial, Account: Any, *balance: int) -> Any:
+    """``Account(*balance)``; a constructor that does not take the contract's arguments is a behaviour failure."""
+    return t.construct(Account, *balance, shown=f"Account({', '.join(map(str, balance))})",
+                       expected="The exercise creates accounts both ways: `Account()` starts at 0, `Account(100)` at "
+                                "100, so `balance` needs a default.")
+
+
 @scenario("deposit and withdraw, one at a time")
 async def one_at_a_time(t: Trial) -> None:
     Account = account_class(t)
@@ -50,10 +70,10 @@ async def one_at_a_time(t: Trial) -> None:
         return STORE_LATENCY
 
     store = t.fake_async("store", latency=latency)
-    empty = Account()
+    empty = new_account(t, Account)
     t.expect("behaviour", getattr(empty, "balance", None) == 0,
              f"Account() has balance {t.show(getattr(empty, 'balance', None))}; a new account starts at 0 unless given a balance.")
-    account = Account(100)
+    account = new_account(t, Account, 100)
     watched.append(account)
     t.require("behaviour", getattr(account, "balance", None) == 100,
               f"Account(100).balance is {t.show(getattr(account, 'balance', None))}; it should be 100.")
@@ -64,8 +84,9 @@ async def one_at_a_time(t: Trial) -> None:
     t.expect("behaviour", store.arguments() == [130],
              f"deposit(30) on 100 called store with {t.show(store.arguments())}; it should await store(130) once, with the new balance.")
     t.expect("behaviour", balance_at_store[:1] == [100],
-             "deposit changed the balance before store() finished: read the balance, `await store(new_balance)`, "
-             "and only then write `self.balance = new_balance` (a failed store must not leave a changed balance).")
+             f"while store() was still saving, the balance already read {t.show(balance_at_store[0] if balance_at_store else None)}: "
+             "deposit changed it before the store finished. Change the balance only once the store has succeeded, "
+             "so that a failed store leaves it as it was.")
 
     got = await t.call(account.withdraw, 50)
     t.expect("behaviour", got is True, f"withdraw(50) on 130 returned {t.show(got)}; it should return True.")

@@ -4,6 +4,22 @@ Waiters must wake at the exact (virtual) moment the state changes, without the
 loop turning over and over while they wait (that is polling, however short the
 sleep); with several buyers and limited stock, no schedule may oversell or leave a
 buyer waiting for stock that is there (the `race` check).
+What "Your exercise" asks, and the scenario that checks it:
+
+- `Shop()` starts closed, with `stock = 0` → every scenario's new shop, and *enter()
+  waits for the shop to open* (`behaviour`; wrong/enter-does-not-wait)
+- `open()` opens the shop; `enter()` returns as soon as it is open, at once if it
+  already is → *enter() waits* (wrong/enter-does-not-wait, wrong/poll-every-50ms,
+  wrong/spin-with-sleep-0)
+- `restock(count)` adds and wakes buyers → *buy() waits for the door and for enough
+  stock* (wrong/restock-without-notify)
+- `buy(count)` first waits to enter → the same scenario (wrong/buy-skips-the-door)
+- then waits until `count` are in stock, takes them, never below 0 → the same
+  scenario and *a rush of buyers* (`race`; wrong/if-instead-of-while)
+- every waiter gets through exactly when it can, without polling → loop turns and
+  wake-up times in both first scenarios (wrong/poll-every-50ms, wrong/spin-with-sleep-0)
+- no schedule oversells or leaves a buyer waiting for stock that is there → *a rush
+  of buyers*, explored (wrong/if-instead-of-while, wrong/notify-one)
 """
 
 from __future__ import annotations
@@ -37,7 +53,8 @@ def new_shop(t: Trial) -> Any:
         t.fail("behaviour", "`Shop.open` must be a plain method (`def open(self) -> None`): whoever opens the shop "
                             "does not wait for anything.")
         raise Abort("open")
-    shop = cls()
+    shop = t.construct(cls, shown="Shop()", expected="The grader creates a shop with no arguments: it starts closed, "
+                                                     "with no stock.")
     t.require("behaviour", getattr(shop, "stock", None) == 0,
               f"a new Shop has stock {t.show(getattr(shop, 'stock', None))}; it should start at 0.")
     return shop
@@ -112,12 +129,18 @@ async def opening(t: Trial) -> None:
     await finish(waiters)
     if late:
         w = late[0]
-        when = "never got in" if w.returned_at is None else f"got in at {w.returned_at:g} s"
-        t.fail("behaviour", f"the shop opened at {opened_at:g} s, but {w.label} (waiting since {w.started:g} s) {when}. "
-                            "Waiting should end exactly when the state changes: keep an `asyncio.Event`, `await "
-                            "event.wait()` in enter(), and `event.set()` in open().")
+        if w.returned_at is not None and w.returned_at < opened_at - 1e-6:
+            t.fail("behaviour", f"{w.label} got in at {w.returned_at:g} s, but the shop only opened at {opened_at:g} s: "
+                                "enter() returned while the shop was still closed. It should not return until the "
+                                "shop is open, however long that takes.")
+        else:
+            when = "never got in" if w.returned_at is None else f"got in at {w.returned_at:g} s"
+            t.fail("behaviour", f"the shop opened at {opened_at:g} s, but {w.label} (waiting since {w.started:g} s) "
+                                f"{when}. Waiting should end exactly when the state changes: let open() signal the "
+                                "change, and have enter() wait for that signal rather than look at the state now "
+                                "and then.")
     t.expect("behaviour", polling is None,
-             (polling or "") + "Fix: don't check in a loop; `await event.wait()` sleeps until open() sets the event.")
+             (polling or "") + "Instead of checking in a loop, wait for a signal that open() gives.")
     before = t.now
     await t.call(shop.enter)
     t.expect("behaviour", t.close(t.now, before),
@@ -153,12 +176,11 @@ async def stocking(t: Trial) -> None:
     t.expect("behaviour", buyer.returned_at is not None and t.close(buyer.returned_at, arrived),
              f"3 items were in stock from {arrived:g} s, but the buyer of 3 "
              + (f"got them at {buyer.returned_at:g} s" if buyer.returned_at is not None else "never got them")
-             + ". A waiting buyer should wake exactly when stock arrives: restock() adds and calls "
-             "`condition.notify_all()` while holding the condition; buy() does "
-             "`await condition.wait_for(lambda: self.stock >= count)` inside `async with condition:`.")
+             + ". A waiting buyer should wake exactly when stock arrives: restock() has to tell everyone who is "
+             "waiting that the stock changed, and each woken buyer checks whether its amount is there now.")
     t.expect("behaviour", shop.stock == 0, f"after 4 restocked and 1 + 3 bought, the stock is {shop.stock}; it should be 0.")
     t.expect("behaviour", polling is None,
-             (polling or "") + "Fix: wait on an asyncio.Condition instead of checking in a loop with sleep.")
+             (polling or "") + "Instead of checking in a loop, sleep until restock() wakes the buyers.")
 
 
 # The rush: buyers (when they arrive, how many they want) and restocks (when, how many).
@@ -205,17 +227,17 @@ async def rush(t: Trial) -> None:
         low = f"the stock fell to {oversold[0].stock_after} when {oversold[0].label} got through" if oversold else \
             f"in the end the stock was {stock} after {taken} of {supplied} were sold"
         t.fail("race", story + f"Then {low}: two buyers were "
-                               "woken by the same delivery and both took their items without checking again. After "
-                               "waking, re-check the condition: `while self.stock < count: await cond.wait()` (or "
-                               "`await cond.wait_for(...)`), with the check and the subtraction under the same lock.")
+                               "woken by the same delivery and both took their items without checking again. A woken "
+                               "buyer only knows that something changed: it has to check again that its amount is "
+                               "there, and take it with nothing else running between the check and the taking.")
         return
     stuck = [w for w in waiting if counts[id(w)] <= stock]
     if stuck:
         w = stuck[0]
         t.fail("race", story + f"At the end {stock} were in stock, but {w.label} was still waiting: it was never woken "
-                               "when the stock it needed arrived. Wake every waiting buyer on each delivery "
-                               "(`notify_all()`, not `notify()`): each re-checks its own need, and the ones it is not "
-                               "enough for go back to waiting.")
+                               "when the stock it needed arrived. Each waiting buyer needs a different amount, so a "
+                               "delivery has to wake all of them, not just one: each re-checks its own need, and the "
+                               "ones it is not enough for go back to waiting.")
         return
     late = [w for w in served if not any(t.close(w.returned_at, at) for at in events + [w.started])]
     t.expect("race", not late,

@@ -4,14 +4,38 @@ The grader's `connect` makes instrumented connections; callers arrive at differe
 times and hold their connection for different times, so a pool that opens too many,
 reuses none, serves waiters out of turn, loses a connection when a caller fails or
 is cancelled, or closes nothing at the end shows up in what the connections saw.
+What "Your exercise" asks, and the scenario that checks it:
+
+- connections made on demand, never more than `size` → *one caller at a time* (a
+  pool of 3 serving callers one after another makes one connection: `behaviour`;
+  wrong/fills-the-pool-up-front) and *ten callers* (`bounded`; wrong/no-limit)
+- an idle connection if there is one, a new one below `size`, otherwise wait → *one
+  caller at a time*, *ten callers* (wrong/new-connection-each-time; `bounded`:
+  callers wait only while every connection is busy)
+- waiting callers served in the order they arrived → *ten callers* (`behaviour`;
+  wrong/polls-for-a-free-connection)
+- a connection lent to one caller at a time → every scenario: the connection notices
+  a second holder (wrong/idle-connection-not-taken)
+- it comes back when the block ends normally, with an exception (which reaches the
+  caller) or by cancellation → *a caller that fails or is cancelled* (`cancellation`;
+  wrong/no-finally; `behaviour`: wrong/swallows-callers-error)
+- a failing `connect()` reaches its caller, and the pool can still make `size`
+  connections → *callers cancelled while waiting, and a connect that fails*
+  (wrong/slot-lost-when-connect-fails)
+- a caller cancelled while waiting takes nothing with it → the same scenario
+  (wrong/hands-connection-to-cancelled-waiter)
+- `close()` awaits `conn.close()` once per connection made → every scenario
+  (`behaviour` counts the calls: wrong/closes-idle-twice; the generic `unawaited`
+  check sees one that is not awaited: wrong/close-not-awaited)
+- under many schedules → *the limit and the loans hold whatever the schedule* (`race`)
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Coroutine
 
-from asynclings_harness import Trial, scenario
+from asynclings_harness import Abort, Trial, scenario
 
 CHECKS = ["behaviour", "bounded", "cancellation", "race"]
 
@@ -24,7 +48,8 @@ class Connection:
     def __init__(self, world: World, number: int) -> None:
         self.world = world
         self.number = number
-        self.closes = 0
+        self.close_calls = 0  # close() called, awaited or not (an un-awaited call is the unawaited check's)
+        self.closes = 0  # closes that ran (were awaited)
         self.holders = 0
 
     async def query(self, seconds: float) -> int:
@@ -44,9 +69,17 @@ class Connection:
             self.world.in_use -= 1
             self.world.occupancy.append((self.world.trial.now, -1))
 
-    async def close(self) -> None:
+    def close(self) -> Coroutine[Any, Any, None]:
+        """Counts the call, then returns the closing coroutine for the caller to await."""
+        self.close_calls += 1
+        return self._closing()
+
+    async def _closing(self) -> None:
         self.closes += 1
         await asyncio.sleep(0)
+
+    # An un-awaited close() is reported as "the coroutine Connection.close() ... was never awaited".
+    _closing.__qualname__ = "Connection.close"
 
     def __repr__(self) -> str:
         return f"<connection #{self.number}>"
@@ -86,13 +119,22 @@ class World:
 def make_pool(t: Trial, world: World, size: int) -> Any:
     Pool = getattr(t.module, "Pool", None)
     t.require("behaviour", isinstance(Pool, type), f"`Pool` is missing or not a class: define `{SIGNATURE}`.")
-    pool = Pool(world.connect, size)
+    pool = t.construct(Pool, world.connect, size, shown=f"Pool(connect, {size})",
+                       expected="The grader makes a pool with its `connect` function and the size, in that order.")
     try:
         pool._grader_world = world  # lets user() read the world's counters
     except AttributeError:  # a class with __slots__
         pass
     t.require("behaviour", callable(getattr(pool, "connection", None)) and callable(getattr(pool, "close", None)),
               f"a Pool needs a `connection()` method (used as `async with pool.connection() as conn:`) and `async def close()`.")
+    loan = pool.connection()  # only made, not entered: nothing is borrowed yet
+    usable = hasattr(loan, "__aenter__") and hasattr(loan, "__aexit__")
+    if not usable and hasattr(loan, "close") and asyncio.iscoroutine(loan):
+        loan.close()  # an `async def connection`: its body never needs to run for the message below
+    t.require("behaviour", usable,
+              f"pool.connection() returned {t.show(loan)}, which `async with` cannot use: it should return an async "
+              "context manager (a class with `__aenter__` and `__aexit__`, or a generator decorated with "
+              "`@contextlib.asynccontextmanager`).")
     return pool
 
 
@@ -109,12 +151,33 @@ async def user(t: Trial, pool: Any, name: str, arrive: float, hold: float, log: 
 
 
 def judge_close(t: Trial, world: World) -> None:
-    open_ = [c for c in world.connections if c.closes == 0]
-    twice = [c for c in world.connections if c.closes > 1]
+    """close() must be called once on every connection made (whether it was awaited is the unawaited check's)."""
+    open_ = [c for c in world.connections if c.close_calls == 0]
+    twice = [c for c in world.connections if c.close_calls > 1]
     t.expect("behaviour", not open_ and not twice,
-             f"after `await pool.close()`, {t.show(open_)} were still open" if open_ else
-             f"`pool.close()` closed {t.show(twice)} more than once",
+             f"after `await pool.close()`, {t.show(open_)} of the {len(world.connections)} connection(s) the pool made "
+             "were never closed: the pool has to remember every connection it makes, lent out or idle, to close them "
+             "all at the end." if open_ else
+             f"`pool.close()` closed {t.show(twice)} more than once: each connection should be closed exactly once.",
              "close() closed every connection exactly once")
+
+
+@scenario("one caller at a time: a pool of three makes one connection and reuses it")
+async def one_at_a_time(t: Trial) -> None:
+    world = World(t)
+    pool = make_pool(t, world, 3)
+    t.expect("behaviour", world.connects == 0,
+             f"creating the pool called connect() {world.connects} time(s): connections are made on demand, when a "
+             "caller needs one and none is idle.")
+    for n in range(4):
+        await t.call(user, t, pool, f"caller{n}", 0.1, 0.2, [])
+    t.expect("behaviour", world.connects == 1,
+             f"four callers, one after another, made the pool call connect() {world.connects} times; one connection "
+             "was enough for all of them. Make a connection only when a caller needs one and none is idle, and lend "
+             "a returned one to the next caller.", "one connection served callers one after another")
+    t.expect("behaviour", not world.problems, "; ".join(world.problems[:2]) + ".")
+    await pool.close()
+    judge_close(t, world)
 
 
 ARRIVALS = [0.0, 0.02, 0.05, 0.11, 0.13, 0.2, 0.31, 0.34, 0.4, 0.52]
@@ -132,8 +195,8 @@ async def crowd(t: Trial) -> None:
     t.expect("behaviour", not world.problems, "; ".join(world.problems[:2]) + ". A connection belongs to one caller at a time, and never after close().")
     t.expect("bounded", world.peak <= 3 and len(world.connections) <= 3,
              f"{len(world.connections)} connections were opened and {world.peak} were in use at once, but the pool's size is 3: "
-             "never make a connection while `size` already exist; wait for one to come back (an `asyncio.Semaphore(size)` "
-             "around the whole loan does it).", "never more than 3 connections")
+             "count the connections that exist (or are being made), and wait for one to come back while that count is "
+             "at `size`.", "never more than 3 connections")
     t.expect("behaviour", len(world.connections) == 3,
              f"ten callers, one after another, were served by {len(world.connections)} connections; a pool of 3 should open 3 and "
              "reuse them: when a caller is done, keep its connection and lend it to the next caller.")
@@ -150,7 +213,8 @@ async def crowd(t: Trial) -> None:
     served = [name for kind, name, _ in log if kind == "got"]
     t.expect("behaviour", order == served,
              f"callers arrived in the order {order} but got connections in the order {served}: waiting callers should be "
-             "served first come, first served (an asyncio.Semaphore or asyncio.Queue keeps waiters in order).")
+             "served first come, first served. A returned connection should go to the caller that has waited longest, "
+             "not to whoever happens to look first.")
     judge_close(t, world)
 
 
@@ -168,11 +232,16 @@ async def failures(t: Trial) -> None:
         async with pool.connection() as conn:
             await conn.query(100.0)
 
+    came_out = 0
     for _ in range(2):
         try:
             await failing()
         except KeyError:
-            pass
+            came_out += 1
+    t.expect("behaviour", came_out == 2,
+             f"a caller's block raised KeyError inside `async with pool.connection()`, but {2 - came_out} of 2 times "
+             "nothing came out: the pool swallowed its caller's error. Giving the connection back must not stop the "
+             "exception on its way to the caller.")
     holders = [t.spawn(slow()) for _ in range(2)]
     await asyncio.sleep(0.5)
     for task in holders:
@@ -187,12 +256,12 @@ async def failures(t: Trial) -> None:
         served = True
     except TimeoutError:
         served = False
-    t.expect("cancellation", served and t.now - started <= 0.2 + 1e-6 and len(world.connections) <= 2,
+    t.expect("cancellation", served and t.now - started <= 0.2 + 1e-6,
              "after two callers raised inside `async with pool.connection()` and two more were cancelled while holding a "
              "connection, " + ("the next callers waited forever: those connections were never given back"
                                if not served else "the next callers were not served at once")
-             + ". Give the connection back in a `finally:` (or the exit of an `async with`), so that errors and "
-             "cancellation return it too.",
+             + ". The connection has to come back however the caller's block ends: normally, with an error, or "
+             "cancelled.",
              "connections came back after errors and cancellation")
     t.expect("behaviour", made <= 2, f"{made} connections were made for a pool of 2.")
     await pool.close()
@@ -218,7 +287,14 @@ async def waiting_cancelled(t: Trial) -> None:
     await asyncio.sleep(0.2)
     waiters[0].cancel()
     waiters[1].cancel()
-    results = await asyncio.gather(*holders, *waiters, return_exceptions=True)
+    try:
+        async with asyncio.timeout(10):
+            results = await asyncio.gather(*holders, *waiters, return_exceptions=True)
+    except TimeoutError:
+        t.fail("behaviour", "two callers were cancelled while waiting for a connection; when the two holders were "
+                            "done, the third waiting caller still got nothing. The connections went to the callers "
+                            "that had been cancelled and were lost: a cancelled wait must take nothing with it.")
+        return
     late = [user(t, pool, f"late{n}", 0, 0.1, []) for n in range(4)]
     began = t.now
     try:
@@ -229,8 +305,8 @@ async def waiting_cancelled(t: Trial) -> None:
         served = False
     t.expect("bounded", not served or t.now - began <= 0.2 + 2 * world.connect_latency + 1e-6,
              f"four callers with a pool of 2 took {t.now - began:g} s for 0.1 s of work each: fewer than 2 connections "
-             "were in use. A failed connect or a cancelled wait took its slot with it; give the slot back on every path "
-             "(`async with semaphore:` around the whole loan does).")
+             "were in use. A failed connect or a cancelled wait took its slot with it: whatever counts the connections "
+             "has to get its count back on every path, errors and cancellation included.")
     t.expect("behaviour", served and not isinstance(results[-1], BaseException),
              "after one connect failed and two waiting callers were cancelled, later callers "
              + ("waited forever" if not served else f"failed: {t.show(results[-1])}")

@@ -20,9 +20,12 @@ async def balances(db_path: str, names: list[str]) -> dict[str, int]:
 
 
 async def transfer(db_path: str, source: str, target: str, amount: int) -> None:
-    with sqlite3.connect(db_path) as db:  # commits on success, rolls back on error, but blocks the loop
-        db.execute("UPDATE accounts SET balance = balance - ? WHERE name = ?", (amount, source))
-        cursor = db.execute("UPDATE accounts SET balance = balance + ? WHERE name = ?", (amount, target))
-        if cursor.rowcount != 1:
-            raise ValueError(f"no account named {target!r}")
-    db.close()
+    db = sqlite3.connect(db_path)
+    try:
+        with db:  # commits on success, rolls back on error: right, but every call blocks the loop
+            db.execute("UPDATE accounts SET balance = balance - ? WHERE name = ?", (amount, source))
+            cursor = db.execute("UPDATE accounts SET balance = balance + ? WHERE name = ?", (amount, target))
+            if cursor.rowcount != 1:
+                raise ValueError(f"no account named {target!r}")
+    finally:
+        db.close()

@@ -1,4 +1,4 @@
-# expect: fail behaviour
+# expect: fail unawaited
 import asyncio
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Awaitable, Callable

@@ -266,15 +266,30 @@ class Session:
             where += f" — on {stack.waiting_on}"
         return f"{stack.name} {where}"
 
-    def check_leaks(self, recorder: TaskRecorder, entry: str, since: int = 0) -> None:
+    def check_leaks(self, recorder: TaskRecorder, entry: str, since: int = 0, *, spare_cancelled: bool = False) -> None:
+        """Records the learner's tasks still running when ``entry`` returned as leaked.
+
+        With ``spare_cancelled``, a task that was asked to cancel is given until the
+        scenario ends: `cancel()` only asks, and the task ends at its next turn, so a
+        function that cancels a task and returns without awaiting it leaves nothing
+        running. Only if it is still running at the end of the scenario (it swallowed
+        the cancellation, or its cleanup never finished) is it a leak.
+        """
         for record in recorder.pending_learner_tasks(since):
             if record.reported_leak:
                 continue
+            if spare_cancelled and record.task.cancelling():
+                record.spared_by = record.spared_by or entry
+                continue
             record.reported_leak = True
+            where = f"{self.learner.where(record.learner_line or 0, record.learner_function)}{self.learner.quote(record.learner_line or 0)}"
+            if record.spared_by:
+                what = (f"was cancelled before {record.spared_by} returned, yet still running when the scenario ended: "
+                        "it swallowed the CancelledError, or its cleanup never finished")
+            else:
+                what = f"was still running when {entry} returned"
             self.add_finding(R.LEAKED_TASKS, Finding(
-                f"the task running {record.label}() created at {self.learner.where(record.learner_line or 0, record.learner_function)}"
-                f"{self.learner.quote(record.learner_line or 0)} was still running when {entry} returned",
-                record.learner_line, record.learner_function))
+                f"the task running {record.label}() created at {where} {what}", record.learner_line, record.learner_function))
 
     def collect_task_faults(self, recorder: TaskRecorder) -> None:
         for record in recorder.learner_records():

@@ -21,6 +21,7 @@ class TaskRecord:
         self.learner_function = learner_function
         self.done_at: float | None = None
         self.reported_leak = False
+        self.spared_by: str | None = None  # cancelled when this entry point returned: judged at the scenario's end
 
     @property
     def by_learner(self) -> bool:

@@ -231,7 +231,11 @@ class Trial:
         self.session.next_loop_hooks.clear()
 
     async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Calls a learner entry point and awaits it; then checks it left no task behind."""
+        """Calls a learner entry point and awaits it; then checks it left no task behind.
+
+        A task it cancelled without awaiting is judged at the end of the scenario
+        instead (see Session.check_leaks).
+        """
         recorder = self.session.recorder
         assert recorder is not None, "Trial.call needs an async scenario"
         since = len(recorder.records)
@@ -244,7 +248,7 @@ class Trial:
                 self._returned_awaitable(name, result)
             return result
         finally:
-            self.session.check_leaks(recorder, f"{name}()", since)
+            self.session.check_leaks(recorder, f"{name}()", since, spare_cancelled=True)
 
     def _returned_awaitable(self, name: str, result: Any) -> None:
         """An entry point handed back a coroutine or future instead of its result: a missing ``await``.
@@ -270,6 +274,22 @@ class Trial:
             f"{name}() returned {shorten(result)}{made} instead of its result: an awaitable that nobody awaited, {fate}. "
             f"Await it inside {name} and return what it gives", line, function))
         raise Abort(f"{name} returned an awaitable", cause=R.UNAWAITED, why=f"{name}() returned an awaitable instead of its result")
+
+    def construct(self, factory: Callable[..., Any], *args: Any, shown: str, expected: str) -> Any:
+        """``factory(*args)``: a learner's class (or function) called the way the contract says.
+
+        If its signature refuses the arguments (a TypeError raised before any of the
+        learner's code ran), that is a ``behaviour`` failure that ends the scenario:
+        "{shown} raised TypeError: ... {expected}". An exception from inside the
+        learner's code propagates, for the ``run`` check to show where.
+        """
+        try:
+            return factory(*args)
+        except TypeError as error:
+            if any(True for _ in self.session.learner.traceback_frames(error.__traceback__)):
+                raise
+            self.fail(R.BEHAVIOUR, f"{shown} raised TypeError: {error}. {expected}")
+            raise Abort(shown) from None
 
     def call_sync(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Calls a plain learner function from synchronous code (it may run its own loop)."""

@@ -1,0 +1,31 @@
+# expect: fail concurrency
+import asyncio
+
+import aiosqlite
+
+
+async def balances(db_path: str, names: list[str]) -> dict[str, int]:
+    async with aiosqlite.connect(db_path) as db:
+        async def one(name: str) -> int:
+            async with db.execute("SELECT balance FROM accounts WHERE name = ?", (name,)) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                raise KeyError(name)
+            return row[0]
+
+        # Gathered, but on one connection: its thread still runs the queries one after another.
+        amounts = await asyncio.gather(*(one(name) for name in names))
+    return dict(zip(names, amounts))
+
+
+async def transfer(db_path: str, source: str, target: str, amount: int) -> None:
+    async with aiosqlite.connect(db_path) as db:
+        try:
+            await db.execute("UPDATE accounts SET balance = balance - ? WHERE name = ?", (amount, source))
+            cursor = await db.execute("UPDATE accounts SET balance = balance + ? WHERE name = ?", (amount, target))
+            if cursor.rowcount != 1:
+                raise ValueError(f"no account named {target!r}")
+            await db.commit()
+        except BaseException:
+            await db.rollback()  # neither update happened
+            raise
