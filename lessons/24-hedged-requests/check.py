@@ -21,10 +21,10 @@ Each sentence of "Your exercise", the scenario that enforces it, and the variant
   `failures_hand_over` (a fast failure is not an answer), `fast_first`; `behaviour`.
   Broken by wrong/timeout-then-next.py and wrong/first-to-finish.py.
 - "Before returning, it cancels every replica still running and waits until they have
-  finished" -> in every scenario, a replica task still running when `hedged` returned
-  is `leaked-tasks` (cancelled but not awaited, or never cancelled), and a failed one
-  nobody awaited is `unretrieved-exception`. Broken by wrong/losers-left-running.py and
-  wrong/cancel-not-awaited.py.
+  finished" -> in every scenario: a replica never cancelled, still running when `hedged`
+  returned, is `leaked-tasks` (broken by wrong/losers-left-running.py); one cancelled
+  but not yet finished is `cancellation` (broken by wrong/cancel-not-awaited.py); a
+  failed one nobody awaited is `unretrieved-exception`.
 - "If every replica fails, it raises an `ExceptionGroup` whose `exceptions` are the
   replicas' errors, one per replica" -> `all_fail` (three replicas, then one);
   `behaviour`. Broken by wrong/last-error-only.py.
@@ -216,17 +216,33 @@ def judge_answer(t: Trial, replicas: Replicas, delay: float, kind: str, value: A
     return True
 
 
-async def hedge(t: Trial, plan: list[Replica], delay: float) -> None:
-    """One call of hedged that must succeed, judged completely.
+def judge_losers(t: Trial, replicas: Replicas, ended: float, began: float) -> None:
+    """Every loser hedged cancelled had finished unwinding when it returned (cancellation).
 
-    Replicas still running when it returned are left to the generic `leaked-tasks`
-    check, which names the task and the line that started it.
+    A loser never cancelled is still running: the generic `leaked-tasks` check names its
+    task and the line that started it. One cancelled but not awaited had not finished
+    yet: `cancel()` only asks. What the generic checks find after that follows from it.
     """
+    unwinding = [c for c in replicas.fake.calls if c.cancel_requested and (c.end is None or c.end > ended + EPSILON)]
+    if unwinding:
+        t.consequences("cancellation", "leaked-tasks", "unretrieved-exception")
+        names = ", ".join(repr(c.args[0]) for c in unwinding)
+        t.fail("cancellation", f"hedged returned at {ended - began:g} s having cancelled {names}, but before "
+                               f"{'it' if len(unwinding) == 1 else 'they'} had finished: `cancel()` only asks a task to "
+                               "stop. Wait for the cancelled replicas too (they may still be closing a connection) "
+                               "before returning.")
+    elif any(c.cancelled for c in replicas.fake.calls):
+        t.passed("cancellation", "every loser was cancelled, and had finished, when hedged returned")
+
+
+async def hedge(t: Trial, plan: list[Replica], delay: float) -> None:
+    """One call of hedged that must succeed, judged completely."""
     replicas = Replicas(t, plan)
     began = t.now
     kind, value, ended = await call_hedged(t, replicas, delay)
     if judge_starts(t, replicas, delay, began, ended) and judge_answer(t, replicas, delay, kind, value, ended, began):
         t.passed("behaviour", "asked each replica on time and returned the first answer at once")
+    judge_losers(t, replicas, ended, began)
 
 
 @scenario("the first replica is slow: the second is asked after the delay, and wins")

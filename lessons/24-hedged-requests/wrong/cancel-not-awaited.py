@@ -1,4 +1,4 @@
-# expect: fail leaked-tasks
+# expect: fail cancellation
 import asyncio
 from typing import Awaitable, Callable, Sequence, TypeVar
 
