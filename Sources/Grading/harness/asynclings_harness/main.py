@@ -267,7 +267,8 @@ class Harness:
             trial.restore()
             session.scenario_ended()
             # A leak that only follows from another failure is not worth a picture of its own.
-            if trial.failed_ids & {R.CONCURRENCY, R.BOUNDED} or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, [])):
+            if (trial.timeline_wanted or trial.failed_ids & {R.CONCURRENCY, R.BOUNDED}
+                    or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, []))):
                 self.keep_timeline(session, item)
         if session.results.checks[R.DEADLOCK].status == R.FAIL or session.results.checks[R.TIME_LIMIT].status == R.FAIL:
             self.keep_timeline(session, item)

@@ -20,6 +20,7 @@ with no loop at all (plain ``def``, for code that calls ``asyncio.run`` itself).
 from __future__ import annotations
 
 import asyncio
+import bisect
 import inspect
 import io
 import sys
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 from . import report as R
 from .fakes import FakeAsync, FakeBlocking, Latency
 from .learner import counted, shorten
+from .signals import SavedDispositions, SignalDelivery
 from .tracking import Span
 
 if TYPE_CHECKING:
@@ -102,6 +104,8 @@ class Trial:
         self._patches: list[tuple[Any, str, Any, Any]] = []  # (module, name, original, replacement)
         self.fakes: list[FakeAsync | FakeBlocking] = []
         self.stand_ins: list[str] = []  # the module globals the grader replaced, for the learner's eyes
+        self._dispositions = SavedDispositions()
+        self.timeline_wanted = False  # keep_timeline(): the report draws this scenario
 
     @property
     def random(self) -> Any:
@@ -238,6 +242,8 @@ class Trial:
             else:
                 setattr(module, name, original)
         self._patches.clear()
+        self._dispositions.restore()
+        self.session.next_loop_hooks.clear()
 
     async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Calls a learner entry point and awaits it; then checks it left no task behind.
@@ -415,6 +421,49 @@ class Trial:
     def io_span(self, span: Span) -> None:
         self.session.io_span(span)
 
+    def keep_timeline(self) -> None:
+        """Attaches this scenario's timeline (tasks and fake calls) to the report, whatever failed.
+
+        For failures a picture explains (the gaps between retries, permit times); the
+        first scenario that keeps one wins. Failures of ``concurrency``/``bounded`` and
+        leaked tasks keep theirs without asking.
+        """
+        self.timeline_wanted = True
+
+    def watch_clock(self) -> ClockWatch:
+        """From now on, records every virtual time the scenario's loop moves its clock to.
+
+        The loop moves its clock only when it has nothing to run until a timer is due,
+        so the times are its wake-ups: a limiter that sleeps exactly until a token is
+        due wakes once per token, one that polls wakes at every poll.
+        """
+        watch = ClockWatch()
+        loop = self.loop
+        previous = loop.on_advance
+
+        def advanced(before: float, after: float) -> None:
+            watch.times.append(after)
+            if previous is not None:
+                previous(before, after)
+
+        loop.on_advance = advanced
+        return watch
+
+    def signal_at(self, when: float, signum: int) -> SignalDelivery:
+        """Sends the real signal ``signum`` to this process at virtual time ``when`` (signals.py).
+
+        For plain ``def`` scenarios: the time is that of the first event loop the
+        learner's code starts from now on (its ``asyncio.run`` or ``asyncio.Runner``).
+        A signal that would end the process is not sent (``delivery.killed``: that loop
+        stops there instead). Signal handlers are put back after the scenario.
+        """
+        if self.session.running_loop is not None:
+            raise RuntimeError("signal_at is for plain def scenarios: the signal goes to the loop the learner's code starts")
+        delivery = SignalDelivery(signum, when)
+        self._dispositions.save(signum)
+        self.session.next_loop_hooks.append(delivery.arm)
+        return delivery
+
     def printed(self) -> str:
         """What the learner printed during this scenario so far."""
         return self.output.getvalue()
@@ -453,6 +502,28 @@ class Heartbeat:
     def stop(self) -> None:
         if self.task is not None:
             self.task.cancel()
+
+
+class ClockWatch:
+    """The virtual times a loop moved its clock to (see :meth:`Trial.watch_clock`)."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def between(self, start: float, end: float) -> list[float]:
+        """Wake-ups after ``start`` and up to ``end``."""
+        return [t for t in self.times if start < t <= end]
+
+    def unexplained(self, moments: Sequence[float], start: float = float("-inf"), end: float = float("inf"),
+                    tolerance: float = 1e-6) -> list[float]:
+        """Wake-ups after ``start`` and up to ``end`` that are not within ``tolerance`` of any of ``moments``."""
+        ordered = sorted(moments)
+        return [t for t in self.between(start, end) if not _near(ordered, t, tolerance)]
+
+
+def _near(ordered: list[float], value: float, tolerance: float) -> bool:
+    index = bisect.bisect_left(ordered, value - tolerance)
+    return index < len(ordered) and ordered[index] <= value + tolerance
 
 
 class _Headed(io.TextIOBase):

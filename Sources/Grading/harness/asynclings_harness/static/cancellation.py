@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from .finding import SWALLOWED_CANCELLATION
-from .walker import FUNCTIONS, Walker, attribute_chain, awaits
+from .walker import FUNCTIONS, Walker, attribute_chain, awaits, calls_in
 
 CANCELLATION_CATCHERS = frozenset({
     "BaseException", "asyncio.CancelledError", "asyncio.exceptions.CancelledError", "CancelledError",
@@ -52,6 +52,8 @@ class Rule:
             outcome = _reraises(handler.body, handler.name)
             if outcome == _RERAISED:
                 return  # CancelledError leaves here; later handlers never see it
+            if any(isinstance(call.func, ast.Attribute) and call.func.attr == "uncancel" for call in calls_in(handler.body)):
+                return  # `task.uncancel()`: the task takes the cancellation as a request and carries on, deliberately
             if handler.type is None:
                 caught = "this bare `except:` catches everything, the task's cancellation (CancelledError) included,"
             elif _names_cancelled_error(walk, handler.type):
