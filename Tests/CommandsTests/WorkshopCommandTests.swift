@@ -288,6 +288,13 @@ struct CheckCommand {
         #expect(run.status == 0)
         #expect(run.stdout.contains("Not recorded: --no-record"))
         #expect(try Git.run(["rev-list", "--count", "HEAD"], in: course) == "1\n")
+        let json = check("01", "--no-record", "--json")
+        #expect(json.json?["recording"] as? [String: String] == ["status": "not-recorded", "reason": "--no-record"])
+        let outside = Scratch.directory.appendingPathComponent("outside")
+        try ScratchCourse.write(in: outside)
+        try ScratchCourse.exercise("01-alpha", ScratchCourse.solution(), in: outside)
+        let reason = check("01", "--json", in: outside).json?["recording"] as? [String: String]
+        #expect(reason?["reason"] == "not in a git repository: run `asynclings init --learner NAME` to keep your progress in git")
     }
 
     @Test func branchNamesWithSlashesAndNonASCIIRecordAndRead() throws {
