@@ -75,7 +75,6 @@ extension ANSI {
         return isWide(value) ? 2 : 1
     }
 
-
     /// Whether `value` is East Asian Wide or Fullwidth (emoji are handled separately).
     static func isWide(_ value: UInt32) -> Bool {
         var low = 0

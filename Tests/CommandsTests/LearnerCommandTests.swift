@@ -36,7 +36,8 @@ struct LearnerCommandTests {
         #expect(run.status == 0)
         let backup = try #require(Self.backup(named: run))
         #expect(try String(contentsOf: root.appendingPathComponent(backup), encoding: .utf8) == "# my attempt\n")
-        #expect(try String(contentsOf: file, encoding: .utf8) == String(contentsOf: root.appendingPathComponent("lessons/02-gather/starter.py"), encoding: .utf8))
+        let starter = try String(contentsOf: root.appendingPathComponent("lessons/02-gather/starter.py"), encoding: .utf8)
+        #expect(try String(contentsOf: file, encoding: .utf8) == starter)
         #expect(try Git.run(["status", "--porcelain"], in: root).contains(".backup") == false)
     }
 
@@ -69,14 +70,16 @@ struct LearnerCommandTests {
     }
 
     @Test func doctorGivesTheFixOutsideARepository() throws {
-        try FileManager.default.copyItem(at: Repository.lessons.appendingPathComponent("01-first-coroutine"),
-                                         to: Scratch.directory.appendingPathComponent("lessons/01-first-coroutine"))
+        try FileManager.default.copyItem(
+            at: Repository.lessons.appendingPathComponent("01-first-coroutine"),
+            to: Scratch.directory.appendingPathComponent("lessons/01-first-coroutine"))
         let run = asynclings(["doctor", "--python", "/nonexistent/python3"], in: Scratch.directory)
         #expect(run.status == 1)
         #expect(run.stdout.contains("✗ python"))
         // The repository's reason on its line, and the fix on the next, apart.
         let lines = run.stdout.components(separatedBy: "\n")
-        let repository = try #require(lines.firstIndex { $0.contains("repository") && $0.hasSuffix("not in a git repository") }, "\(run.stdout)")
+        let repository = try #require(
+            lines.firstIndex { $0.contains("repository") && $0.hasSuffix("not in a git repository") }, "\(run.stdout)")
         #expect(lines[repository + 1].hasSuffix("fix: run `asynclings init --learner NAME` to keep your progress in git"))
     }
 
