@@ -205,6 +205,8 @@ class Session:
                 task.cancel()
             if pending:
                 loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            if not loop.children.empty:
+                loop.run_until_complete(loop.children.stop())  # no child process outlives its scenario
             # Each pass below is a loop run of its own: skip the ones with nothing to do.
             if loop._asyncgens:
                 loop.run_until_complete(loop.shutdown_asyncgens())

@@ -26,6 +26,7 @@ import sys
 from contextlib import redirect_stdout
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
+from . import children as C
 from . import report as R
 from .fakes import FakeAsync, FakeBlocking, Latency
 from .learner import counted, shorten
@@ -399,6 +400,20 @@ class Trial:
 
     def io_span(self, span: Span) -> None:
         self.session.io_span(span)
+
+    # -- child processes ------------------------------------------------------------
+
+    @staticmethod
+    def child_command(steps: Sequence[Sequence[Any]]) -> list[str]:
+        """The command line of the grader's child program, running ``steps`` (see ``child.py``):
+        ``("out", text, times)``, ``("err", text, times)``, ``("sleep", seconds)`` (virtual),
+        ``("exit", code)``. Hand it to the learner's code to run."""
+        return C.command(steps)
+
+    @property
+    def children(self) -> list[C.ChildRecord]:
+        """The child processes started on this scenario's loop so far, in order (see ``children.py``)."""
+        return list(self.loop.children.records)
 
     def printed(self) -> str:
         """What the learner printed during this scenario so far."""
