@@ -104,6 +104,12 @@ class GenericChecks(unittest.TestCase):
                            "    return list(await asyncio.gather(*(fetch_user(u) for u in user_ids)))")
         self.assertEqual(statuses(grade("02-gather", source))["blocking"], "fail")
 
+    def test_a_file_object_around_an_open_descriptor_is_not_file_io(self) -> None:
+        source = with_body("    import os\n    r, w = os.pipe()\n    os.fdopen(w, 'w').close()\n    os.close(r)\n"
+                           "    await asyncio.sleep(0.5)\n    return {'id': user_id, 'name': f'User {user_id}'}",
+                           "    return list(await asyncio.gather(*(fetch_user(u) for u in user_ids)))")
+        self.assertEqual(statuses(grade("02-gather", source))["blocking"], "pass")
+
     def test_to_thread_is_not_blocking(self) -> None:
         source = with_body("    await asyncio.to_thread(time.sleep, 0.5)\n    return {'id': user_id, 'name': f'User {user_id}'}",
                            "    return list(await asyncio.gather(*(fetch_user(u) for u in user_ids)))")

@@ -192,9 +192,19 @@ async def start_learner_server(t: Trial, library: Library) -> tuple[Any, str, in
     return server, host, port
 
 
-async def close_learner_server(server: Any, clients: list[Client]) -> None:
+async def close_learner_server(t: Trial, server: Any, clients: list[Client]) -> None:
+    """Closes the grader's clients, gives the server's handlers PATIENCE to see it and return, then closes the server."""
     for client in clients:
         client.close()
+    current = asyncio.current_task()
+    handlers = [task for task in asyncio.all_tasks() if task is not current]
+    if handlers:
+        _, running = await asyncio.wait(handlers, timeout=PATIENCE)
+        if running:
+            t.consequences("behaviour", "unretrieved-exception", "leaked-tasks")
+            t.fail("behaviour", f"{PATIENCE:g} s after its client had closed the connection, your server's handler for it was "
+                                "still running: when `reader.readline()` returns b\"\" the client is gone; close the "
+                                "connection and return.")
     server.close()
     try:
         async with asyncio.timeout(PATIENCE):
@@ -231,7 +241,7 @@ async def serves_documents(t: Trial) -> None:
     try:
         results = await asyncio.gather(session(clients[0], asks[0], "QUIT"), session(clients[1], asks[1], "EOF"))
     finally:
-        await close_learner_server(server, clients)
+        await close_learner_server(t, server, clients)
     for client, names, got in zip(clients, asks, results):
         for name in names:
             if name in got and got[name] is not None and got[name] != docs[name]:
@@ -273,7 +283,7 @@ async def slow_client(t: Trial) -> None:
             await client.send("QUIT")
             await client.closed_by_server("`QUIT`")
     finally:
-        await close_learner_server(server, [client])
+        await close_learner_server(t, server, [client])
     size = len(reply(docs["big"]))
     t.expect("behaviour", ahead <= AHEAD_LIMIT,
              f"the grader's client asked for a {size // 1000:,} KB document and read nothing for a second: meanwhile your "
@@ -397,9 +407,9 @@ async def client_fetches(t: Trial) -> None:
         t.fail("behaviour", f"fetch_documents never sent QUIT (the server saw {t.show(grader.commands)}): say goodbye "
                             "before closing, so the server knows you are done.")
     elif open_after:
-        t.fail("behaviour", "when fetch_documents returned, its connection was still open: `writer.close()` only starts "
-                            "closing it. Close it and `await writer.wait_closed()` before returning, so nothing is left "
-                            "open when the function is done.")
+        t.fail("behaviour", "when fetch_documents returned, its connection was still open: close it (`writer.close()`, "
+                            "which only starts closing) and wait until it is closed (`await writer.wait_closed()`) "
+                            "before returning, so nothing is left half done when the function is.")
     else:
         t.passed("behaviour", "your client fetched every document over one connection, said QUIT, and had closed the "
                               "connection when it returned")
@@ -408,20 +418,23 @@ async def client_fetches(t: Trial) -> None:
 # -- the child process --------------------------------------------------------------------------
 
 
+def child_of(t: Trial, argv: list[str]) -> Any | None:
+    """The harness's record of the child started with exactly ``argv`` (None: not started that way)."""
+    return next((r for r in t.children if isinstance(r.argv, (list, tuple)) and list(r.argv) == argv), None)
+
+
 def started_child(t: Trial, argv: list[str], what: str) -> Any | None:
     """The child the learner's code started for ``argv``; a `behaviour` failure if it started it another way."""
-    for record in t.children:
-        if isinstance(record.argv, (list, tuple)) and list(record.argv) == argv:
-            return record
-    started = [r.argv for r in t.children]
-    shell = [a for a in started if isinstance(a, (str, bytes))]
-    if shell:
-        t.fail("behaviour", f"run_command ran {what} through a shell ({t.show(shell[0])}): a shell splits the command "
-                            "line again and interprets $, quotes and spaces in the arguments. Pass argv as it is: "
-                            "`await asyncio.create_subprocess_exec(*argv, ...)`.")
+    record = child_of(t, argv)
+    if record is not None:
+        return record
+    if any(isinstance(r.argv, (str, bytes)) for r in t.children):
+        t.fail("behaviour", f"run_command ran {what} through a shell (`create_subprocess_shell`): the shell splits the "
+                            "command line again and interprets $, quotes and spaces in the arguments. Pass argv as it "
+                            "is: `await asyncio.create_subprocess_exec(*argv, ...)`.")
     else:
-        t.fail("behaviour", f"run_command did not start {what} with `asyncio.create_subprocess_exec(*argv, ...)`"
-                            + (f" (it started {t.show(started)})" if started else "") + ".")
+        t.fail("behaviour", f"run_command did not start {what} with `asyncio.create_subprocess_exec(*argv, ...)`.",
+               follows="blocking")
     return None
 
 
@@ -447,7 +460,7 @@ async def exit_code_and_output(t: Trial) -> None:
         got, error = await call_run(t, run, argv, 20.0, 60.0)
         if error is not None:
             t.fail("behaviour", f"run_command({what}, timeout=20) raised {type(error).__name__} instead of returning "
-                                f"{t.show(expected)}: the command ends at once.")
+                                f"{t.show(expected)}: the command ends at once.", follows="blocking")
             return
         if started_child(t, argv, what) is None:
             return
@@ -464,30 +477,30 @@ async def both_pipes(t: Trial) -> None:
     run = t.function("run_command", is_async=True, signature=RUN)
     text, times = BIG
     for first, second in (("err", "out"), ("out", "err")):
-        argv = t.child_command([(first, text, times), ("sleep", 0.5), (second, text, times), ("exit", 0)])
+        argv = t.child_command([(first, text, times), (second, text, times), ("exit", 0)])
         names = {"out": "stdout", "err": "stderr"}
         story = f"writes 300 KB to {names[first]}, then 300 KB to {names[second]}, then exits"
         started = t.now
         got, error = await call_run(t, run, argv, 30.0, 90.0)
-        record = next((r for r in t.children if isinstance(r.argv, (list, tuple)) and list(r.argv) == argv), None)
-        stuck = record.doing_when_signalled if record is not None else None
+        record = child_of(t, argv)
+        stuck = None if record is None else (record.doing_when_signalled or record.describe())
+        outcome = (f"was still waiting {t.now - started:g} s later, when the grader gave up" if isinstance(error, asyncio.CancelledError)
+                   else f"raised {type(error).__name__} after {t.now - started:g} s")
         if error is not None and stuck is not None and "blocked writing" in stuck:
-            t.fail("deadlock", f"the command {story}, which takes it 0.5 s when both pipes are read. Your run_command "
-                               f"raised {type(error).__name__} after {t.now - started:g} s: the command was {stuck}. A pipe "
-                               "holds 64 KiB; a child that fills one waits until someone reads it, while your code waited for "
-                               "the other pipe (or for the exit). Read stdout and stderr at the same time "
-                               "(`proc.communicate()`, or a task for each).")
+            t.fail("deadlock", f"the command {story}, which takes it no time when both pipes are read. Your run_command "
+                               f"{outcome}: the command was {stuck}. A pipe holds 64 KiB; a child that fills one waits "
+                               "until someone reads it, while your code waited for the other pipe (or for the exit). Read "
+                               "stdout and stderr at the same time (`proc.communicate()`, or a task for each).")
             return
         if error is not None:
-            t.fail("behaviour", f"run_command raised {type(error).__name__}: {error} on a command that {story} (in 0.5 s).")
+            t.fail("behaviour", f"on a command that {story} (at once), run_command {outcome}"
+                                + ("" if isinstance(error, asyncio.CancelledError) else f": {error}") + ".",
+                   follows="blocking")
             return
         out, err = ((text * times, text * times))
         if got != (0, out, err):
             t.fail("behaviour", f"run_command returned {t.show(got)} for a command that {story}: every byte of both outputs "
                                 "must come back, each from its own pipe.")
-            return
-        if not t.close(t.now - started, 0.5):
-            t.fail("behaviour", f"run_command returned after {t.now - started:g} s for a command that ends after 0.5 s.")
             return
     t.passed("behaviour", "run_command read both pipes at once: 300 KB on each came through, in either order")
 
@@ -501,16 +514,15 @@ async def too_slow(t: Trial) -> None:
     record = started_child(t, argv, "the grader's program")
     if record is None:
         return
-    blocked = t.found("blocking")
     if isinstance(error, asyncio.CancelledError):
-        t.fail("behaviour", f"run_command({t.show(argv[:1])}..., timeout={timeout:g}) was still waiting after 60 s for a "
-                            f"command that would run for an hour: after {timeout:g} s, give up "
+        t.fail("behaviour", f"given a command that runs for an hour and timeout={timeout:g}, run_command was still waiting "
+                            f"60 s later, when the grader gave up: after {timeout:g} s, stop waiting "
                             "(`async with asyncio.timeout(timeout):` around the wait).")
         return
     if not isinstance(error, TimeoutError):
         what = f"returned {t.show(got)}" if error is None else f"raised {type(error).__name__}: {error}"
         t.fail("behaviour", f"with timeout={timeout:g}, on a command that runs for an hour, run_command {what} at "
-                            f"{t.now:g} s: raise TimeoutError after {timeout:g} s.", follows="blocking" if blocked else None)
+                            f"{t.now:g} s: raise TimeoutError after {timeout:g} s.", follows="blocking")
         return
     t.expect("behaviour", t.close(t.now, timeout),
              f"run_command raised TimeoutError at {t.now:g} s; the timeout was {timeout:g} s (from the start of run_command).",

@@ -121,6 +121,8 @@ class Instrumentation:
             return
         if event == "socket.connect" and args and _non_blocking(args[0]):
             return
+        if event == "open" and args and isinstance(args[0], int):
+            return  # a file object around a descriptor already open (Popen's pipes): no I/O happens here
         self._reentry.active = True
         try:
             detail = what
