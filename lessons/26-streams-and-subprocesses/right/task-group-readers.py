@@ -31,11 +31,11 @@ class DocumentServer:
         async for line in lines_of(name):
             batch.append(line.encode() + b"\n")
             if len(batch) == BATCH:
-                writer.writelines(batch)
+                writer.write(b"".join(batch))
                 batch.clear()
                 await writer.drain()
         batch.append(b".\n")
-        writer.writelines(batch)
+        writer.write(b"".join(batch))
         await writer.drain()
 
 
