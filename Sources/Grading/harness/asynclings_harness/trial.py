@@ -401,6 +401,11 @@ class Trial:
     def io_span(self, span: Span) -> None:
         self.session.io_span(span)
 
+    def task_stacks(self) -> list[str]:
+        """Where each of the learner's tasks waits right now, one line each, for messages about a hang
+        ("the task running worker() created at line 40 waits at line 52 (in worker): `await queue.get()` — on ...")."""
+        return self.session.describe_stacks(self.loop.snapshot())
+
     # -- child processes ------------------------------------------------------------
 
     @staticmethod
