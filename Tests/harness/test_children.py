@@ -13,25 +13,12 @@ import subprocess
 import sys
 import unittest
 
-import support  # noqa: F401  (puts the harness on sys.path)
+from support import run_on_virtual_clock as run  # also puts the harness on sys.path
 from asynclings_harness import children as C
 from asynclings_harness.clock import LoopAborted, VirtualClockLoop
 
 PIPE = asyncio.subprocess.PIPE
 BIG = ("e" * 999 + "\n", 300)  # 300 KB: more than a pipe (64 KiB) and a paused reader's buffer (128 KiB) hold
-
-
-def run(coro_factory, loop: VirtualClockLoop | None = None):
-    loop = loop or VirtualClockLoop()
-    try:
-        return loop.run_until_complete(coro_factory())
-    finally:
-        pending = asyncio.all_tasks(loop)
-        for task in pending:
-            task.cancel()
-        if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.close()
 
 
 async def spawn(*steps):

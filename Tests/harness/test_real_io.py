@@ -10,22 +10,9 @@ import sys
 import textwrap
 import unittest
 
-import support  # noqa: F401  (puts the harness on sys.path)
-from asynclings_harness.clock import VirtualClockLoop
+import support
+from support import run_on_virtual_clock as run  # also puts the harness on sys.path
 from asynclings_harness.sockets import IN_FLIGHT, SETTLED, SocketLedger
-
-
-def run(coro_factory):
-    loop = VirtualClockLoop()
-    try:
-        return loop.run_until_complete(coro_factory())
-    finally:
-        pending = asyncio.all_tasks(loop)
-        for task in pending:
-            task.cancel()
-        if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.close()
 
 
 async def echo_server(latency: float | None):

@@ -414,6 +414,23 @@ def _describe_future(future: Any) -> str:
     return "a future that nobody completes" if "pending" in text else text[:120]
 
 
+class _Patience:
+    """How long one jump decision has waited, in real time, for one kind of outside work."""
+
+    __slots__ = ("limit", "started")
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.started: float | None = None
+
+    def lasts(self) -> bool:
+        """Whether to go on waiting: the limit (from the first call) has not run out yet."""
+        now = _real_monotonic()
+        if self.started is None:
+            self.started = now
+        return now - self.started < self.limit
+
+
 class _VirtualSelector(selectors.BaseSelector):
     """Wraps the loop's real selector and decides when virtual time moves."""
 
@@ -470,8 +487,7 @@ class _VirtualSelector(selectors.BaseSelector):
 
         self._busy_turns = 0
         settled = 0.0
-        io_started: float | None = None
-        children_started: float | None = None
+        io_patience, children_patience = _Patience(IO_SETTLE_LIMIT), _Patience(CHILD_SETTLE_LIMIT)
         while True:
             # Look at threads, child processes and sockets first, then poll: whatever an idle thread
             # posted (call_soon_threadsafe writes a wake-up byte), whatever a child wrote before it
@@ -488,16 +504,13 @@ class _VirtualSelector(selectors.BaseSelector):
             if children == C.EXITED:
                 loop.children.deliver_exits()  # everything it wrote has been read: now its exit
                 return []
-            if children == C.BUSY:
+            if children == C.BUSY and children_patience.lasts():
                 # A child process is running in real time: keep the clock still until it exits,
                 # sleeps on the virtual clock or waits for us to read a full pipe.
-                now = _real_monotonic()
-                children_started = now if children_started is None else children_started
-                if now - children_started < CHILD_SETTLE_LIMIT:
-                    events = self._real.select(CHILD_SETTLE_STEP)
-                    if events:
-                        return events
-                    continue
+                events = self._real.select(CHILD_SETTLE_STEP)
+                if events:
+                    return events
+                continue
             if busy and settled < THREAD_SETTLE_LIMIT:
                 # A worker thread is doing real work: give it real time, keep the clock still.
                 events = self._real.select(THREAD_SETTLE_STEP)
@@ -508,9 +521,7 @@ class _VirtualSelector(selectors.BaseSelector):
             if io == IN_FLIGHT:
                 # Loopback traffic between our own sockets is still being delivered: it lands in
                 # microseconds (or when the kernel's softirq thread gets a turn). Keep the clock still.
-                now = _real_monotonic()
-                io_started = now if io_started is None else io_started
-                if now - io_started < IO_SETTLE_LIMIT:
+                if io_patience.lasts():
                     events = self._real.select(IO_SETTLE_STEP)
                     if events:
                         return events
