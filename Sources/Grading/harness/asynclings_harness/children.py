@@ -42,7 +42,7 @@ import sys
 import termios
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 if TYPE_CHECKING:
     from .clock import VirtualClockLoop
@@ -77,6 +77,7 @@ class ControlPort:
         self._links: dict[int, _Link] = {}  # pid -> its connection
         self.owners: dict[int, ChildLedger] = {}  # pid -> the ledger of the loop that started it
         self.strangers: list[int] = []  # pids that reported but that no loop started
+        self._watching_signals = False
 
     @property
     def address(self) -> str:
@@ -124,6 +125,36 @@ class ControlPort:
                 if link.closed:
                     link.sock.close()
                     del self._links[pid]
+
+    def watch_signals(self, subscribe: Callable[[str, Callable[[str, tuple[Any, ...]], None]], None] | None) -> None:
+        """Has ``os.kill`` audit events reach the ledger of the child they signal (once per process).
+
+        A killed child that was asleep or blocked is dying, not waiting: the clock must keep
+        still until it has exited. ``os.kill`` is how asyncio (``Popen.send_signal``) and
+        learners alike send one, and the audit event sees both. In a grade, ``subscribe`` is
+        the harness's one audit hook (``Instrumentation.on_audit``: the tampering check
+        refuses any hook added later); elsewhere (tests) a hook of its own is added. The
+        state lives on this object, not in a module global, which the tampering check
+        compares with what it was before the grade began.
+        """
+        if self._watching_signals:
+            return
+        self._watching_signals = True
+        if subscribe is not None:
+            subscribe("os.kill", self._killed)
+            return
+
+        def hook(event: str, args: tuple[Any, ...]) -> None:
+            if event == "os.kill":
+                self._killed(event, args)
+
+        sys.addaudithook(hook)
+
+    def _killed(self, event: str, args: tuple[Any, ...]) -> None:
+        if len(args) == 2:
+            owner = self.owners.get(args[0])
+            if owner is not None:
+                owner.signalled(args[0], args[1])
 
     def wake(self, pid: int) -> None:
         with self._lock:
@@ -223,7 +254,7 @@ class ChildLedger:
         return not self._live
 
     def started(self, transport: Any, argv: Any) -> ChildRecord:
-        _watch_signals()
+        watch_signals()
         record = ChildRecord(transport, argv, self.loop.time())
         self.records.append(record)
         self._live[record.pid] = record
@@ -248,7 +279,7 @@ class ChildLedger:
             record.state, record.writing = BUSY, None
 
     def signalled(self, pid: int, signum: int) -> None:
-        """A signal is about to be sent to ``pid`` (see ``_watch_signals``): it is busy until it exits."""
+        """A signal is about to be sent to ``pid`` (see ``watch_signals``): it is busy until it exits."""
         record = self._live.get(pid)
         if record is None or record.state == EXITED:
             return
@@ -403,28 +434,9 @@ class ChildLedger:
 
 
 
-_watching_signals = False
-
-
-def _watch_signals() -> None:
-    """Installs (once per process) an audit hook that tells a child's ledger when it is sent a signal.
-
-    A killed child that was asleep or blocked is dying, not waiting: the clock must keep
-    still until it has exited. ``os.kill`` is how asyncio (``Popen.send_signal``) and
-    learners alike send one; the audit event sees both.
-    """
-    global _watching_signals
-    if _watching_signals:
-        return
-    _watching_signals = True
-
-    def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event == "os.kill" and len(args) == 2:
-            owner = PORT.owners.get(args[0])
-            if owner is not None:
-                owner.signalled(args[0], args[1])
-
-    sys.addaudithook(hook)
+def watch_signals(subscribe: Callable[[str, Callable[[str, tuple[Any, ...]], None]], None] | None = None) -> None:
+    """Has ``os.kill`` audit events reach the ledger of the child they signal (see ``ControlPort.watch_signals``)."""
+    PORT.watch_signals(subscribe)
 
 
 def _has_exited(pid: int) -> bool:

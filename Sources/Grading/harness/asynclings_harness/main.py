@@ -30,6 +30,7 @@ from . import report as R
 from . import static
 from .clock import LoopAborted
 from .instrument import Instrumentation, real_perf_counter
+from .integrity import Integrity
 from .learner import LearnerFile
 from .session import Session, internal_error, learner_raised
 from .trial import REGISTERED, Abort, Scenario, Trial
@@ -78,7 +79,7 @@ class Harness:
         R.write_report(self.report_fd, body, key=self.key)
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
             try:
-                stream.flush()
+                stream.flush()  # type: ignore[union-attr]  # None (no such stream) raises: caught
             except Exception:
                 pass
         os._exit(0)  # skip interpreter teardown: learner atexit hooks and destructors cannot change the verdict
@@ -154,6 +155,7 @@ class Harness:
         instrumentation = Instrumentation(session)
         session.instrumentation = instrumentation
         instrumentation.install()
+        Integrity.seal(session, check_module)  # the tampering check: the last step before the learner's code runs
 
         module_name = getattr(check_module, "MODULE", "exercise")
         module = learner.new_module(module_name)
@@ -265,7 +267,8 @@ class Harness:
             trial.restore()
             session.scenario_ended()
             # A leak that only follows from another failure is not worth a picture of its own.
-            if trial.failed_ids & {R.CONCURRENCY, R.BOUNDED} or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, [])):
+            if (trial.timeline_wanted or trial.failed_ids & {R.CONCURRENCY, R.BOUNDED}
+                    or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, []))):
                 self.keep_timeline(session, item)
         if session.results.checks[R.DEADLOCK].status == R.FAIL or session.results.checks[R.TIME_LIMIT].status == R.FAIL:
             self.keep_timeline(session, item)
