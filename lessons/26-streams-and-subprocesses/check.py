@@ -11,13 +11,15 @@ it was stuck writing into a full pipe.
 What "Your exercise" asks, and the scenario that checks it:
 
 - `serve_documents(port)` starts a server with `asyncio.start_server` on 127.0.0.1 and
-  returns it → every server scenario (`behaviour`)
+  returns it → every server scenario (`behaviour`; wrong/server-not-returned)
 - a client may send many requests over one connection: `GET name` is answered with the
   document's lines, then `.` → *two clients fetch documents from your server*
   (`behaviour`; wrong/server-closes-after-one-document)
 - `QUIT`, or the end of the client's input, makes the server close the connection →
   the same scenario: one client ends with QUIT, the other by closing its side
-  (`behaviour`; wrong/server-ignores-quit)
+  (`behaviour`; wrong/server-ignores-quit. A handler that ignores the end of its input
+  either spins on `b""` until the real-time budget runs out or leaves the connection to
+  the garbage collector; no variant stands for it)
 - the server takes lines from `lines_of` no faster than the client reads them (it waits
   on `drain()`) → *a slow client reads a long document* (`behaviour`: never more than
   AHEAD_LIMIT bytes ahead of what the client has read; wrong/server-never-drains)
@@ -27,12 +29,13 @@ What "Your exercise" asks, and the scenario that checks it:
   (`behaviour`; wrong/connection-per-document)
 - then it sends `QUIT`, closes the connection and waits until it is closed → the same
   scenario: the grader's server saw QUIT, and the client's socket is closed when
-  `fetch_documents` returns (`behaviour`; wrong/client-never-closes,
+  `fetch_documents` returns (`behaviour`; wrong/client-no-quit, wrong/client-never-closes,
   wrong/client-does-not-wait-closed)
 - `run_command` runs `argv` itself with `asyncio.create_subprocess_exec` (no shell) and
-  returns (exit code, stdout, stderr) as text → *run_command reports exit code and
-  output* with the grader's program and `/bin/sh` given arguments a shell would change
-  (`behaviour`; wrong/shell-string)
+  returns (exit code, stdout, stderr) as text, whatever the exit code → *run_command
+  reports exit code and output* with the grader's program and `/bin/sh` given arguments a
+  shell would change, both exiting with codes other than 0 (`behaviour`;
+  wrong/shell-string, wrong/raises-on-failure)
 - both pipes are read at the same time, so a command may fill either → *a command with
   a lot to say on both pipes*, 300 KB on each, stderr first and then stdout first
   (`deadlock`: the pipe-buffer deadlock, whether the learner's timeout ends it or
@@ -439,13 +442,17 @@ def started_child(t: Trial, argv: list[str], what: str) -> Any | None:
 
 
 async def call_run(t: Trial, run: Any, argv: list[str], timeout: float, patience: float) -> tuple[Any, BaseException | None]:
-    """Calls run_command; returns (result, exception). The grader gives up after ``patience`` virtual seconds."""
+    """Calls run_command; returns (result, exception it raised). The grader gives up after ``patience``
+    virtual seconds: then the exception is a CancelledError."""
+    started = t.now
     try:
         async with asyncio.timeout(patience):
             return await t.call(run, argv, timeout), None
     except TimeoutError as error:
-        if t.now >= patience - 1e-9:
+        if t.now - started >= patience - 1e-9:
             return None, asyncio.CancelledError("the grader gave up")
+        return None, error
+    except Exception as error:  # judged by each scenario, in the learner's terms
         return None, error
 
 
@@ -459,8 +466,9 @@ async def exit_code_and_output(t: Trial) -> None:
     for argv, expected, what in cases:
         got, error = await call_run(t, run, argv, 20.0, 60.0)
         if error is not None:
-            t.fail("behaviour", f"run_command({what}, timeout=20) raised {type(error).__name__} instead of returning "
-                                f"{t.show(expected)}: the command ends at once.", follows="blocking")
+            t.fail("behaviour", f"run_command({what}, timeout=20) raised {type(error).__name__}: {t.show(str(error))} "
+                                f"instead of returning {t.show(expected)}: the command ends at once, and an exit code "
+                                "other than 0 is part of the answer, not an error.", follows="blocking")
             return
         if started_child(t, argv, what) is None:
             return
