@@ -64,10 +64,6 @@ LIVELOCK_TURNS = 100_000
 # Real seconds to wait for worker threads to reach a virtual sleep or finish.
 THREAD_SETTLE_STEP = 0.005
 THREAD_SETTLE_LIMIT = 2.0
-# Real seconds to wait, in steps, for a busy child process to exit, sleep or block on a pipe
-# (a Python child takes tens of milliseconds just to start; the grade's budget bounds the rest).
-CHILD_SETTLE_STEP = 0.001
-CHILD_SETTLE_LIMIT = 5.0
 # Real seconds to wait, in steps, for loopback traffic the kernel is still delivering
 # (the selector returns the moment it lands; the limit only stops a bug from hanging a grade).
 IO_SETTLE_STEP = 0.001
@@ -512,7 +508,7 @@ class _VirtualSelector(selectors.BaseSelector):
 
         self._busy_turns = 0
         settled = 0.0
-        io_patience, children_patience = _Patience(IO_SETTLE_LIMIT), _Patience(CHILD_SETTLE_LIMIT)
+        io_patience, children_patience = _Patience(IO_SETTLE_LIMIT), _Patience(C.SETTLE_LIMIT)
         while True:
             # Look at threads, child processes and sockets first, then poll: whatever an idle thread
             # posted (call_soon_threadsafe writes a wake-up byte), whatever a child wrote before it
@@ -532,7 +528,7 @@ class _VirtualSelector(selectors.BaseSelector):
             if children == C.BUSY and children_patience.lasts():
                 # A child process is running in real time: keep the clock still until it exits,
                 # sleeps on the virtual clock or waits for us to read a full pipe.
-                events = self._real.select(CHILD_SETTLE_STEP)
+                events = self._real.select(C.SETTLE_STEP)
                 if events:
                     return events
                 continue
