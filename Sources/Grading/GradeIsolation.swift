@@ -25,11 +25,6 @@ public enum GradeIsolation: Sendable, Equatable {
                 reason: "bubblewrap (bwrap) is not installed",
                 fix: "install it: `sudo apt-get install -y bubblewrap` (or run `make deps` as root)")
         }
-        if let folder = interpreter.folders.first(where: { $0 == GradeLayout.confinedScratch || $0.hasPrefix(GradeLayout.confinedScratch + "/") }) {
-            return .unsandboxed(
-                reason: "the Python interpreter lives in \(folder), where a confined grade has its private scratch folder",
-                fix: "grade with a Python installed outside \(GradeLayout.confinedScratch) (`--python PATH`)")
-        }
         let cache = AsynclingsCache.directory(environment: environment)?.appendingPathComponent("sandbox-probe.json")
         switch bubblewrap.probe(cacheFile: cache) {
         case .available:
@@ -78,6 +73,27 @@ struct GradeLayout {
 
     /// The scratch folder as the grade sees it, when it is the sandbox's.
     var scratch: String { Self.confinedScratch }
+
+    /// Where the grade sees each folder the interpreter runs from: at its own path, unless
+    /// that lies in the confined scratch folder (a course cloned into /tmp has its .venv
+    /// there), where each grade mounts a fresh tmpfs that would hide it. Such a folder is
+    /// shown at `/asynclings/python<N>` instead; a venv and a CPython install find their
+    /// libraries relative to the executable, so they run from there.
+    static func interpreterMounts(_ interpreter: PythonInterpreter, confined: Bool) -> [Mount] {
+        interpreter.folders.enumerated().map { index, folder in
+            confined && (folder == confinedScratch || folder.hasPrefix(confinedScratch + "/"))
+                ? Mount(source: folder, target: "\(confinedRoot)/python\(index)") : Mount(folder)
+        }
+    }
+
+    /// The interpreter's executable as the grade sees it (see `interpreterMounts`).
+    func interpreterPath(_ interpreter: PythonInterpreter) -> String {
+        let mounts = Self.interpreterMounts(interpreter, confined: isolation.isSandboxed)
+        for mount in mounts where interpreter.path.hasPrefix(mount.source + "/") {
+            return mount.target + interpreter.path.dropFirst(mount.source.count)
+        }
+        return interpreter.path
+    }
 }
 
 /// A warm Python (`ForkServer`) and the lessons whose checks it can see.

@@ -60,7 +60,7 @@ public struct Grader: Sendable {
     public func warmedUp(for lessons: [Lesson]) -> Grader {
         guard server == nil else { return self }
         BytecodeCache.compile(harness: harness, lessons: lessons, interpreter: interpreter)
-        let command = [interpreter.path] + pythonFlags() + [layout.harnessDirectory + "/grade.py", "--serve", "--socket-fd", "3"]
+        let command = [layout.interpreterPath(interpreter)] + pythonFlags() + [layout.harnessDirectory + "/grade.py", "--serve", "--socket-fd", "3"]
         let started: ForkServer?
         switch isolation {
         case .sandboxed(let bubblewrap):
@@ -157,7 +157,7 @@ public struct Grader: Sendable {
             if case .sandboxed(let bubblewrap) = isolation {
                 BytecodeCache.compile(harness: harness, lessons: [lesson], interpreter: interpreter)
                 request.arguments = bubblewrap.arguments(
-                    confinement(for: [lesson]), command: [interpreter.path] + request.arguments)
+                    confinement(for: [lesson]), command: [layout.interpreterPath(interpreter)] + request.arguments)
                 request.executable = bubblewrap.executable
                 request.workingDirectory = nil  // bwrap's --chdir
             } else {
@@ -179,7 +179,7 @@ public struct Grader: Sendable {
     /// What a confined grade of `lessons` may see: the interpreter, the harness, a
     /// minimal `/etc`, and each lesson's checks and fixtures (never its solution).
     func confinement(for lessons: [Lesson]) -> Confinement {
-        var mounts = interpreter.folders.map { Mount($0) }
+        var mounts = GradeLayout.interpreterMounts(interpreter, confined: true)
         if !interpreter.folders.contains(where: { interpreter.path.hasPrefix($0 + "/") }) {
             mounts.append(Mount(interpreter.path))
         }

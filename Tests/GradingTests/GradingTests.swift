@@ -188,3 +188,33 @@ struct ReportContract {
         #expect(decoded.checks.first?.message == "ok")
     }
 }
+
+/// A course cloned into /tmp has its .venv there, where every confined grade mounts its
+/// own scratch folder: the grade still runs sandboxed, from wherever the venv is shown.
+@Suite("An interpreter under the scratch folder", .scratchDirectory)
+struct InterpreterUnderScratch {
+    @Test(arguments: Start.allCases) func aVenvInTmpStillGradesSandboxed(start: Start) throws {
+        try #require(Scratch.directory.path.hasPrefix("/tmp/"))
+        let base = try PythonInterpreter.resolve(explicit: nil, courseRoot: Repository.root)
+        let venv = Scratch.directory.appendingPathComponent("venv")
+        let made = Process()
+        made.executableURL = URL(fileURLWithPath: base.path)
+        made.arguments = ["-m", "venv", "--without-pip", venv.path]
+        try made.run()
+        made.waitUntilExit()
+        try #require(made.terminationStatus == 0)
+        let interpreter = try PythonInterpreter.resolve(explicit: venv.appendingPathComponent("bin/python").path, courseRoot: nil)
+        try SampleLesson.write(id: "01-sample", in: Scratch.directory)
+        let course = Course.load(root: Scratch.directory)
+        let lesson = try course.lesson("01-sample")
+        var grader = Grader(interpreter: interpreter, harness: try Harness.locate())
+        #expect(grader.isolation.isSandboxed)
+        if start == .warm {
+            grader = grader.warmedUp(for: course.lessons)
+            #expect(grader.isWarm)
+        }
+        defer { grader.stopServer() }
+        let report = try grader.grade(lesson, file: lesson.solution)
+        #expect(report.status == .pass, "\(report.json())")
+    }
+}
