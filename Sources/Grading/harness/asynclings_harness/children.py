@@ -424,7 +424,7 @@ class ChildLedger:
             PORT.forget(record.pid)
         self._live.clear()
         pipes = {id(p) for t in transports for p in (t.get_pipe_transport(n) for n in (0, 1, 2)) if p is not None}
-        ready = self.loop._ready
+        ready = self.loop._ready  # type: ignore[attr-defined]  # asyncio.BaseEventLoop internals
         for handle in [h for h in ready if id(getattr(h._callback, "__self__", None)) in pipes]:
             ready.remove(handle)
             handle._run()
