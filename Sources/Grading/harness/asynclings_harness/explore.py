@@ -321,9 +321,9 @@ def sweep(harness: Harness, session: Session, item: Scenario, module: ModuleType
             if max_picks is not None and picks > max_picks:
                 break
             findings = {key: list(found) for key, found in session.findings.items()}
-            notes, timeline = list(session.notes), session.timeline
+            notes, timeline, shown = list(session.notes), session.timeline, session.shown_timeline
             outcome = _run_schedule(harness, session, item, module, seed, quiet=True)
-            session.findings, session.notes, session.timeline = findings, notes, timeline
+            session.findings, session.notes, session.timeline, session.shown_timeline = findings, notes, timeline, shown
             message = next((f"{check}: {text}" for status, check, text, _ in outcome.results.log if status != R.PASS), "")
             if not message and outcome.new_findings:
                 message = outcome.new_findings[0].message

@@ -32,6 +32,7 @@ from .clock import LoopAborted
 from .instrument import Instrumentation, real_perf_counter
 from .learner import LearnerFile
 from .session import Session, internal_error, learner_raised
+from .tracking import Span
 from .trial import REGISTERED, Abort, Scenario, Trial
 
 REPORT_FD_FLOOR = 500  # moved up here so stray writes to fd 3 cannot forge a report
@@ -267,12 +268,19 @@ class Harness:
             # A leak that only follows from another failure is not worth a picture of its own.
             if trial.failed_ids & {R.CONCURRENCY, R.BOUNDED} or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, [])):
                 self.keep_timeline(session, item)
+            elif trial.timeline_wanted and session.shown_timeline is None and session.last_spans:
+                session.shown_timeline = timeline_of(item, session.last_spans)
         if session.results.checks[R.DEADLOCK].status == R.FAIL or session.results.checks[R.TIME_LIMIT].status == R.FAIL:
             self.keep_timeline(session, item)
 
     def keep_timeline(self, session: Session, item: Scenario) -> None:
         if session.timeline is None and session.last_spans:
-            session.timeline = {"scenario": item.title, "spans": [s.as_json() for s in session.last_spans[:60]]}
+            session.timeline = timeline_of(item, session.last_spans)
+
+
+def timeline_of(item: Scenario, spans: list[Span]) -> dict[str, Any]:
+    """The report's picture of one scenario: its first 60 bars."""
+    return {"scenario": item.title, "spans": [s.as_json() for s in spans[:60]]}
 
 
 class Arguments:

@@ -124,7 +124,8 @@ class Session:
         self.virtual_seconds = 0.0
         self.scenario_budget = 600.0
         self.findings: dict[str, list[Finding]] = {}
-        self.timeline: dict[str, Any] | None = None
+        self.timeline: dict[str, Any] | None = None  # a failing scenario's picture
+        self.shown_timeline: dict[str, Any] | None = None  # one a scenario asked for (Trial.show_timeline)
         self.notes: list[str] = []
         self.output = CappedOutput()
         self.instrumentation: Any = None
@@ -521,8 +522,9 @@ class Session:
         }
         if self.notes:
             body["notes"] = self.notes[:20]
-        if self.timeline is not None:
-            body["timeline"] = self.timeline
+        timeline = self.timeline or self.shown_timeline
+        if timeline is not None:
+            body["timeline"] = timeline
         output = self.output.getvalue()
         if output:
             body["output"] = output[:4000]

@@ -101,6 +101,7 @@ class Trial:
         self.output = io.StringIO()
         self._patches: list[tuple[Any, str, Any]] = []
         self.stand_ins: list[str] = []  # the module globals the grader replaced, for the learner's eyes
+        self.timeline_wanted = False  # show_timeline() was called
 
     @property
     def random(self) -> Any:
@@ -399,6 +400,15 @@ class Trial:
 
     def io_span(self, span: Span) -> None:
         self.session.io_span(span)
+
+    def show_timeline(self) -> None:
+        """Shows this scenario's timeline in the report even when every check passes.
+
+        For lessons whose timeline is part of what they teach (a crawl, a schedule).
+        A timeline kept because a scenario failed (``concurrency``, ``bounded``, a
+        deadlock...) still wins: it shows the mistake. The first scenario that asks wins.
+        """
+        self.timeline_wanted = True
 
     def printed(self) -> str:
         """What the learner printed during this scenario so far."""
