@@ -175,12 +175,12 @@ async def second(t: Trial) -> None:
     t.expect("concurrency", fake.peak == 2, "the two fetches ran one after another")
 """
 
-    def grade_shown(self, body: str) -> dict:
+    def grade_shown(self, body: str, check: str | None = None) -> dict:
         import tempfile
 
         with tempfile.TemporaryDirectory() as folder:
             with open(os.path.join(folder, "check.py"), "w", encoding="utf-8") as handle:
-                handle.write(self.SHOWN)
+                handle.write(check or self.SHOWN)
             return grade("99-shown", "import asyncio\n\nasync def fetch():\n    await asyncio.sleep(1)\n\n"
                                      "async def run_twice():\n" + body, lesson_dir=folder)
 
@@ -189,6 +189,13 @@ async def second(t: Trial) -> None:
         self.assertEqual(report["status"], "pass", report)
         self.assertEqual(report["timeline"]["scenario"], "the picture of the run")
         self.assertEqual(len([s for s in report["timeline"]["spans"] if s["kind"] == "io"]), 2)
+        self.assertIn("task", {s["kind"] for s in report["timeline"]["spans"]})  # gather's tasks
+
+    def test_a_shown_timeline_can_leave_the_learners_tasks_out(self) -> None:
+        report = self.grade_shown("    await asyncio.gather(fetch(), fetch())\n",
+                                  check=self.SHOWN.replace("t.show_timeline()", "t.show_timeline(learner_tasks=False)"))
+        self.assertEqual(report["status"], "pass", report)
+        self.assertEqual({s["kind"] for s in report["timeline"]["spans"]}, {"io"})
 
     def test_a_failing_scenarios_timeline_still_wins(self) -> None:
         report = self.grade_shown("    await fetch()\n    await fetch()\n")

@@ -236,7 +236,7 @@ class Harness:
 
     def run_scenario(self, session: Session, item: Scenario, module: ModuleType) -> None:
         trial = Trial(session, item, module)
-        session.last_spans = []
+        session.last_spans = session.last_io_spans = []
         session.scenario_budget = item.virtual_budget
         session.scenario_started(item.title)
         saved_stdout = sys.stdout
@@ -268,8 +268,10 @@ class Harness:
             # A leak that only follows from another failure is not worth a picture of its own.
             if trial.failed_ids & {R.CONCURRENCY, R.BOUNDED} or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, [])):
                 self.keep_timeline(session, item)
-            elif trial.timeline_wanted and session.shown_timeline is None and session.last_spans:
-                session.shown_timeline = timeline_of(item, session.last_spans)
+            elif trial.timeline_wanted and session.shown_timeline is None:
+                spans = session.last_spans if trial.timeline_learner_tasks else session.last_io_spans
+                if spans:
+                    session.shown_timeline = timeline_of(item, spans)
         if session.results.checks[R.DEADLOCK].status == R.FAIL or session.results.checks[R.TIME_LIMIT].status == R.FAIL:
             self.keep_timeline(session, item)
 

@@ -102,6 +102,7 @@ class Trial:
         self._patches: list[tuple[Any, str, Any]] = []
         self.stand_ins: list[str] = []  # the module globals the grader replaced, for the learner's eyes
         self.timeline_wanted = False  # show_timeline() was called
+        self.timeline_learner_tasks = True  # ...and the learner's tasks are part of the picture
 
     @property
     def random(self) -> Any:
@@ -401,14 +402,17 @@ class Trial:
     def io_span(self, span: Span) -> None:
         self.session.io_span(span)
 
-    def show_timeline(self) -> None:
+    def show_timeline(self, *, learner_tasks: bool = True) -> None:
         """Shows this scenario's timeline in the report even when every check passes.
 
         For lessons whose timeline is part of what they teach (a crawl, a schedule).
         A timeline kept because a scenario failed (``concurrency``, ``bounded``, a
         deadlock...) still wins: it shows the mistake. The first scenario that asks wins.
+        ``learner_tasks=False`` draws only the grader's own bars (``io_span``): the
+        requests a server answered, say, without a row per worker task of the learner's.
         """
         self.timeline_wanted = True
+        self.timeline_learner_tasks = learner_tasks
 
     def printed(self) -> str:
         """What the learner printed during this scenario so far."""
