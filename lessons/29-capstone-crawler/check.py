@@ -10,14 +10,16 @@ exercise" asks, and the scenario that checks it:
 Stage 1, the map
 - GET pages with one aiohttp session, closed before crawl returns, nothing left open
   → every scenario (`behaviour`; wrong/session-never-closed)
-- return the link graph: a key for every page visited, its links normalised → *stage 1*
-  (`behaviour`; wrong/links-not-resolved)
+- return the link graph: an entry for every page visited, its links normalised →
+  *stage 1* (`behaviour`; wrong/resolves-against-the-start)
 
 Stage 2, each page once
-- every spelling of a page is the same page; each page is visited once → *stage 2*
-  (`behaviour`; wrong/raw-urls-as-keys, wrong/marked-seen-after-the-fetch)
+- every spelling of a page is the same page → *stage 2* (`behaviour`;
+  wrong/urljoin-only)
+- each page is visited once → *stage 1* and *stage 2* (a page found again while its
+  fetch is on its way) (`behaviour`; wrong/checks-the-graph-not-a-seen-set)
 - pages up to max_depth links away are visited, their links listed, no page further
-  → *stage 2* (`behaviour`; wrong/depth-off-by-one)
+  → *stage 2*, with max_depth 2 and 0 (`behaviour`; wrong/depth-off-by-one)
 
 Stage 3, politely
 - at most `concurrency` requests in flight → *stage 3, politely* (`bounded`;
@@ -33,16 +35,17 @@ Stage 4, robustly (the traps)
 - each attempt gets `timeout` seconds, the whole answer included → *stage 4*: the
   never-ending page is abandoned after `timeout`, the slowish page is not cut
   (`behaviour`; wrong/timeout-not-covering-the-body)
-- a 5xx, a timeout or a broken connection is retried, at most `retries` more times
-  → *stage 4* (/down, /endless, the dead host) (`behaviour`; wrong/no-retries)
+- a 5xx, a timeout or a failed connection is retried, at most `retries` more times
+  → *stage 4* (/busy, /flaky, /down, /endless, the dead host) (`behaviour`;
+  wrong/no-retries, wrong/connection-errors-not-caught)
 - before retry n wait at least `backoff * 2 ** (n - 1)` → *stage 4* (/flaky, /down)
   (`behaviour`; wrong/constant-backoff)
 - after a 503 with Retry-After, wait at least that long → *stage 4* (/busy)
   (`behaviour`; wrong/ignores-retry-after)
 - redirects are not followed by aiohttp: a 3xx's Location is its one link → *stage 4*
   (/loop/a, /loop/b) (`behaviour`; wrong/lets-aiohttp-follow-redirects)
-- only a 200's links count; other answers map to no links and are not retried
-  → *stage 4* (/gone, a 404 page with a link) (`behaviour`; wrong/follows-error-pages)
+- only a 200's links count; other answers have none and are not retried → *stage 4*
+  (/gone, a 404 page with a link) (`behaviour`; wrong/follows-error-pages)
 
 Stage 5, cleanly
 - cancelled, crawl stops at once: no new request, requests in flight abandoned,
@@ -417,6 +420,13 @@ def judge_graph(stage: Stage, site: Site, got: dict[Any, Any], expected: dict[st
                                 f"({params.shown()}). " + why_not_visited(site, extra[0], expected, params))
         return False
     missing = [k for k in expected if k not in got]
+    dead = [k for k in missing if site.key_of(k).startswith("DEAD/")]
+    if dead:
+        stage.fail("behaviour", f"the graph has no entry for {show(dead[0])}, a host where nothing listens: connecting "
+                                "to it fails at once (aiohttp.ClientConnectorError, one of the aiohttp.ClientError). "
+                                "A failed connection is worth retrying like a timeout, and after the last attempt the "
+                                "page is in the graph with no links.")
+        return False
     if missing:
         stage.fail("behaviour", f"the graph has no entry for {show(missing[0])}"
                                 + (f" (nor {stage.t.count(len(missing) - 1, 'other page')})" if len(missing) > 1 else "")
