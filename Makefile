@@ -10,7 +10,7 @@ PREFIX       ?= /usr/local
 APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config bubblewrap
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: all deps system-deps venv build run test test-swift test-harness bench install uninstall clean
+.PHONY: all deps system-deps venv dev-tools build run test test-swift test-harness check-harness lint bench install uninstall clean
 
 all: build
 
@@ -36,21 +36,38 @@ $(VENV)/.installed: requirements.txt scripts/make-venv
 	@scripts/make-venv "$(PYTHON)" "$(VENV)"
 	@touch $@
 
+# The project's own checks (ruff, mypy), pinned apart from what the lessons need.
+dev-tools: $(VENV)/.dev-installed
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	@$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
 build: deps
 	$(SWIFT) build -c release --product asynclings
 
 run: build
 	@$(RELEASE_BIN)
 
-test: build test-harness test-swift
+# One Swift build: `swift test` builds the debug package, the binary the end-to-end tests
+# run included (the release build is for `make run`, `install` and `bench`).
+test: test-harness check-harness test-swift
 
-# Swift Testing suites; the end-to-end suite runs the release binary built above.
 test-swift: deps
-	ASYNCLINGS_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test --disable-xctest $(SWIFT_TEST_FLAGS)
+	$(SWIFT) test --disable-xctest $(SWIFT_TEST_FLAGS)
 
 # The harness is stdlib-only Python: its tests run on every 3.11+ interpreter found.
 test-harness: venv
 	@scripts/test-harness "$(VENV_PY)"
+
+# The harness package's lint and types (configured in its pyproject.toml).
+check-harness: dev-tools
+	@echo "==> ruff and mypy on the harness"
+	@cd Sources/Grading/harness && $(CURDIR)/$(VENV)/bin/ruff check --quiet . && $(CURDIR)/$(VENV)/bin/mypy
+
+# Style of the Swift sources against .swift-format (lint only: nothing is rewritten).
+lint: check-harness
+	$(SWIFT) format lint --recursive --parallel Package.swift Sources Tests
 
 bench: build
 	@$(VENV_PY) scripts/bench.py --binary $(RELEASE_BIN)

@@ -8,7 +8,6 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "asynclings",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "asynclings", targets: ["asynclings"])
     ],
@@ -21,7 +20,7 @@ let package = Package(
         .executableTarget(
             name: "asynclings",
             dependencies: [
-                "Course", "Grading", "GitStore", "Rendering", "TerminalUI", "Watch", "Workshop",
+                "Course", "Grading", "GitStore", "TerminalKit", "Views", "TerminalUI", "Watch", "Workshop",
                 "Classroom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -46,9 +45,9 @@ let package = Package(
             name: "Workshop", dependencies: ["Course", "Grading", "GitStore"],
             swiftSettings: swiftSettings),
         // The instructor's side: the class matrix from every learner branch, regrades with
-        // trusted checks, the terminal and HTML views.
+        // trusted checks.
         .target(
-            name: "Classroom", dependencies: ["Course", "Grading", "GitStore", "Rendering"],
+            name: "Classroom", dependencies: ["Course", "Grading", "GitStore", "TerminalKit"],
             swiftSettings: swiftSettings),
         // Running a program under limits in its own process group.
         .target(name: "Sandbox", dependencies: ["CSandbox"], swiftSettings: swiftSettings),
@@ -57,16 +56,22 @@ let package = Package(
         .target(name: "GitStore", dependencies: ["CGit2"], swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
-        // Terminal output: markdown through cmark-gfm, reports, styles.
+        // The terminal toolkit, nothing of the domain: styles, widths, wrapping, markdown
+        // through cmark-gfm, Python highlighting, untrusted text made safe, keys, raw mode.
         .target(
-            name: "Rendering", dependencies: ["CCmarkGFM", "Grading"],
+            name: "TerminalKit", dependencies: ["CCmarkGFM"],
+            swiftSettings: swiftSettings),
+        // Domain values as text for people, terminal or HTML: reports, timelines, solution
+        // diffs, the class matrix, the watch screen, each command's output.
+        .target(
+            name: "Views", dependencies: ["Course", "Grading", "Workshop", "Classroom", "TerminalKit"],
             swiftSettings: swiftSettings),
         // Noticing saved files: inotify on a folder, polling as a backstop, debounced.
         .target(name: "Watch", swiftSettings: swiftSettings),
-        // The interactive watch mode: raw terminal, keys, screens, and the loop tying
-        // the file monitor, the grader and the learner's progress together.
+        // Watch mode's event loop, tying the terminal, the file monitor, the grader and the
+        // learner's progress together.
         .target(
-            name: "TerminalUI", dependencies: ["Course", "Grading", "Rendering", "Watch", "Workshop"],
+            name: "TerminalUI", dependencies: ["Course", "Grading", "TerminalKit", "Views", "Watch", "Workshop"],
             swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
@@ -83,11 +88,12 @@ let package = Package(
         .testTarget(
             name: "GitStoreTests", dependencies: ["GitStore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "WatchTests", dependencies: ["Watch"], swiftSettings: swiftSettings),
+            name: "TerminalKitTests", dependencies: ["TerminalKit", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TerminalUITests", dependencies: ["TerminalUI", "Course", "Grading", "Rendering", "TestSupport"],
+            name: "ViewsTests",
+            dependencies: ["Views", "TerminalKit", "Course", "Grading", "Workshop", "TestSupport"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "WatchTests", dependencies: ["Watch"], swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         // Learner code written to attack the grader: each test asserts the property it attacks.
         .testTarget(
@@ -95,7 +101,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ClassroomTests",
-            dependencies: ["Classroom", "Course", "Grading", "GitStore", "Rendering", "Workshop", "TestSupport"],
+            dependencies: ["Classroom", "Course", "Grading", "GitStore", "TerminalKit", "Views", "Workshop", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -1,3 +1,4 @@
+import Course
 import Foundation
 
 /// The whole room at a glance: every learner branch × every lesson.
@@ -124,7 +125,7 @@ public struct LessonColumn: Codable, Sendable, Hashable {
 
     /// The number before the first dash (`02`), what the terminal matrix shows as header.
     public var shortID: String {
-        id.split(separator: "-", maxSplits: 1).first.map(String.init) ?? id
+        Lesson.shortID(ofID: id)
     }
 }
 
@@ -252,7 +253,7 @@ public struct Cell: Codable, Sendable, Equatable {
     }
 }
 
-/// How a cell is shown. Every state has a glyph and a word, so nothing depends on colour.
+/// What is known of one learner × lesson, as one state (views give each a glyph and a word).
 public enum CellState: String, Codable, Sendable, CaseIterable {
     /// A recorded pass that holds at the tip (and grades as a pass, after a regrade).
     case passed
@@ -276,51 +277,6 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
     case error
     /// Nothing recorded (and nothing at the tip to grade).
     case none
-
-    /// A one- or two-character mark for the terminal and the HTML cell.
-    public var glyph: String {
-        switch self {
-        case .passed: "✓"
-        case .failsNow: "✗!"
-        case .changed: "~"
-        case .passing: "(✓)"
-        case .failing: "✗"
-        case .refused: "⚠"
-        case .missingFile: "∅"
-        case .error: "?"
-        case .none: "·"
-        }
-    }
-
-    /// The word printed with the glyph, for readers who cannot tell the colours apart.
-    public var label: String {
-        switch self {
-        case .passed: "pass"
-        case .failsNow: "FAILS NOW"
-        case .changed: "changed"
-        case .passing: "passes"
-        case .failing: "failing"
-        case .refused: "refused"
-        case .missingFile: "NO FILE"
-        case .error: "error"
-        case .none: "—"
-        }
-    }
-
-    /// What the state means, for the legend.
-    public var meaning: String {
-        switch self {
-        case .passed: "recorded pass, file unchanged since"
-        case .failsNow: "recorded pass that does not grade as a pass with the trusted checks"
-        case .changed: "a pass was recorded, the file changed since"
-        case .passing: "passes when re-graded, no current record"
-        case .failing: "fails when re-graded, nothing recorded"
-        case .refused: "exercise path is not a small text file (not read)"
-        case .missingFile: "a pass was recorded, but there is no exercise file behind it"
-        case .error: "could not be graded"
-        case .none: "nothing recorded"
-        }
-    }
 
     /// States listed under the matrix, one line each.
     public var isProblem: Bool {

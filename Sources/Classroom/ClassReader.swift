@@ -3,9 +3,7 @@ import Foundation
 import GitStore
 import Grading
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Reads the class matrix from a repository: which branches are learners, what each
 /// recorded, and what is at each exercise path, without checking anything out and without
@@ -24,7 +22,7 @@ public struct ClassReader {
         public var remote: String?
 
         /// Every `learner/…` branch, local and of every remote.
-        public static let learners = Selection(glob: "learner/*", remote: nil)
+        public static let learners = Selection(glob: LearnerBranch.glob, remote: nil)
 
         public init(glob: String, remote: String?) {
             self.glob = glob
@@ -118,7 +116,7 @@ public struct ClassReader {
         let remotes = try git { () throws(GitStoreError) in try repository.remoteNames() }
         let names = Self.displayNames(for: branches, remotes: remotes)
         let ownNames = branches.map { Self.nameWithoutRemote($0, remotes: remotes) }
-        let lookalikes = LearnerNames.lookalikes(ownNames.map(Self.withoutLearnerPrefix))
+        let lookalikes = LearnerNames.lookalikes(ownNames.map(LearnerBranch.learnerName(of:)))
         var classifier = FileClassifier(repository: repository, maximumBytes: maximumFileBytes, keepContents: keepContents)
         var rows: [LearnerRow] = []
         for (index, (branch, progress, branchWarnings)) in progressByBranch.enumerated() {
@@ -186,11 +184,6 @@ public struct ClassReader {
         return branch.name
     }
 
-    /// `zoë` for `learner/zoë`; other names unchanged.
-    static func withoutLearnerPrefix(_ name: String) -> String {
-        name.hasPrefix("learner/") && name.count > "learner/".count ? String(name.dropFirst("learner/".count)) : name
-    }
-
     /// The learner's name for each branch: without the remote and a leading `learner/`.
     /// When two branches would share a name (a local branch and its remote-tracking
     /// copy, or two remotes) each gets its origin in brackets.
@@ -200,7 +193,7 @@ public struct ClassReader {
             if branch.kind == .remoteTracking, let (remote, _) = splitRemote(branch.name, remotes: remotes) {
                 source = remote
             }
-            return (withoutLearnerPrefix(nameWithoutRemote(branch, remotes: remotes)), source)
+            return (LearnerBranch.learnerName(of: nameWithoutRemote(branch, remotes: remotes)), source)
         }
         var counts: [String: Int] = [:]
         for base in bases { counts[base.name, default: 0] += 1 }

@@ -26,15 +26,11 @@ public enum ClassroomError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The exit status the command line uses: a git failure that is the user's to fix
-    /// (a name that does not exist) is a usage error, the rest environment errors.
+    /// The exit status the command line uses: a git failure's own (`GitStoreError.exitCode`);
+    /// a course reference that cannot be found or has no lessons is a usage error.
     public var exitCode: Int32 {
         switch self {
-        case .git(let error):
-            switch error {
-            case .notARepository, .remoteNotFound, .branchNotFound, .revisionNotFound, .invalidBranchName: 2
-            default: 3
-            }
+        case .git(let error): error.exitCode
         case .noCourseReference, .noLessons: 2
         case .materialising: 3
         }

@@ -1,5 +1,5 @@
 import Foundation
-import Rendering
+import TerminalKit
 
 /// Telling learner names apart when a learner tries to pass for another: `learner/аda`
 /// with a Cyrillic `а`, `learner/a\u{200B}da` with a zero-width space, `learner/ａda` in
@@ -24,7 +24,7 @@ import Rendering
 /// (Scripts.txt agrees for every letter the table covers); a letter outside the table
 /// is of "another script". The lookalike table is likewise small: the letters of
 /// confusables.txt for Cyrillic and Greek against Latin, not the whole file.
-enum LearnerNames {
+public enum LearnerNames {
     /// Writing systems the table knows.
     enum Script: String, CaseIterable, Comparable {
         case latin = "Latin", greek = "Greek", cyrillic = "Cyrillic", armenian = "Armenian", hebrew = "Hebrew"
@@ -139,7 +139,7 @@ enum LearnerNames {
     /// `name` with every character outside printable ASCII written as its code point
     /// (`\u0430da`), so that two names drawn alike can be told apart; nil when the name
     /// is printable ASCII already.
-    static func spelledOut(_ name: String) -> String? {
+    public static func spelledOut(_ name: String) -> String? {
         guard !name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else { return nil }
         var result = ""
         for scalar in name.unicodeScalars {

@@ -88,7 +88,7 @@ public final class TrustedCourse: Sendable {
                 guard let number = Lesson.number(ofID: folder.name) else { continue }
                 var title: String?
                 if case .regular(let data) = try repository.file(at: folder.name + "/lesson.md", in: lessons, maxSize: maximumFileBytes) {
-                    title = frontMatterTitle(String(decoding: data, as: UTF8.self))
+                    title = FrontMatter.title(of: String(decoding: data, as: UTF8.self))
                 }
                 columns.append((number, LessonColumn(id: folder.name, title: title)))
             }
@@ -101,22 +101,6 @@ public final class TrustedCourse: Sendable {
         }
         guard !columns.isEmpty else { throw .noLessons(reference: reference, problems: []) }
         return columns.sorted { ($0.number, $0.column.id) < ($1.number, $1.column.id) }.map(\.column)
-    }
-
-    /// The `title:` of a lesson's front matter, unquoted; nil when there is none.
-    static func frontMatterTitle(_ text: String) -> String? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return nil }
-        for line in lines.dropFirst() {
-            if line.trimmingCharacters(in: .whitespaces) == "---" { break }
-            guard line.hasPrefix("title:") else { continue }
-            var value = line.dropFirst("title:".count).trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
-                value = String(value.dropFirst().dropLast())
-            }
-            return value.isEmpty ? nil : value
-        }
-        return nil
     }
 
     private static func write(tree id: ObjectID, of repository: Repository, to folder: URL) throws(ClassroomError) {

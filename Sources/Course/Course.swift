@@ -12,6 +12,9 @@ public struct Course: Sendable {
 
     public var lessonsDirectory: URL { root.appendingPathComponent("lessons") }
 
+    /// Where the learner's exercise files are (`exercises/`).
+    public var exercisesDirectory: URL { root.appendingPathComponent(Lesson.exercisesFolder, isDirectory: true) }
+
     /// Walks up from `directory` to the first folder that has a `lessons/` folder.
     public static func locate(from directory: URL) throws(CourseError) -> URL {
         var current = directory.standardizedFileURL
@@ -99,10 +102,10 @@ public struct Course: Sendable {
     static func matching(_ query: String, among ids: [String]) -> [String] {
         if ids.contains(query) { return [query] }
         if let number = Int(query) {
-            let numbered = ids.filter { $0.split(separator: "-").first.flatMap { Int($0) } == number }
+            let numbered = ids.filter { Int(Lesson.shortID(ofID: $0)) == number }
             if !numbered.isEmpty { return numbered }
         }
-        return ids.filter { $0.hasPrefix(query) || $0.split(separator: "-", maxSplits: 1).last.map(String.init) == query }
+        return ids.filter { $0.hasPrefix(query) || Lesson.slug(ofID: $0) == query }
     }
 
     /// `url` relative to the course root (`lessons/02-gather/solution.py`), for messages and tables;

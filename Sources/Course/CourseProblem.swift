@@ -34,6 +34,9 @@ public enum CourseError: Error, Sendable, CustomStringConvertible {
     /// The lesson exists but is malformed.
     case malformedLesson(String, problems: [CourseProblem])
 
+    /// Every one is the user's to fix (a folder, a lesson id): a usage error.
+    public var exitCode: Int32 { 2 }
+
     public var description: String {
         switch self {
         case .courseNotFound(let path):

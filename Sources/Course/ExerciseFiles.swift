@@ -1,10 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Creating and resetting the learner's working files, `exercises/NN-slug.py`.
 ///
@@ -20,7 +16,7 @@ public struct ExerciseFiles: Sendable {
     }
 
     /// Where reset keeps previous versions.
-    public var backupDirectory: URL { course.root.appendingPathComponent("exercises/.backup", isDirectory: true) }
+    public var backupDirectory: URL { course.exercisesDirectory.appendingPathComponent(".backup", isDirectory: true) }
 
     /// What ``start(_:)`` did.
     public enum Started: Equatable, Sendable {
@@ -156,6 +152,15 @@ public enum ExerciseFileError: Error, Equatable, Sendable, CustomStringConvertib
     case unreadable(String)
     /// Writing `path` failed; `reason` is the system's message.
     case cannotWrite(String, reason: String)
+
+    /// A lesson file that cannot be read is the course's fault (2); a write that fails, the
+    /// machine's (3).
+    public var exitCode: Int32 {
+        switch self {
+        case .unreadable: 2
+        case .cannotWrite: 3
+        }
+    }
 
     public var description: String {
         switch self {

@@ -45,6 +45,9 @@ public struct Lesson: Sendable, Identifiable, Hashable {
     /// Where the learner's working copy lives, relative to the course root.
     public var exercisePath: String { Self.exercisePath(ofWellFormedID: id) }
 
+    /// The exercise file's name in the exercises folder: `02-gather.py`.
+    public var exerciseFileName: String { Self.exerciseFileName(ofWellFormedID: id) }
+
     public static func == (lhs: Lesson, rhs: Lesson) -> Bool { lhs.id == rhs.id && lhs.directory == rhs.directory }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }
@@ -87,8 +90,26 @@ extension Lesson {
         number(ofID: id) == nil ? nil : coursePrefix + exercisePath(ofWellFormedID: id)
     }
 
+    /// The folder of every exercise file, relative to the course root.
+    public static let exercisesFolder = "exercises"
+
     private static func exercisePath(ofWellFormedID id: String) -> String {
-        "exercises/\(id).py"
+        exercisesFolder + "/" + exerciseFileName(ofWellFormedID: id)
+    }
+
+    private static func exerciseFileName(ofWellFormedID id: String) -> String {
+        id + ".py"
+    }
+
+    /// What comes before the id's first dash (`02` of `02-gather`): how a table too narrow
+    /// for ids heads a lesson's column. The id itself when it has no dash.
+    public static func shortID(ofID id: String) -> String {
+        id.split(separator: "-", maxSplits: 1).first.map(String.init) ?? id
+    }
+
+    /// What follows the id's first dash (`gather` of `02-gather`); nil when nothing does.
+    public static func slug(ofID id: String) -> String? {
+        id.split(separator: "-", maxSplits: 1).dropFirst().first.map(String.init)
     }
 }
 

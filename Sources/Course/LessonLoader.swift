@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Reads one lesson folder and validates it, collecting every problem rather than stopping at the first.
 struct LessonLoader {
@@ -37,22 +36,15 @@ struct LessonLoader {
             problem(nil, "lesson.md is missing or not UTF-8 text", "add lesson.md with YAML front matter between `---` lines")
             return .failure(Failure(problems: problems))
         }
-        let (yamlText, body) = Self.splitFrontMatter(text)
-        guard let yamlText else {
-            problem(nil, "lesson.md has no front matter", "start the file with `---`, the YAML fields, then `---`")
-            return .failure(Failure(problems: problems))
-        }
-        let fields: [String: Any]
-        do {
-            guard let loaded = try Yams.load(yaml: yamlText) as? [String: Any] else {
-                problem(nil, "the front matter is not a mapping of fields", "write `key: value` lines between the `---` lines")
-                return .failure(Failure(problems: problems))
-            }
-            fields = loaded
+        let frontMatter: FrontMatter
+        do throws(FrontMatter.Problem) {
+            frontMatter = try FrontMatter.parse(text)
         } catch {
-            problem(nil, "the front matter is not valid YAML: \(Self.describe(error))", "fix the YAML syntax between the `---` lines")
+            problem(nil, error.message, error.fix)
             return .failure(Failure(problems: problems))
         }
+        let fields = frontMatter.fields
+        let body = frontMatter.body
 
         for key in fields.keys.sorted() where !Self.knownKeys.contains(key) {
             problem(key, "unknown field", "use one of: \(Self.knownKeys.sorted().joined(separator: ", "))")
@@ -275,23 +267,5 @@ struct LessonLoader {
     private func readText(_ url: URL) -> String? {
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         return String(data: data, encoding: .utf8)
-    }
-
-    /// Splits `---\n<yaml>\n---\n<body>`; the YAML is nil when there is no front matter.
-    static func splitFrontMatter(_ text: String) -> (String?, String) {
-        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
-        guard normalized.hasPrefix("---\n") else { return (nil, normalized) }
-        let rest = normalized.dropFirst(4)
-        guard let end = rest.range(of: "\n---\n") ?? (rest.hasSuffix("\n---") ? rest.range(of: "\n---", options: .backwards) : nil) else {
-            return (nil, normalized)
-        }
-        let yaml = String(rest[rest.startIndex..<end.lowerBound])
-        let body = String(rest[end.upperBound...])
-        return (yaml, body.trimmingCharacters(in: .newlines))
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let yaml = error as? YamlError { return "\(yaml)".replacingOccurrences(of: "\n", with: " ") }
-        return "\(error)"
     }
 }

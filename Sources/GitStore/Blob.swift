@@ -2,18 +2,9 @@ import CGit2
 import Foundation
 
 /// A blob object (file contents), owned and freed by this wrapper.
-public final class Blob {
-    let pointer: OpaquePointer
-    /// Keeps the repository alive while the blob is.
-    public let repository: Repository
-
+public final class Blob: LibGit2Object {
     init(_ pointer: OpaquePointer, in repository: Repository) {
-        self.pointer = pointer
-        self.repository = repository
-    }
-
-    deinit {
-        git_blob_free(pointer)
+        super.init(pointer, in: repository, free: { git_blob_free($0) })
     }
 
     /// The blob's object name.

@@ -2,18 +2,9 @@ import CGit2
 import Foundation
 
 /// A commit object, owned and freed by this wrapper.
-public final class Commit {
-    let pointer: OpaquePointer
-    /// Keeps the repository alive while the commit is.
-    public let repository: Repository
-
+public final class Commit: LibGit2Object {
     init(_ pointer: OpaquePointer, in repository: Repository) {
-        self.pointer = pointer
-        self.repository = repository
-    }
-
-    deinit {
-        git_commit_free(pointer)
+        super.init(pointer, in: repository, free: { git_commit_free($0) })
     }
 
     /// The commit's object name.

@@ -1,9 +1,7 @@
 import CGit2
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Attempts and hints for one lesson on one branch.
 public struct LessonCounters: Codable, Hashable, Sendable {

@@ -40,6 +40,19 @@ public enum GitStoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A revision (`main`, `origin/main`, a tag, a commit id) that names no commit.
     case revisionNotFound(String)
 
+    /// The exit status a command ends with: names the user can fix (no such branch, not a
+    /// repository, detached HEAD, a bare repository) are usage errors (2); the rest — I/O,
+    /// locks, transport, corruption — environment errors (3).
+    public var exitCode: Int32 {
+        switch self {
+        case .notARepository, .alreadyARepository, .detachedHead, .bareRepository, .branchNotFound, .branchExists,
+            .invalidBranchName, .invalidPath, .remoteNotFound, .unbornBranch, .revisionNotFound, .invalidTrailerValue:
+            2
+        case .git, .indexLocked, .concurrentUpdates, .fileSystem, .corruptCounters, .corruptObject:
+            3
+        }
+    }
+
     public var description: String {
         switch self {
         case .git(let error):
@@ -86,8 +99,4 @@ public enum GitStoreError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

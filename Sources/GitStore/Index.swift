@@ -1,9 +1,7 @@
 import CGit2
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A libgit2 index object, owned and freed by this wrapper.
 final class Index {

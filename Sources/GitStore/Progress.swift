@@ -1,9 +1,7 @@
 import CGit2
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A lesson's latest record on a branch and whether it still holds at the tip.
 public struct LessonProgress: Hashable, Sendable {

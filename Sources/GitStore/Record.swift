@@ -1,9 +1,7 @@
 import CGit2
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Repository {
     /// How often the branch may move under a recording before it gives up. Each retry

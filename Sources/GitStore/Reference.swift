@@ -2,28 +2,14 @@ import CGit2
 
 /// A git reference (`refs/heads/main`, `HEAD`, `refs/remotes/origin/HEAD`), owned and
 /// freed by this wrapper.
-public final class Reference {
-    let pointer: OpaquePointer
-    /// Keeps the repository alive while the reference is.
-    public let repository: Repository
-
+public final class Reference: LibGit2Object {
     init(_ pointer: OpaquePointer, in repository: Repository) {
-        self.pointer = pointer
-        self.repository = repository
-    }
-
-    deinit {
-        git_reference_free(pointer)
+        super.init(pointer, in: repository, free: { git_reference_free($0) })
     }
 
     /// The full name, e.g. `refs/heads/learner/zoë`.
     public var name: String {
         string(git_reference_name(pointer)) ?? ""
-    }
-
-    /// The name git shows to people, e.g. `learner/zoë` or `origin/learner/zoë`.
-    public var shorthand: String {
-        string(git_reference_shorthand(pointer)) ?? name
     }
 
     /// The object a direct reference points at; nil for a symbolic one.

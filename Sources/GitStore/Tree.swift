@@ -1,18 +1,9 @@
 import CGit2
 
 /// A tree object (a directory listing), owned and freed by this wrapper.
-public final class Tree {
-    let pointer: OpaquePointer
-    /// Keeps the repository alive while the tree is.
-    public let repository: Repository
-
+public final class Tree: LibGit2Object {
     init(_ pointer: OpaquePointer, in repository: Repository) {
-        self.pointer = pointer
-        self.repository = repository
-    }
-
-    deinit {
-        git_tree_free(pointer)
+        super.init(pointer, in: repository, free: { git_tree_free($0) })
     }
 
     /// The tree's object name.

@@ -92,8 +92,6 @@ public struct GradeReport: Codable, Sendable, Equatable {
     public func check(_ id: CheckID) -> Check? { checks.first { $0.id == id.rawValue } }
 
     public var passedCount: Int { checks.filter { $0.status == .pass }.count }
-    /// Checks that were decided (pass or fail), for `Asynclings-Checks: 9/9`.
-    public var decidedCount: Int { checks.filter { $0.status != .skip }.count }
     public var failedChecks: [Check] { checks.filter { $0.status == .fail || $0.status == .error } }
 
     /// Exit status of `asynclings grade`: 0 pass, 1 fail, 2 course error, 3 environment error.

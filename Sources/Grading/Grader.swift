@@ -184,7 +184,8 @@ public struct Grader: Sendable {
             mounts.append(Mount(interpreter.path))
         }
         mounts.append(Mount(source: harness.directory.path, target: layout.harnessDirectory))
-        mounts.append(Mount(source: harness.directory.appendingPathComponent("etc").path, target: "/etc"))
+        let etc = harness.directory.appendingPathComponent("etc").path
+        if FileManager.default.fileExists(atPath: etc) { mounts.append(Mount(source: etc, target: "/etc")) }
         for lesson in lessons {
             let folder = layout.lessonDirectory(lesson)
             for file in lesson.gradingFiles {

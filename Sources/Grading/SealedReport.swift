@@ -107,11 +107,13 @@ extension GradeReport {
         return nil
     }
 
-    /// Records a failure of `check` (added to the report if absent); the verdict becomes a fail.
+    /// Records a failure of `check` (added to the report if absent; after what it already
+    /// said if it failed already); the verdict becomes a fail.
     mutating func fail(_ check: CheckID, _ message: String) {
         if let index = checks.firstIndex(where: { $0.id == check.rawValue }) {
+            let earlier = checks[index].status == .fail ? checks[index].message + "\n" : ""
             checks[index].status = .fail
-            checks[index].message = message
+            checks[index].message = earlier + message
         } else {
             checks.append(Check(id: check.rawValue, status: .fail, message: message))
         }

@@ -1,8 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// A host path shown read-only inside the sandbox, at `target`.
 public struct Mount: Sendable, Hashable {

@@ -1,9 +1,7 @@
 import CSandbox
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// A client for a long-running "fork server": a process, started once, that
 /// forks one child per request from an already-initialised state (for the

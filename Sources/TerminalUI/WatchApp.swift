@@ -1,15 +1,11 @@
 import Course
 import Foundation
 import Grading
-import Rendering
+import TerminalKit
+import Views
 import Watch
 import Workshop
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Watch mode: the event loop that ties the terminal, the file monitor, the grader and
 /// the learner's session together.
@@ -245,11 +241,11 @@ public final class WatchApp: @unchecked Sendable {
                 model.screen = .finished
             }
         case .filesChanged(let names):
-            guard let lesson = model.currentLesson, names.contains("\(lesson.id).py") else { return }
+            guard let lesson = model.currentLesson, names.contains(lesson.exerciseFileName) else { return }
             guard model.screen != .loading else { return }
             let path = session.course.exerciseFile(for: lesson).path
-            if let own = ownWrites["\(lesson.id).py"] {
-                ownWrites["\(lesson.id).py"] = nil
+            if let own = ownWrites[lesson.exerciseFileName] {
+                ownWrites[lesson.exerciseFileName] = nil
                 if FileSignature.of(path: path) == own { return }
             }
             model.notice = nil
@@ -300,7 +296,7 @@ public final class WatchApp: @unchecked Sendable {
         solutionCode = (try? String(contentsOf: lesson.solution, encoding: .utf8))
         do {
             if try ExerciseFiles(course: session.course).start(lesson) == .created {
-                ownWrites["\(lesson.id).py"] = FileSignature.of(path: session.course.exerciseFile(for: lesson).path)
+                ownWrites[lesson.exerciseFileName] = FileSignature.of(path: session.course.exerciseFile(for: lesson).path)
                 model.notice = "Created \(lesson.exercisePath) from the starter: open it in your editor."
             }
         } catch {
@@ -345,7 +341,7 @@ public final class WatchApp: @unchecked Sendable {
     // MARK: - Watching files
 
     private func startWatching() {
-        let folder = session.course.root.appendingPathComponent("exercises")
+        let folder = session.course.exercisesDirectory
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         do {
             monitor = try DirectoryMonitor(

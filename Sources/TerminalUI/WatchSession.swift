@@ -1,5 +1,6 @@
 import Course
 import Grading
+import Views
 import Workshop
 
 /// What watch mode needs from the learner's session: grading with recording, the hint
@@ -18,17 +19,6 @@ public protocol WatchSession: Sendable {
     func record(_ graded: LearnerSession.Graded) -> LearnerSession.Recording
     /// The next hint of the ladder (counted); nil when the lesson has none.
     func nextHint(_ lesson: Lesson) -> (number: Int, of: Int, text: String)?
-}
-
-/// One grade as watch mode shows it.
-public struct WatchCheck: Sendable {
-    public var report: GradeReport
-    public var recording: LearnerSession.Recording
-
-    public init(report: GradeReport, recording: LearnerSession.Recording) {
-        self.report = report
-        self.recording = recording
-    }
 }
 
 extension LearnerSession: WatchSession {

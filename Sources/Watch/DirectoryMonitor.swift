@@ -1,10 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Reports which files of one folder changed: created, rewritten, replaced or deleted.
 ///
@@ -231,79 +227,73 @@ public final class DirectoryMonitor: @unchecked Sendable {
 
     // MARK: - inotify
 
-    #if os(Linux)
-        /// `IN_MODIFY` too: without it a write still in progress looks, to polling, like a
-        /// change inotify missed (and the debouncer waits for it to finish anyway).
-        private static let interestingEvents = UInt32(
-            IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MODIFY)
-        /// The watched folder itself went away (deleted, moved, unmounted).
-        private static let folderGone = UInt32(IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)
+    /// `IN_MODIFY` too: without it a write still in progress looks, to polling, like a
+    /// change inotify missed (and the debouncer waits for it to finish anyway).
+    private static let interestingEvents = UInt32(
+        IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MODIFY)
+    /// The watched folder itself went away (deleted, moved, unmounted).
+    private static let folderGone = UInt32(IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)
 
-        private func startInotify() -> Mode {
-            let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-            guard descriptor >= 0 else {
-                let code = errno
-                return .polling(
-                    reason: code == EMFILE
-                        ? "no inotify instance left (raise fs.inotify.max_user_instances)"
-                        : "inotify is unavailable (errno \(code))")
-            }
-            inotifyDescriptor = descriptor
-            watchDescriptor = inotify_add_watch(descriptor, directory, Self.interestingEvents | UInt32(IN_ONLYDIR))
-            guard watchDescriptor >= 0 else {
-                let code = errno
-                return .polling(
-                    reason: code == ENOSPC
-                        ? "no inotify watch left (raise fs.inotify.max_user_watches)"
-                        : "inotify cannot watch this folder (errno \(code))")
-            }
-            return .inotify
+    private func startInotify() -> Mode {
+        let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard descriptor >= 0 else {
+            let code = errno
+            return .polling(
+                reason: code == EMFILE
+                    ? "no inotify instance left (raise fs.inotify.max_user_instances)"
+                    : "inotify is unavailable (errno \(code))")
         }
-
-        private func rewatch() {
-            watchDescriptor = inotify_add_watch(inotifyDescriptor, directory, Self.interestingEvents | UInt32(IN_ONLYDIR))
-            if watchDescriptor >= 0 {
-                rescanEverything = true
-                lock.withLock { currentMode = .inotify }
-            }
+        inotifyDescriptor = descriptor
+        watchDescriptor = inotify_add_watch(descriptor, directory, Self.interestingEvents | UInt32(IN_ONLYDIR))
+        guard watchDescriptor >= 0 else {
+            let code = errno
+            return .polling(
+                reason: code == ENOSPC
+                    ? "no inotify watch left (raise fs.inotify.max_user_watches)"
+                    : "inotify cannot watch this folder (errno \(code))")
         }
+        return .inotify
+    }
 
-        private func drainInotify(at now: ContinuousClock.Instant) {
-            let capacity = 64 * 1024
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
-            defer { buffer.deallocate() }
-            while true {
-                let count = read(inotifyDescriptor, buffer.baseAddress, capacity)
-                guard count > 0 else { return }
-                for event in InotifyEvent.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) {
-                    handle(event, at: now)
-                }
+    private func rewatch() {
+        watchDescriptor = inotify_add_watch(inotifyDescriptor, directory, Self.interestingEvents | UInt32(IN_ONLYDIR))
+        if watchDescriptor >= 0 {
+            rescanEverything = true
+            lock.withLock { currentMode = .inotify }
+        }
+    }
+
+    private func drainInotify(at now: ContinuousClock.Instant) {
+        let capacity = 64 * 1024
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 8)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(inotifyDescriptor, buffer.baseAddress, capacity)
+            guard count > 0 else { return }
+            for event in InotifyEvent.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) {
+                handle(event, at: now)
             }
         }
+    }
 
-        private func handle(_ event: InotifyEvent, at now: ContinuousClock.Instant) {
-            if event.mask & UInt32(IN_Q_OVERFLOW) != 0 {
-                // Events were dropped: only a full scan knows what changed.
+    private func handle(_ event: InotifyEvent, at now: ContinuousClock.Instant) {
+        if event.mask & UInt32(IN_Q_OVERFLOW) != 0 {
+            // Events were dropped: only a full scan knows what changed.
+            rescanEverything = true
+            debouncer.signal(at: now)
+            return
+        }
+        if event.mask & Self.folderGone != 0 {
+            if event.watchDescriptor == watchDescriptor {
+                watchDescriptor = -1
+                lock.withLock { currentMode = .polling(reason: "the folder was moved or deleted") }
                 rescanEverything = true
                 debouncer.signal(at: now)
-                return
             }
-            if event.mask & Self.folderGone != 0 {
-                if event.watchDescriptor == watchDescriptor {
-                    watchDescriptor = -1
-                    lock.withLock { currentMode = .polling(reason: "the folder was moved or deleted") }
-                    rescanEverything = true
-                    debouncer.signal(at: now)
-                }
-                return
-            }
-            guard !event.name.isEmpty, include(event.name) else { return }
-            pendingNames.insert(event.name)
-            debouncer.signal(at: now, settled: event.mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0)
+            return
         }
-    #else
-        private func startInotify() -> Mode { .polling(reason: "inotify exists only on Linux") }
-        private func rewatch() {}
-        private func drainInotify(at now: ContinuousClock.Instant) {}
-    #endif
+        guard !event.name.isEmpty, include(event.name) else { return }
+        pendingNames.insert(event.name)
+        debouncer.signal(at: now, settled: event.mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0)
+    }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// What `stat` says about a file, enough to tell that it changed: a save that keeps the
 /// size still moves the modification time, a save by rename changes the inode, and a
@@ -20,16 +16,9 @@ public struct FileSignature: Hashable, Sendable {
     public static func of(path: String) -> FileSignature? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        #if os(Linux)
-            return FileSignature(
-                inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec),
-                changedSeconds: Int(info.st_ctim.tv_sec), changedNanoseconds: Int(info.st_ctim.tv_nsec))
-        #else
-            return FileSignature(
-                inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                modifiedSeconds: Int(info.st_mtimespec.tv_sec), modifiedNanoseconds: Int(info.st_mtimespec.tv_nsec),
-                changedSeconds: Int(info.st_ctimespec.tv_sec), changedNanoseconds: Int(info.st_ctimespec.tv_nsec))
-        #endif
+        return FileSignature(
+            inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec),
+            changedSeconds: Int(info.st_ctim.tv_sec), changedNanoseconds: Int(info.st_ctim.tv_nsec))
     }
 }

@@ -1,3 +1,4 @@
+import Course
 import Foundation
 import GitStore
 
@@ -8,8 +9,6 @@ import GitStore
 /// learner types right after cloning the room's repository, with work already in the
 /// folder, so it must never touch a file or the index.
 public enum CourseRepository {
-    /// Every learner's branch starts with this.
-    public static let learnerPrefix = "learner/"
     /// The branch a new repository's course commit goes on.
     public static let mainBranch = "main"
     /// The message of that commit.
@@ -30,9 +29,8 @@ public enum CourseRepository {
     ///
     /// - Throws: `.invalidBranchName` for an empty name or one git would refuse.
     public static func learnerBranch(for name: String) throws(GitStoreError) -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
-        let branch = trimmed.hasPrefix(learnerPrefix) ? trimmed : learnerPrefix + trimmed
-        guard branch.count > learnerPrefix.count, Repository.isValidBranchName(branch) else {
+        let branch = LearnerBranch.name(for: name)
+        guard LearnerBranch.isLearnerBranch(branch), Repository.isValidBranchName(branch) else {
             throw .invalidBranchName(branch)
         }
         return branch

@@ -4,7 +4,8 @@ import Course
 import Foundation
 import GitStore
 import Grading
-import Rendering
+import TerminalKit
+import Views
 
 struct Class: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +40,7 @@ struct Class: ParsableCommand {
     var remote: String?
     @Flag(name: .long, help: "Fetch the remote first (default: origin).") var fetch = false
     @Option(name: .long, help: ArgumentHelp("Which branches are learners, a glob on the branch name without the remote.", valueName: "glob"))
-    var branches = "learner/*"
+    var branches = LearnerBranch.glob
     @Flag(name: .long, help: "Grade every exercise file again, from the branch tips, with trusted checks.") var regrade = false
     @Option(name: .customLong("course-ref"), help: ArgumentHelp("The revision whose lessons and checks --regrade trusts.", valueName: "ref"))
     var courseRef: String?
@@ -64,12 +65,7 @@ struct Class: ParsableCommand {
             }
             let course = try? courseOptions.load(reportProblems: !json)
             let start = courseOptions.course.map { URL(fileURLWithPath: $0).path } ?? FileManager.default.currentDirectoryPath
-            let repository: Repository
-            do throws(GitStoreError) {
-                repository = try Repository(discoveringFrom: start)
-            } catch {
-                throw Failure.git(error)
-            }
+            let repository = try Repository(discoveringFrom: start)
             if fetch { try fetchRemote(repository) }
 
             let prefix = course.flatMap { repository.folderInWorkdir($0.root) } ?? ""
@@ -98,19 +94,13 @@ struct Class: ParsableCommand {
                     }
                 } catch {
                     // Without a regrade the columns are a convenience: the records still show.
-                    if regrade { throw Failure.classroom(error) }
+                    if regrade { throw error }
                 }
             }
 
             let reader = ClassReader(repository: repository, coursePrefix: prefix)
-            var matrix: ClassMatrix
-            var contents: [String: Data]
-            do throws(ClassroomError) {
-                let selected = try reader.learnerBranches(.init(glob: branches, remote: remote))
-                (matrix, contents) = try reader.read(branches: selected, lessons: columns, keepContents: regrade, course: courseCommit)
-            } catch {
-                throw Failure.classroom(error)
-            }
+            let selected = try reader.learnerBranches(.init(glob: branches, remote: remote))
+            var (matrix, contents) = try reader.read(branches: selected, lessons: columns, keepContents: regrade, course: courseCommit)
             if regrade, let trusted {
                 let grader = try pythonOptions.grader(for: trusted.course, warnUnsandboxed: false)
                 if !grader.isolation.isSandboxed {
@@ -149,12 +139,8 @@ struct Class: ParsableCommand {
 
     private func fetchRemote(_ repository: Repository) throws {
         let name = remote ?? "origin"
-        do throws(GitStoreError) {
-            let updates = try repository.fetch(remote: name)
-            Console.note("fetched \(name): \(updates.count) branch\(updates.count == 1 ? "" : "es") updated")
-        } catch {
-            throw Failure.git(error)
-        }
+        let updates = try repository.fetch(remote: name)
+        Console.note("fetched \(name): \(updates.count) branch\(updates.count == 1 ? "" : "es") updated")
     }
 
 }

@@ -1,5 +1,6 @@
 import Foundation
-import Rendering
+import TerminalKit
+import Views
 
 /// Writing to the terminal's two streams.
 ///

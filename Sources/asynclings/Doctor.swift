@@ -3,7 +3,8 @@ import Course
 import Foundation
 import GitStore
 import Grading
-import Rendering
+import TerminalKit
+import Views
 import Watch
 import Workshop
 
@@ -149,7 +150,7 @@ struct Doctor: ParsableCommand {
     }
 
     private func watchFindings(_ course: Course?) -> [Finding] {
-        let folder = course?.root.appendingPathComponent("exercises").path ?? FileManager.default.currentDirectoryPath
+        let folder = course?.exercisesDirectory.path ?? FileManager.default.currentDirectoryPath
         let probe = FileManager.default.fileExists(atPath: folder) ? folder : FileManager.default.currentDirectoryPath
         guard let monitor = try? DirectoryMonitor(directory: probe, pollInterval: .seconds(3600), onChange: { _ in }) else {
             return [Finding(level: .warning, topic: "file watching", detail: "cannot watch \(probe)", fix: "press r in watch mode to grade")]

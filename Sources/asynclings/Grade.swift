@@ -2,7 +2,8 @@ import ArgumentParser
 import Course
 import Foundation
 import Grading
-import Rendering
+import TerminalKit
+import Views
 
 struct Grade: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,7 @@ struct Grade: ParsableCommand {
 
     @OptionGroup var courseOptions: CourseOptions
     @OptionGroup var pythonOptions: PythonOptions
-    @Argument(help: "The lesson id.") var lesson: String
+    @OptionGroup var lessonArgument: LessonArgument
     @Argument(help: "The file to grade (default: exercises/LESSON.py).") var file: String?
     @Flag(name: .long, help: "Print the report as one JSON object.") var json = false
     @Option(name: .long, help: "Seed for the grader's varied latencies and schedules (replays a failure).") var seed = 0
@@ -19,7 +20,7 @@ struct Grade: ParsableCommand {
     func run() throws {
         var exitCode: Int32 = 0
         try reportingFailures {
-            let (course, lesson) = try courseOptions.loadLesson(lesson)
+            let (course, lesson) = try courseOptions.loadLesson(lessonArgument.lesson)
             let grader = try pythonOptions.grader(for: course)
             let target: URL
             let shown: String

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Course
 import Foundation
-import Rendering
+import TerminalKit
+import Views
 import Workshop
 
 struct Hint: ParsableCommand {
@@ -13,11 +14,11 @@ struct Hint: ParsableCommand {
             """)
 
     @OptionGroup var courseOptions: CourseOptions
-    @Argument(help: "The lesson id (e.g. 02-gather, or 02).", completion: LessonCompletion.kind) var lesson: String
+    @OptionGroup var lessonArgument: LessonArgument
 
     func run() throws {
         try reportingFailures {
-            let (course, lesson) = try courseOptions.loadLesson(lesson)
+            let (course, lesson) = try courseOptions.loadLesson(lessonArgument.lesson)
             let style = TerminalRenderer.Style.detect()
             let session = LearnerSession.withoutGrading(course)
             guard let hint = session.nextHint(lesson) else {

@@ -10,6 +10,6 @@ enum LessonCompletion {
             return []
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("lessons").path)) ?? []
-        return names.filter { $0.first?.isNumber == true && $0.hasPrefix(prefix) }.sorted()
+        return names.filter { Lesson.number(ofID: $0) != nil && $0.hasPrefix(prefix) }.sorted()
     }
 }

@@ -1,7 +1,10 @@
 import ArgumentParser
+import Classroom
 import Course
 import Foundation
+import GitStore
 import Grading
+import TerminalKit
 
 /// `--course DIR`: which course to use (default: the nearest folder with `lessons/`).
 struct CourseOptions: ParsableArguments {
@@ -19,37 +22,19 @@ struct CourseOptions: ParsableArguments {
 
     /// Loads just the lesson a command names (cheaper than the whole course).
     func loadLesson(_ query: String) throws -> (Course, Lesson) {
-        do {
-            return try Course.loadLesson(query, root: try root())
-        } catch {
-            throw Failure.usage("\(error)")
-        }
+        try Course.loadLesson(query, root: try root())
     }
 
     /// The course folder: `--course`, else the nearest folder above the working directory with `lessons/`.
-    func root() throws -> URL {
-        let root: URL
-        do {
-            if let course {
-                root = URL(fileURLWithPath: course).standardizedFileURL
-                guard FileManager.default.fileExists(atPath: root.appendingPathComponent("lessons").path) else {
-                    throw CourseError.courseNotFound(searchedFrom: root.path)
-                }
-            } else {
-                root = try Course.locate(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    func root() throws(CourseError) -> URL {
+        if let course {
+            let root = URL(fileURLWithPath: course).standardizedFileURL
+            guard FileManager.default.fileExists(atPath: root.appendingPathComponent("lessons").path) else {
+                throw .courseNotFound(searchedFrom: root.path)
             }
-        } catch let error as CourseError {
-            throw Failure.usage("\(error)")
+            return root
         }
-        return root
-    }
-
-    func lesson(_ query: String, in course: Course) throws -> Lesson {
-        do {
-            return try course.lesson(query)
-        } catch {
-            throw Failure.usage("\(error)")
-        }
+        return try Course.locate(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
 }
 
@@ -75,8 +60,21 @@ struct PythonOptions: ParsableArguments {
     }
 }
 
-/// How a command fails: the message goes to stderr, the exit status follows docs/DESIGN.md.
-enum Failure: Error, CustomStringConvertible {
+/// An error that ends a command, with the exit status docs/DESIGN.md gives it. The domain's
+/// error types own theirs (`exitCode`); this only lets one `catch` read any of them.
+protocol CommandError: Error, CustomStringConvertible {
+    var exitCode: Int32 { get }
+}
+
+extension CourseError: CommandError {}
+extension ExerciseFileError: CommandError {}
+extension GradingError: CommandError {}
+extension GitStoreError: CommandError {}
+extension ClassroomError: CommandError {}
+extension TerminalError: CommandError {}
+
+/// How a command fails for reasons of its own (bad arguments, a file it cannot write).
+enum Failure: CommandError {
     /// Bad arguments, unknown lesson, malformed course (exit 2).
     case usage(String)
     /// No usable Python, missing harness (exit 3).
@@ -97,16 +95,36 @@ enum Failure: Error, CustomStringConvertible {
 }
 
 extension ParsableCommand {
-    /// Runs `body`, turning a `Failure` or `GradingError` into its message and exit status.
+    /// Runs `body`, turning any `CommandError` into its message and exit status.
     func reportingFailures(_ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let failure as Failure {
-            Console.error(failure.description)
-            throw ExitCode(failure.exitCode)
-        } catch let error as GradingError {
+        } catch let error as any CommandError {
             Console.error(error.description)
             throw ExitCode(error.exitCode)
         }
     }
+}
+
+/// The help every lesson argument shares.
+private let lessonHelp = "The lesson: its id (02-gather), number (02) or slug (gather)."
+
+/// A command's lesson, completed to the lesson ids of the course around the shell.
+struct LessonArgument: ParsableArguments {
+    @Argument(help: ArgumentHelp(lessonHelp, valueName: "lesson"), completion: LessonCompletion.kind)
+    var lesson: String
+}
+
+/// A lesson a command may be given; without one it picks the first lesson not passed yet.
+struct OptionalLessonArgument: ParsableArguments {
+    @Argument(
+        help: ArgumentHelp(lessonHelp + " Default: the first lesson not passed yet.", valueName: "lesson"),
+        completion: LessonCompletion.kind)
+    var lesson: String?
+}
+
+/// Several lessons (none: every lesson of the course).
+struct LessonsArgument: ParsableArguments {
+    @Argument(help: ArgumentHelp(lessonHelp + " Default: every lesson.", valueName: "lesson"), completion: LessonCompletion.kind)
+    var lessons: [String] = []
 }

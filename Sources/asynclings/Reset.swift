@@ -12,17 +12,12 @@ struct Reset: ParsableCommand {
             """)
 
     @OptionGroup var courseOptions: CourseOptions
-    @Argument(help: "The lesson id (e.g. 02-gather, or 02).", completion: LessonCompletion.kind) var lesson: String
+    @OptionGroup var lessonArgument: LessonArgument
 
     func run() throws {
         try reportingFailures {
-            let (course, lesson) = try courseOptions.loadLesson(lesson)
-            let result: ExerciseFiles.Reset
-            do {
-                result = try ExerciseFiles(course: course).reset(lesson)
-            } catch {
-                throw Failure.usage("\(error)")
-            }
+            let (course, lesson) = try courseOptions.loadLesson(lessonArgument.lesson)
+            let result = try ExerciseFiles(course: course).reset(lesson)
             switch result {
             case .created:
                 Console.print("\(lesson.exercisePath) did not exist; created it from the starter.")

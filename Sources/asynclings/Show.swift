@@ -1,8 +1,9 @@
 import ArgumentParser
 import Course
 import Foundation
-import Rendering
+import TerminalKit
 import TerminalUI
+import Views
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,11 +11,11 @@ struct Show: ParsableCommand {
         discussion: "Coloured and wrapped to the terminal; plain text without escape codes under NO_COLOR or when not writing to a terminal.")
 
     @OptionGroup var courseOptions: CourseOptions
-    @Argument(help: "The lesson id (e.g. 02-gather, or 02).", completion: LessonCompletion.kind) var lesson: String
+    @OptionGroup var lessonArgument: LessonArgument
 
     func run() throws {
         try reportingFailures {
-            let (course, lesson) = try courseOptions.loadLesson(lesson)
+            let (course, lesson) = try courseOptions.loadLesson(lessonArgument.lesson)
             let style = TerminalRenderer.Style.detect()
             let started = FileManager.default.fileExists(atPath: course.exerciseFile(for: lesson).path)
             let markdown = """

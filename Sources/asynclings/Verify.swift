@@ -2,6 +2,7 @@ import ArgumentParser
 import Course
 import Foundation
 import Grading
+import Views
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,18 +10,19 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var courseOptions: CourseOptions
     @OptionGroup var pythonOptions: PythonOptions
-    @Argument(help: "Lessons to verify (default: all).") var lessons: [String] = []
+    @OptionGroup var lessonsArgument: LessonsArgument
     @Flag(name: .long, help: "Print the results as JSON.") var json = false
 
     func run() throws {
         var failed = false
         try reportingFailures {
             let course = try courseOptions.load(reportProblems: !json)
-            let selected = try lessons.isEmpty ? course.lessons : lessons.map { try courseOptions.lesson($0, in: course) }
+            let lessons = lessonsArgument.lessons
+            let selected = try lessons.isEmpty ? course.lessons : lessons.map { query throws(CourseError) in try course.lesson(query) }
             let grader = try pythonOptions.grader(for: course)
             let started = Date()
             let items = Verifier(grader: grader, course: course).verify(selected)
-            let problems = lessons.isEmpty ? course.problems : []
+            let problems = lessonsArgument.lessons.isEmpty ? course.problems : []
             failed = items.contains { !$0.ok } || !problems.isEmpty
             if json {
                 let encoder = JSONEncoder()
@@ -29,7 +31,7 @@ struct Verify: ParsableCommand {
                 Console.print(String(decoding: try encoder.encode(body), as: UTF8.self))
                 return
             }
-            Console.print(table(items))
+            Console.print(VerifyText.table(items))
             for problem in problems {
                 Console.print("✗ \(problem)")
             }
@@ -40,16 +42,6 @@ struct Verify: ParsableCommand {
         if failed { throw ExitCode(1) }
     }
 
-    private func table(_ items: [Verifier.Item]) -> String {
-        let fileWidth = min(60, items.map(\.file.count).max() ?? 10)
-        let expectWidth = items.map(\.expected.count).max() ?? 10
-        return items.map { item in
-            let mark = item.ok ? "✓" : "✗"
-            let file = item.file.padding(toLength: fileWidth, withPad: " ", startingAt: 0)
-            let expected = item.expected.padding(toLength: expectWidth, withPad: " ", startingAt: 0)
-            return "\(mark) \(file)  \(expected)  \(item.actual)"
-        }.joined(separator: "\n")
-    }
 }
 
 private struct VerifyJSON: Encodable {

@@ -22,8 +22,7 @@ struct Watch: ParsableCommand {
 
     @OptionGroup var courseOptions: CourseOptions
     @OptionGroup var pythonOptions: PythonOptions
-    @Argument(help: "Start at this lesson instead of the first unfinished one.", completion: LessonCompletion.kind)
-    var lesson: String?
+    @OptionGroup var lessonArgument: OptionalLessonArgument
     @Flag(name: .long, help: "Notice saves by polling only (for folders where inotify reports nothing).")
     var poll = false
 
@@ -38,17 +37,13 @@ struct Watch: ParsableCommand {
             defer { grader.stopServer() }
             var options = WatchApp.Options()
             options.useInotify = !poll
-            if let lesson { options.startLesson = try courseOptions.lesson(lesson, in: course).id }
+            if let lesson = lessonArgument.lesson { options.startLesson = try course.lesson(lesson).id }
             if !grader.isolation.isSandboxed { options.startupNotice = "Grades are \(grader.isolation.summary)" }
-            do {
-                let app = try WatchApp(session: LearnerSession(course: course, grader: grader), options: options)
-                status = try app.run()
-                // `print`, not FileHandle: writing to a terminal that has gone away must
-                // fail quietly rather than raise.
-                if !app.terminalWasClosed { print(app.farewell()) }
-            } catch {
-                throw Failure.usage("\(error)")
-            }
+            let app = try WatchApp(session: LearnerSession(course: course, grader: grader), options: options)
+            status = try app.run()
+            // `print`, not FileHandle: writing to a terminal that has gone away must
+            // fail quietly rather than raise.
+            if !app.terminalWasClosed { print(app.farewell()) }
         }
         if status != 0 { throw ExitCode(status) }
     }

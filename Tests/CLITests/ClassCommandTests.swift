@@ -2,9 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `asynclings class` end to end: learner clones push to a scratch bare repository; the
 /// instructor reads it, in the bare repository itself or in a clone after `--fetch`.

@@ -2,9 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// The built binary running on a pseudo-terminal: the test types keys and reads the screen.
 final class PseudoTerminalSession {

@@ -2,9 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The learner's git commands end to end: the built binary on scratch repositories,
 /// inspected with the git command line.

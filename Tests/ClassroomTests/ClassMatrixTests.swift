@@ -1,7 +1,8 @@
 @testable import Classroom
 import Foundation
 import GitStore
-import Rendering
+import TerminalKit
+import Views
 import Testing
 
 @Suite("Class matrix model")

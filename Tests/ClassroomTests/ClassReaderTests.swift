@@ -6,9 +6,7 @@ import Grading
 import TestSupport
 import Testing
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 @Suite("Reading and re-grading the room", .scratchDirectory)
 struct ClassReaderTests {

@@ -1,4 +1,5 @@
 import Classroom
+import Views
 import Foundation
 import TestSupport
 import Testing

@@ -2,7 +2,8 @@ import Classroom
 import Course
 import Foundation
 import GitStore
-import Rendering
+import TerminalKit
+import Views
 import TestSupport
 import Testing
 

@@ -3,9 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 @Suite("Concurrent recording")
 struct ConcurrencyTests {

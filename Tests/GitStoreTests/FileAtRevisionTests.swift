@@ -2,9 +2,7 @@ import Foundation
 import GitStore
 import Testing
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 @Suite("Reading a file at a branch tip")
 struct FileAtRevisionTests {

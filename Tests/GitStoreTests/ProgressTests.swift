@@ -2,9 +2,7 @@ import Foundation
 import GitStore
 import Testing
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// CPU time consumed by the calling thread.
 func threadCPUTime() -> Duration {

@@ -2,9 +2,7 @@ import Foundation
 import GitStore
 import Testing
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A temporary directory removed when the value dies.
 final class Scratch {

@@ -14,23 +14,25 @@ let repositoryCourse = Course.load(root: Repository.root)
 
 @Suite("Grading the repository's lessons")
 struct GradingLessons {
+    /// `asynclings verify` for one lesson, in the sandbox: the starter fails, the solution
+    /// and every right/ variant pass every check, every wrong/ variant fails its check.
     @Test(arguments: Repository.lessonIDs)
-    func theSolutionPassesEveryCheck(id: String) throws {
+    func theLessonVerifies(id: String) throws {
         let lesson = try repositoryCourse.lesson(id)
-        let report = try makeGrader().grade(lesson, file: lesson.solution)
-        #expect(report.status == .pass, "\(report.json())")
-        #expect(report.checks.allSatisfy { $0.status == .pass })
-        #expect(report.checks.map(\.id).starts(with: ["compile", "run", "time-limit", "deadlock"]))
+        let verifier = Verifier(grader: try makeGrader(), course: repositoryCourse)
+        defer { verifier.grader.stopServer() }
+        #expect(verifier.grader.isolation.isSandboxed)
+        let items = verifier.verify([lesson])
+        for item in items where !item.ok {
+            Issue.record("\(item.file): expected \(item.expected), \(item.actual)")
+        }
+        #expect(items.contains { $0.kind == .right })
     }
 
-    @Test(arguments: Repository.lessonIDs)
-    func theStarterCompilesAndFails(id: String) throws {
-        let lesson = try repositoryCourse.lesson(id)
-        let report = try makeGrader().grade(lesson, file: lesson.starter)
-        #expect(report.status == .fail)
-        #expect(report.check(.compile)?.status == .pass)
-        #expect(!report.failedChecks.isEmpty)
-        #expect(report.failedChecks.allSatisfy { !$0.message.isEmpty })
+    @Test func aReportListsTheLeadingChecksFirst() throws {
+        let lesson = try repositoryCourse.lesson("02-gather")
+        let report = try makeGrader().grade(lesson, file: lesson.solution)
+        #expect(report.checks.map(\.id).starts(with: ["compile", "run", "time-limit", "deadlock"]))
     }
 }
 

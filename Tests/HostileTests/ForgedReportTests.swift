@@ -87,7 +87,7 @@ struct InconsistentReports {
     }
 
     static func checks(_ statuses: [String: String] = [:], dropping: String? = nil, twice: String? = nil) -> String {
-        var ids = ["compile", "run", "time-limit", "deadlock", "behaviour", "blocking", "unawaited", "leaked-tasks", "unretrieved-exception"]
+        var ids = ["compile", "run", "time-limit", "deadlock", "tampering", "behaviour", "blocking", "unawaited", "leaked-tasks", "unretrieved-exception"]
         ids.removeAll { $0 == dropping }
         if let twice { ids.append(twice) }
         return "[" + ids.map { #"{"id": "\#($0)", "status": "\#(statuses[$0] ?? "pass")", "message": ""}"# }.joined(separator: ",") + "]"

@@ -2,9 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The real git command line, for building and inspecting scratch repositories (the
 /// product itself never runs it). System and global configuration are ignored so only

@@ -69,7 +69,7 @@ public enum Repository {
             .sorted()
     }
 
-    /// The `asynclings` binary under test: `$ASYNCLINGS_BIN` (make test sets the release build), else the debug build.
+    /// The `asynclings` binary under test: `$ASYNCLINGS_BIN` when set (a release build, say), else the debug build `swift test` made.
     public static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["ASYNCLINGS_BIN"], !path.isEmpty {
             return URL(fileURLWithPath: path)

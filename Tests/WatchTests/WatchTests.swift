@@ -3,9 +3,7 @@ import Testing
 
 @testable import Watch
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 @Suite("Debouncer")
 struct DebouncerTests {

@@ -8,6 +8,7 @@ import unittest
 
 import support  # noqa: F401  (puts the harness on sys.path)
 from asynclings_harness.clock import LoopAborted, VirtualClockLoop
+from asynclings_harness.explore import Schedule
 
 
 def run(coro_factory, *, deadline: float = float("inf")):
@@ -133,6 +134,41 @@ class Stuck(unittest.TestCase):
             await task
         _, now = run(main)
         self.assertEqual(now, 1.0)
+
+    def test_a_timer_re_armed_for_now_still_sees_time_pass(self) -> None:
+        # A wait that rounds to nothing (5.0 + 1e-17 == 5.0) re-arms a timer that is already due;
+        # on a real clock the next look at the time has moved on, so the loop below ends.
+        async def main():
+            loop = asyncio.get_running_loop()
+            await asyncio.sleep(5)
+            while loop.time() == 5.0:
+                await asyncio.sleep(1e-17)
+        _, now = run(main)
+        self.assertGreater(now, 5.0)
+        self.assertLess(now, 5.0 + 1e-5)
+
+    def test_re_arming_for_now_moves_the_clock_a_little_whatever_the_schedule(self) -> None:
+        # Under an explored schedule the due timer may already have fired when the loop notices
+        # the spin: the clock must still creep on, not jump to the next timer (6 s here).
+        async def main(extra_turns: int):
+            loop = asyncio.get_running_loop()
+            await asyncio.sleep(5)
+            later = loop.call_later(1.0, lambda: None)
+            for _ in range(extra_turns):  # shifts which step of the spin the loop notices it at
+                await asyncio.sleep(0)
+            while loop.time() == 5.0:
+                await asyncio.sleep(1e-17)
+            later.cancel()
+            return loop.time()
+        for seed in range(1, 4):
+            for extra_turns in range(4):
+                loop = VirtualClockLoop()
+                loop.schedule = Schedule(seed)
+                try:
+                    moved_to = loop.run_until_complete(main(extra_turns))
+                finally:
+                    loop.close()
+                self.assertLess(moved_to, 5.0 + 1e-5, f"schedule {seed}, {extra_turns} extra turns")
 
 
 if __name__ == "__main__":

@@ -318,6 +318,12 @@ class SwallowedCancellation(unittest.TestCase):
                     for i in range(3):
                         if i:
                             break
+            async def stop_request_taken_deliberately():
+                try:
+                    await asyncio.Event().wait()
+                except asyncio.CancelledError:
+                    asyncio.current_task().uncancel()
+                return "shut down"
         """
         self.assertEqual(found(source), [])
 

@@ -154,54 +154,6 @@ class WhatTheLearnerSees(unittest.TestCase):
         self.assertTrue(calls)
         self.assertTrue(all(s["task"] == "lookup_one" for s in calls), calls)
 
-    SHOWN = """
-from asynclings_harness import Trial, scenario
-
-CHECKS = ["behaviour", "concurrency"]
-
-
-@scenario("the picture of the run")
-async def first(t: Trial) -> None:
-    t.show_timeline()
-    fake = t.fake_async("fetch", latency=0.5, result=1)
-    await t.call(t.function("run_twice", is_async=True))
-    t.expect("behaviour", len(fake.calls) == 2, "two fetches")
-
-
-@scenario("the fetches overlap")
-async def second(t: Trial) -> None:
-    fake = t.fake_async("fetch", latency=0.5, result=1)
-    await t.call(t.function("run_twice", is_async=True))
-    t.expect("concurrency", fake.peak == 2, "the two fetches ran one after another")
-"""
-
-    def grade_shown(self, body: str, check: str | None = None) -> dict:
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as folder:
-            with open(os.path.join(folder, "check.py"), "w", encoding="utf-8") as handle:
-                handle.write(check or self.SHOWN)
-            return grade("99-shown", "import asyncio\n\nasync def fetch():\n    await asyncio.sleep(1)\n\n"
-                                     "async def run_twice():\n" + body, lesson_dir=folder)
-
-    def test_a_scenario_can_show_its_timeline_when_everything_passes(self) -> None:
-        report = self.grade_shown("    await asyncio.gather(fetch(), fetch())\n")
-        self.assertEqual(report["status"], "pass", report)
-        self.assertEqual(report["timeline"]["scenario"], "the picture of the run")
-        self.assertEqual(len([s for s in report["timeline"]["spans"] if s["kind"] == "io"]), 2)
-        self.assertIn("task", {s["kind"] for s in report["timeline"]["spans"]})  # gather's tasks
-
-    def test_a_shown_timeline_can_leave_the_learners_tasks_out(self) -> None:
-        report = self.grade_shown("    await asyncio.gather(fetch(), fetch())\n",
-                                  check=self.SHOWN.replace("t.show_timeline()", "t.show_timeline(learner_tasks=False)"))
-        self.assertEqual(report["status"], "pass", report)
-        self.assertEqual({s["kind"] for s in report["timeline"]["spans"]}, {"io"})
-
-    def test_a_failing_scenarios_timeline_still_wins(self) -> None:
-        report = self.grade_shown("    await fetch()\n    await fetch()\n")
-        self.assertEqual(statuses(report)["concurrency"], "fail", report)
-        self.assertEqual(report["timeline"]["scenario"], "the fetches overlap")
-
 
 if __name__ == "__main__":
     unittest.main()

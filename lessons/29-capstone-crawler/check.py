@@ -697,7 +697,7 @@ def gaps(hits: list[Hit]) -> list[tuple[float, float]]:
 @scenario("stage 4, robustly: 503 bursts, a never-ending page, a redirect loop, an error page and a dead host")
 async def stage_4(t: Trial) -> None:
     stage = Stage(t, 4, "robustly")
-    t.show_timeline(learner_tasks=False)
+    t.keep_timeline(learner_tasks=False)  # the crawl, drawn: a row per page, a block per attempt
     params = Params(max_depth=3, concurrency=4, per_host_rate=20, timeout=1.0, retries=2, backoff=0.2)
     attempts = params.retries + 1
     async with serving(t, SITE_4) as site:

@@ -5,6 +5,8 @@ Lesson check scripts use :func:`scenario` and :class:`Trial`; see ``trial.py``.
 
 from .fakes import FakeAsync, FakeBlocking, FakeCall
 from .report import ALL_CHECKS
-from .trial import Abort, Heartbeat, Trial, scenario
+from .signals import SignalDelivery
+from .trial import Abort, ClockWatch, Heartbeat, Trial, scenario
 
-__all__ = ["ALL_CHECKS", "Abort", "FakeAsync", "FakeBlocking", "FakeCall", "Heartbeat", "Trial", "scenario"]
+__all__ = ["ALL_CHECKS", "Abort", "ClockWatch", "FakeAsync", "FakeBlocking", "FakeCall", "Heartbeat", "SignalDelivery",
+           "Trial", "scenario"]

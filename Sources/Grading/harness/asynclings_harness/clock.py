@@ -50,6 +50,11 @@ ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
 # moves on by itself: a busy-waiting program (`while not flag: await sleep(0)`)
 # still sees time pass, as it would on a real clock.
 SPIN_ADVANCE_TURNS = 2_000
+# How far the clock moves after those turns when the program keeps arming timers that are
+# already due (a remaining wait that rounds to nothing, say `sleep((1 - tokens) / rate)`
+# with tokens a hair under 1): a little time passes, as on a real clock, instead of a jump
+# to the next timer, which would skip what those timers wait for.
+SPIN_STEP = 1e-6
 # Loop turns with ready work and no timer at all before we call it a livelock.
 LIVELOCK_TURNS = 100_000
 # Real seconds to wait for worker threads to reach a virtual sleep or finish.
@@ -131,12 +136,18 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
     def __init__(self) -> None:
         super().__init__()
         self._vnow = 0.0
+        self._reached = 0.0  # the furthest the clock has gone: it only ever moves forward
+        self._rewound: tuple[float, float] | None = None  # (reached, now) when someone was first seen winding it back
         self._real_selector = self._selector
         self._selector = _VirtualSelector(self, self._real_selector)  # type: ignore[assignment]
         self.deadline = float("inf")  # virtual seconds
         self.turn_budget = 2_000_000
         self.turns = 0
         self.forced_advances = 0  # times the clock moved on while tasks were busy-waiting
+        # times a worker thread was still busy after THREAD_SETTLE_LIMIT of real time and the
+        # clock moved on without it (a thread that waits for the loop must never count as busy)
+        self.settle_overruns = 0
+        self.armed_for_now = 0  # timers armed for a moment already come, since the clock last moved
         self.aborted: LoopAborted | None = None
         self.describe_task: Callable[[asyncio.Task[Any]], str] = lambda t: t.get_name()
         self.on_advance: Callable[[float, float], None] | None = None
@@ -169,12 +180,25 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         if when > self._vnow:
             before = self._vnow
             self._vnow = when
+            self._reached = max(self._reached, when)
+            self.armed_for_now = 0
             if self.on_advance is not None:
                 self.on_advance(before, when)
+
+    def notice_rewind(self) -> tuple[float, float] | None:
+        """``(reached, now)`` if the clock has ever been seen behind where it had got to (someone set it back)."""
+        if self._rewound is None and self._vnow < self._reached:
+            self._rewound = (self._reached, self._vnow)
+        return self._rewound
 
     def run_forever(self) -> None:
         self.thread_ident = threading.get_ident()
         super().run_forever()
+
+    def call_at(self, when: float, callback: Callable[..., Any], *args: Any, context: Any = None) -> asyncio.TimerHandle:
+        if when <= self._vnow:
+            self.armed_for_now += 1  # a timer that is already due (see SPIN_STEP)
+        return super().call_at(when, callback, *args, context=context)
 
     def create_task(self, coro: Any, *, name: str | None = None, context: Any = None) -> asyncio.Task[Any]:
         # Overriding create_task (rather than installing a task factory) records every
@@ -432,6 +456,7 @@ class _VirtualSelector(selectors.BaseSelector):
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
         loop = self._loop
         loop.turns += 1
+        loop.notice_rewind()  # every turn: a clock set back and forward again between two checks still shows
         if loop.turns > loop.turn_budget and loop.aborted is None:
             raise loop.abort("time-limit", f"the program was still running after {loop.turn_budget:,} turns of the event loop")
 
@@ -464,6 +489,8 @@ class _VirtualSelector(selectors.BaseSelector):
                     return events
                 settled += THREAD_SETTLE_STEP
                 continue
+            if busy:
+                loop.settle_overruns += 1
             if io == IN_FLIGHT:
                 # Loopback traffic between our own sockets is still being delivered: it lands in
                 # microseconds (or when the kernel's softirq thread gets a turn). Keep the clock still.
@@ -512,7 +539,8 @@ class _VirtualSelector(selectors.BaseSelector):
             if when > loop.deadline:
                 raise loop.abort("time-limit", f"the program was still running after {loop.deadline:g} seconds (virtual time)")
             loop.forced_advances += 1
-            loop._set_now(when)
+            rearming = when <= loop.time() or loop.armed_for_now > 0
+            loop._set_now(loop.time() + SPIN_STEP if rearming else when)
             loop._wake_threads()
             self._busy_turns = 0
         elif self._busy_turns >= LIVELOCK_TURNS and not loop._has_threads():

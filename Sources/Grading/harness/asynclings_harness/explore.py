@@ -214,7 +214,7 @@ def seeds_for(session_seed: int, budget: int) -> list[int]:
     """Seed 0 (the ordinary order) then 1..budget; a ``--seed N`` grade runs only schedule N."""
     if session_seed:
         return [session_seed]
-    return list(range(0, budget + 1))
+    return list(range(budget + 1))
 
 
 def budget_of(item: Scenario) -> int:
@@ -321,9 +321,9 @@ def sweep(harness: Harness, session: Session, item: Scenario, module: ModuleType
             if max_picks is not None and picks > max_picks:
                 break
             findings = {key: list(found) for key, found in session.findings.items()}
-            notes, timeline, shown = list(session.notes), session.timeline, session.shown_timeline
+            notes, timeline = list(session.notes), session.timeline
             outcome = _run_schedule(harness, session, item, module, seed, quiet=True)
-            session.findings, session.notes, session.timeline, session.shown_timeline = findings, notes, timeline, shown
+            session.findings, session.notes, session.timeline = findings, notes, timeline
             message = next((f"{check}: {text}" for status, check, text, _ in outcome.results.log if status != R.PASS), "")
             if not message and outcome.new_findings:
                 message = outcome.new_findings[0].message
@@ -351,15 +351,16 @@ def _commit(session: Session, outcome: ScheduleRun, replay: bool, budget: int) -
         if status == R.PASS:
             session.results.passed(check_id, message)
         elif status == R.FAIL:
+            text = message or ""  # a failure always has one
             if not seed and check_id == R.RACE:
-                message += "\n(This happens in asyncio's ordinary order already, before any reordering.)"
-            session.results.failed(R.RACE if as_race else check_id, f"{message}\n{where}" if where else message,
+                text += "\n(This happens in asyncio's ordinary order already, before any reordering.)"
+            session.results.failed(R.RACE if as_race else check_id, f"{text}\n{where}" if where else text,
                                    follows=None if as_race else follows)
         else:
             session.results.errored(check_id, message or "")
     for finding in outcome.new_findings:
         if as_race:
-            for key, found in session.findings.items():
+            for found in session.findings.values():
                 if finding in found:
                     found.remove(finding)
                     session.results.failed(R.RACE, f"{finding.message}\n{where}")

@@ -18,7 +18,7 @@ from .tracking import Span
 if TYPE_CHECKING:
     from .trial import Trial
 
-Latency = float | Callable[..., float]
+Latency = float | Callable[..., float | None]
 
 
 class FakeCall:
@@ -77,11 +77,11 @@ class _Counters:
 
 
 def _latency(spec: Latency | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> float | None:
+    """Seconds a call takes; None when it never finishes (``latency=None``, or a function returning None)."""
     if spec is None:
         return None
-    if callable(spec):
-        return float(spec(*args, **kwargs))
-    return float(spec)
+    value = spec(*args, **kwargs) if callable(spec) else spec
+    return None if value is None else float(value)
 
 
 def _label(name: str, args: tuple[Any, ...]) -> str:
@@ -131,8 +131,9 @@ class _Fake:
 class FakeAsync(_Fake):
     """An ``async def`` stand-in: sleeps its latency on the virtual clock, then answers.
 
-    ``latency`` is seconds or a function of the call's arguments; ``None`` means
-    the call never finishes on its own (only cancellation ends it). ``result`` is
+    ``latency`` is seconds or a function of the call's arguments; ``None`` (or a
+    function returning None for this call) means the call never finishes on its own
+    (only cancellation ends it). ``result`` is
     a value or a function of the arguments; ``raises`` a function returning an
     exception to raise (or None).
     """

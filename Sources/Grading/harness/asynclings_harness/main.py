@@ -30,9 +30,9 @@ from . import report as R
 from . import static
 from .clock import LoopAborted
 from .instrument import Instrumentation, real_perf_counter
+from .integrity import Integrity
 from .learner import LearnerFile
 from .session import Session, internal_error, learner_raised
-from .tracking import Span
 from .trial import REGISTERED, Abort, Scenario, Trial
 
 REPORT_FD_FLOOR = 500  # moved up here so stray writes to fd 3 cannot forge a report
@@ -79,7 +79,7 @@ class Harness:
         R.write_report(self.report_fd, body, key=self.key)
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
             try:
-                stream.flush()
+                stream.flush()  # type: ignore[union-attr]  # None (no such stream) raises: caught
             except Exception:
                 pass
         os._exit(0)  # skip interpreter teardown: learner atexit hooks and destructors cannot change the verdict
@@ -155,6 +155,7 @@ class Harness:
         instrumentation = Instrumentation(session)
         session.instrumentation = instrumentation
         instrumentation.install()
+        Integrity.seal(session, check_module)  # the tampering check: the last step before the learner's code runs
 
         module_name = getattr(check_module, "MODULE", "exercise")
         module = learner.new_module(module_name)
@@ -266,23 +267,16 @@ class Harness:
             trial.restore()
             session.scenario_ended()
             # A leak that only follows from another failure is not worth a picture of its own.
-            if trial.failed_ids & {R.CONCURRENCY, R.BOUNDED} or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, [])):
-                self.keep_timeline(session, item)
-            elif trial.timeline_wanted and session.shown_timeline is None:
-                spans = session.last_spans if trial.timeline_learner_tasks else session.last_io_spans
-                if spans:
-                    session.shown_timeline = timeline_of(item, spans)
+            if (trial.timeline_wanted or trial.failed_ids & {R.CONCURRENCY, R.BOUNDED}
+                    or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, []))):
+                self.keep_timeline(session, item, learner_tasks=trial.timeline_learner_tasks)
         if session.results.checks[R.DEADLOCK].status == R.FAIL or session.results.checks[R.TIME_LIMIT].status == R.FAIL:
             self.keep_timeline(session, item)
 
-    def keep_timeline(self, session: Session, item: Scenario) -> None:
-        if session.timeline is None and session.last_spans:
-            session.timeline = timeline_of(item, session.last_spans)
-
-
-def timeline_of(item: Scenario, spans: list[Span]) -> dict[str, Any]:
-    """The report's picture of one scenario: its first 60 bars."""
-    return {"scenario": item.title, "spans": [s.as_json() for s in spans[:60]]}
+    def keep_timeline(self, session: Session, item: Scenario, *, learner_tasks: bool = True) -> None:
+        spans = session.last_spans if learner_tasks else session.last_io_spans
+        if session.timeline is None and spans:
+            session.timeline = {"scenario": item.title, "spans": [s.as_json() for s in spans[:60]]}
 
 
 class Arguments:

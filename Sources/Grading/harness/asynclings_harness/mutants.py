@@ -10,7 +10,14 @@ All runs share one pytest session, because starting pytest costs more than runni
 every test many times over. The tests are collected against the reference; for each
 mutant a fresh ``subject`` module is installed and the test module imported again,
 so ``from subject import fetch_data`` and ``monkeypatch.setattr(subject, ...)`` see
-the mutant exactly as they would see a real module. pytest-asyncio runs every async
+the mutant exactly as they would see a real module.
+
+Only behaviour tells the subjects apart. Each claims to be the same file (which holds
+the reference), and a mutant's code keeps the reference's line numbers (see
+:func:`compile_subject`), so ``__file__``, ``inspect.getsource`` or ``co_firstlineno``
+say nothing. Nor does the order: the reference runs first, to collect the tests, and
+once more among the mutants, at a place the grade's seed picks; a test that passes the
+first time only (it remembers earlier runs) fails there. pytest-asyncio runs every async
 test on a virtual-clock loop (its ``pytest_asyncio_loop_factories`` hook), so a suite
 full of sleeps takes no real time, and a timing assertion is exact.
 
@@ -21,7 +28,9 @@ stays stdlib-only. Without them the check is an environment error, not a failure
 
 from __future__ import annotations
 
+import ast
 import os
+import random
 import sys
 import tempfile
 import types
@@ -95,6 +104,14 @@ class SubjectRun:
 class MutationRun:
     reference: SubjectRun
     mutants: list[tuple[Mutant, SubjectRun]] = field(default_factory=list)
+    reference_again: SubjectRun | None = None  # the reference, run again among the mutants
+
+    def unsteady(self) -> list[TestResult]:
+        """Tests that passed on the reference at first, but not when it ran again among the mutants."""
+        if self.reference_again is None:
+            return []
+        return [self.reference.results[nodeid] for nodeid in self.passing_on_reference()
+                if self.reference_again.outcome(nodeid) != "passed"]
 
     def passing_on_reference(self) -> list[str]:
         return [nodeid for nodeid, r in self.reference.results.items() if r.outcome == "passed"]
@@ -117,10 +134,12 @@ class EnvironmentProblem(Exception):
 
 
 def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], *, module: str = "subject",
-              new_loop: Any = VirtualClockLoop, after_reference: Callable[[], None] | None = None) -> MutationRun:
-    """Runs the tests in ``test_file`` against the reference subject, then against each mutant.
+              new_loop: Any = VirtualClockLoop, after_reference: Callable[[], None] | None = None,
+              seed: int = 0) -> MutationRun:
+    """Runs the tests in ``test_file`` against the reference subject, then against each mutant and the reference again.
 
-    ``after_reference`` is called between the reference run and the first mutant's.
+    ``after_reference`` is called between the first reference run and the rest; ``seed``
+    picks the order of the rest.
     """
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only the plugins named below, whatever is installed
     try:
@@ -134,9 +153,16 @@ def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], 
         raise EnvironmentProblem("this lesson needs pytest-asyncio 1.5 (pinned in requirements.txt), which lets the grader "
                                  "run tests on its virtual clock; run `make venv` in the course folder.")
     sources = [("the correct subject", reference_source)] + [(m.name, m.apply(reference_source)) for m in mutants]
+    sources.append(("the correct subject, again", reference_source))
+    later = list(range(1, len(sources)))
+    random.Random(f"mutants {seed}").shuffle(later)
     saved_modules = set(sys.modules)
-    plugin = _Runner(pytest, test_file, module, sources, new_loop, after_reference)
     with tempfile.TemporaryDirectory(prefix="asynclings-pytest-") as scratch:
+        subject_file = os.path.join(scratch, f"{module}.py")
+        with open(subject_file, "w", encoding="utf-8") as handle:
+            handle.write(reference_source)
+        subjects = [(label, compile_subject(source, reference_source, subject_file)) for label, source in sources]
+        plugin = _Runner(pytest, test_file, module, subject_file, subjects, [0, *later], new_loop, after_reference)
         ini = os.path.join(scratch, "pytest.ini")
         with open(ini, "w") as handle:
             handle.write("[pytest]\n")
@@ -162,21 +188,57 @@ def run_tests(test_file: str, reference_source: str, mutants: Sequence[Mutant], 
         raise RuntimeError(f"pytest failed inside the grader: {plugin.internal_error}")
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest refused the grader's command line (exit {int(code)}): {' '.join(args)}")
-    return MutationRun(plugin.runs[0], list(zip(mutants, plugin.runs[1:])))
+    return MutationRun(plugin.runs[0], list(zip(mutants, plugin.runs[1:-1])), plugin.runs[-1])
+
+
+def compile_subject(source: str, reference: str, filename: str) -> types.CodeType:
+    """Compiles ``source`` (the reference, or a mutant of it) as though it were the reference file ``filename``.
+
+    The lines a mutant kept carry the numbers they have in the reference; the lines it
+    changed or added take the numbers of the passage they replace. Line numbers, like
+    the file name, are then the same for every subject.
+    """
+    tree = ast.parse(source, filename)
+    if source != reference:
+        numbers = _reference_lines(reference.split("\n"), source.split("\n"))
+        for node in ast.walk(tree):
+            start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+            if start is None:
+                continue
+            node.lineno = numbers.get(start, start)
+            if end is not None:
+                node.end_lineno = numbers.get(end, end)
+                if node.end_lineno == node.lineno and end != start:
+                    node.end_col_offset = max(node.end_col_offset or 0, node.col_offset)  # a span now within one line
+    return compile(tree, filename, "exec", dont_inherit=True)
+
+
+def _reference_lines(reference: list[str], mutant: list[str]) -> dict[int, int]:
+    """Maps each line number of ``mutant`` to the reference line it stands for (both counted from 1)."""
+    import difflib  # only testing lessons pay for it
+
+    numbers: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, reference, mutant, autojunk=False).get_opcodes():
+        for j in range(j1, j2):
+            offset = j - j1
+            numbers[j + 1] = i1 + offset + 1 if tag == "equal" else min(i1 + offset, max(i1, i2 - 1)) + 1
+    return numbers
 
 
 class _Runner:
     """A pytest plugin: runs the collected tests once per subject, and records every outcome."""
 
-    def __init__(self, pytest: Any, test_file: str, module: str, sources: list[tuple[str, str]], new_loop: Any,
-                 after_reference: Callable[[], None] | None) -> None:
+    def __init__(self, pytest: Any, test_file: str, module: str, subject_file: str, subjects: list[tuple[str, types.CodeType]],
+                 order: list[int], new_loop: Any, after_reference: Callable[[], None] | None) -> None:
         self.pytest = pytest
         self.after_reference = after_reference
         self.test_file = os.path.abspath(test_file)
         self.module = module
-        self.sources = sources
+        self.subject_file = subject_file
+        self.subjects = subjects  # the reference first, the mutants, the reference again
+        self.order = order  # the order they run in: the reference first
         self.new_loop = new_loop
-        self.runs: list[SubjectRun] = [SubjectRun(label) for label, _ in sources]
+        self.runs: list[SubjectRun] = [SubjectRun(label) for label, _ in subjects]
         self.current = 0
         self.internal_error: str | None = None
         self.install(0)
@@ -185,11 +247,10 @@ class _Runner:
         return getattr(module, "__file__", None) == self.test_file
 
     def install(self, index: int) -> None:
-        """Makes ``import subject`` give a fresh module built from source ``index``."""
-        label, source = self.sources[index]
+        """Makes ``import subject`` give a fresh module built from subject ``index``."""
         subject = types.ModuleType(self.module)
-        subject.__file__ = f"<{self.module}: {label}>"
-        exec(compile(source, subject.__file__, "exec"), subject.__dict__)
+        subject.__file__ = self.subject_file
+        exec(self.subjects[index][1], subject.__dict__)
         sys.modules[self.module] = subject
         for name, loaded in list(sys.modules.items()):
             if self.is_test_module(loaded):
@@ -212,11 +273,12 @@ class _Runner:
         if self.after_reference is not None:
             self.after_reference()
         module_node = session.items[0].getparent(self.pytest.Module)
-        for index in range(1, len(self.sources)):
+        again = len(self.subjects) - 1
+        for index in self.order[1:]:
             self.current = index
             self.install(index)
             fresh = self.pytest.Module.from_parent(module_node.parent, path=module_node.path)
-            self.run_items(list(session.genitems(fresh)), until_failure=True)
+            self.run_items(list(session.genitems(fresh)), until_failure=index != again)
         return True
 
     def run_items(self, items: list[Any], *, until_failure: bool) -> None:
@@ -305,6 +367,15 @@ def judge(t: Trial, run: MutationRun, mutants: Sequence[Mutant]) -> None:
     passing = run.passing_on_reference()
     if not passing:
         t.fail(check, "none of your tests ran to a pass (all were skipped), so they cannot catch anything.")
+        return
+    unsteady = run.unsteady()
+    if unsteady:
+        names = ", ".join(f"`{r.name}`" for r in unsteady[:SHOWN])
+        if len(unsteady) > SHOWN:
+            names += f" (and {len(unsteady) - SHOWN} more)"
+        t.fail(check, f"{names} passed against the correct subject, then failed when the same subject was tested again "
+                      "later, among the broken ones. A test must judge what the code does, not what ran before it: keep no "
+                      "state between runs, and tell a broken subject from the correct one only by its behaviour.")
         return
     survivors = run.survivors()
     if survivors:

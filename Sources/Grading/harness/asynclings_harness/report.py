@@ -14,6 +14,7 @@ COMPILE = "compile"
 RUN = "run"
 TIME_LIMIT = "time-limit"
 DEADLOCK = "deadlock"
+TAMPERING = "tampering"
 BEHAVIOUR = "behaviour"
 CONCURRENCY = "concurrency"
 BOUNDED = "bounded"
@@ -26,11 +27,11 @@ RACE = "race"
 TESTS_CATCH_MUTANTS = "tests-catch-mutants"
 
 ALL_CHECKS = (
-    COMPILE, RUN, TIME_LIMIT, DEADLOCK, BEHAVIOUR, CONCURRENCY, BOUNDED, BLOCKING,
+    COMPILE, RUN, TIME_LIMIT, DEADLOCK, TAMPERING, BEHAVIOUR, CONCURRENCY, BOUNDED, BLOCKING,
     UNAWAITED, LEAKED_TASKS, UNRETRIEVED, CANCELLATION, RACE, TESTS_CATCH_MUTANTS,
 )
 # Checks every lesson reports, around the lesson's own ones.
-LEADING_CHECKS = (COMPILE, RUN, TIME_LIMIT, DEADLOCK)
+LEADING_CHECKS = (COMPILE, RUN, TIME_LIMIT, DEADLOCK, TAMPERING)
 TRAILING_CHECKS = (BLOCKING, UNAWAITED, LEAKED_TASKS, UNRETRIEVED)
 
 PASS, FAIL, SKIP, ERROR = "pass", "fail", "skip", "error"
@@ -41,6 +42,7 @@ PASS_MESSAGES = {
     RUN: "imported and ran without an unexpected exception",
     TIME_LIMIT: "finished within the time limit",
     DEADLOCK: "no task was left waiting forever",
+    TAMPERING: "left the grader's modules, stand-ins, builtins and clock alone",
     BEHAVIOUR: "returned the right results at the right times",
     CONCURRENCY: "the work overlapped",
     BOUNDED: "stayed within the concurrency limit, and used it",

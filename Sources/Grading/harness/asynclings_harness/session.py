@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 import io
 import os
 import sys
 import traceback
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import report as R
 from .clock import LoopAborted, TaskStack, VirtualClockLoop
 from .learner import LearnerFile, in_importlib
+from .signals import Interrupted, cancelled_by_interrupt, interrupt_cancels
 from .static import StaticFinding
 from .tracking import Span, TaskRecorder
+
+if TYPE_CHECKING:
+    from .integrity import Integrity
 
 ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
 # Standard-library modules that read files for the caller's diagnostics, not its work.
@@ -124,11 +128,11 @@ class Session:
         self.virtual_seconds = 0.0
         self.scenario_budget = 600.0
         self.findings: dict[str, list[Finding]] = {}
-        self.timeline: dict[str, Any] | None = None  # a failing scenario's picture
-        self.shown_timeline: dict[str, Any] | None = None  # one a scenario asked for (Trial.show_timeline)
+        self.timeline: dict[str, Any] | None = None
         self.notes: list[str] = []
         self.output = CappedOutput()
         self.instrumentation: Any = None
+        self.integrity: Integrity | None = None  # the tampering check, sealed right before the learner's code runs
         self.last_spans: list[Span] = []  # the last loop's timeline: the learner's tasks, then the io spans
         self.last_io_spans: list[Span] = []  # ...its io spans alone (the grader's fakes and servers)
         self.loops_run = 0
@@ -150,6 +154,8 @@ class Session:
         self._scenario_findings: dict[str, int] = {}
         self._consequences: list[tuple[str, tuple[str, ...]]] = []
         self.interruptions: list[Interruption] = []
+        # Set-up for the next loop new_loop() makes (Trial.signal_at arms its deliveries here), used once.
+        self.next_loop_hooks: list[Callable[[VirtualClockLoop], None]] = []
 
     # -- loops ----------------------------------------------------------------
 
@@ -157,20 +163,28 @@ class Session:
         loop = VirtualClockLoop()
         loop.deadline = self.scenario_budget
         loop.schedule = self.schedule
+        hooks, self.next_loop_hooks = self.next_loop_hooks, []
+        for hook in hooks:
+            hook(loop)
         return loop
 
-    def run_loop(self, coro: Any, *, entry: str) -> Any:
+    def run_loop(self, coro: Any, *, entry: str, loop: VirtualClockLoop | None = None, context: Any = None,
+                 interrupt: bool = False) -> Any:
         """Runs ``coro`` to completion on a fresh virtual-clock loop, then audits the loop.
 
         Used for the lesson's scenarios and for a learner's own ``asyncio.run``.
         Exceptions from the coroutine propagate; deadlocks and time limits are
-        recorded, then raised as :class:`LoopAborted`.
+        recorded, then raised as :class:`LoopAborted`. ``loop`` runs on a loop a
+        learner's ``asyncio.Runner`` owns instead (it closes it: :meth:`close_loop`);
+        ``interrupt`` lets SIGINT cancel the main task, as ``asyncio.run`` and
+        ``asyncio.Runner`` do for the learner's own entry points (signals.py).
         """
         if self.running_loop is not None and self.running_loop.is_running():
             raise RuntimeError("asyncio.run() cannot be called from a running event loop")
         outer_loop, outer_recorder = self.running_loop, self.recorder
         self.loops_run += 1
-        loop = self.new_loop()
+        own_loop = loop is None
+        loop = self.new_loop() if loop is None else loop
         recorder = TaskRecorder(self.learner, loop)
         loop.on_task_created = recorder.task_created
         loop.describe_task = recorder.describe
@@ -179,17 +193,23 @@ class Session:
         asyncio.set_event_loop(loop)
         main_task: asyncio.Task[Any] | None = None
         try:
-            main_task = loop.create_task(coro)
+            main_task = loop.create_task(coro, context=context)
             recorder.by_task[id(main_task)].learner_line = None  # the entry point itself is ours
-            return loop.run_until_complete(main_task)
+            with interrupt_cancels(main_task, loop) if interrupt else nullcontext(Interrupted()) as interrupted:
+                try:
+                    return loop.run_until_complete(main_task)
+                except asyncio.CancelledError:
+                    if cancelled_by_interrupt(main_task, interrupted):
+                        raise KeyboardInterrupt() from None
+                    raise
         except LoopAborted as aborted:
             self.loop_aborted(aborted)
             raise
         finally:
             if main_task is not None and main_task.done():
                 self.check_leaks(recorder, entry)
-            self._shut_down(loop)
-            self.virtual_seconds += loop.time()
+            if own_loop:
+                self.close_loop(loop)
             self.last_spans = recorder.spans()
             self.last_io_spans = list(recorder.io_spans)
             gc.collect()
@@ -197,6 +217,14 @@ class Session:
             self.collect_warnings()
             self.running_loop, self.recorder = outer_loop, outer_recorder
             asyncio.set_event_loop(outer_loop)
+
+    def close_loop(self, loop: VirtualClockLoop) -> None:
+        """Shuts a loop down, checks the grader's clock on it was not tampered with, and
+        counts its virtual time."""
+        self._shut_down(loop)
+        if self.integrity is not None and self.schedule is None:
+            self.integrity.check_loop(loop)  # in asyncio's ordinary order: explored schedules rerun the same code
+        self.virtual_seconds += loop.time()
 
     def _shut_down(self, loop: VirtualClockLoop) -> None:
         """Cancels what is left, like asyncio.run, without letting a stuck task hang us."""
@@ -377,7 +405,7 @@ class Session:
     def scenario_started(self, title: str) -> None:
         self.scenario_title = title
         self._scenario_findings = {key: len(found) for key, found in self.findings.items()}
-        self._consequences: list[tuple[str, tuple[str, ...]]] = []
+        self._consequences = []
 
     def scenario_ended(self) -> None:
         """Findings that arrive as the scenario's loop closes (never-awaited coroutines are
@@ -512,6 +540,8 @@ class Session:
                 self.note(f"{where}: {finding.message}")
 
     def report(self, status_override: str | None = None) -> dict[str, Any]:
+        if self.integrity is not None:
+            self.integrity.conclude()  # here, so that every way a grade ends decides it
         self.results.finish()
         body: dict[str, Any] = {
             "lesson": self.lesson_id,
@@ -524,9 +554,8 @@ class Session:
         }
         if self.notes:
             body["notes"] = self.notes[:20]
-        timeline = self.timeline or self.shown_timeline
-        if timeline is not None:
-            body["timeline"] = timeline
+        if self.timeline is not None:
+            body["timeline"] = self.timeline
         output = self.output.getvalue()
         if output:
             body["output"] = output[:4000]

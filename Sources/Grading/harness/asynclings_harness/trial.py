@@ -20,6 +20,7 @@ with no loop at all (plain ``def``, for code that calls ``asyncio.run`` itself).
 from __future__ import annotations
 
 import asyncio
+import bisect
 import inspect
 import io
 import sys
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 from . import report as R
 from .fakes import FakeAsync, FakeBlocking, Latency
 from .learner import counted, shorten
+from .signals import SavedDispositions, SignalDelivery
 from .tracking import Span
 
 if TYPE_CHECKING:
@@ -99,10 +101,12 @@ class Trial:
         self._random: Any = None
         self.failed_ids: set[str] = set()
         self.output = io.StringIO()
-        self._patches: list[tuple[Any, str, Any]] = []
+        self._patches: list[tuple[Any, str, Any, Any]] = []  # (module, name, original, replacement)
+        self.fakes: list[FakeAsync | FakeBlocking] = []
         self.stand_ins: list[str] = []  # the module globals the grader replaced, for the learner's eyes
-        self.timeline_wanted = False  # show_timeline() was called
-        self.timeline_learner_tasks = True  # ...and the learner's tasks are part of the picture
+        self._dispositions = SavedDispositions()
+        self.timeline_wanted = False  # keep_timeline(): the report draws this scenario
+        self.timeline_learner_tasks = True  # ...with the learner's tasks in it
 
     @property
     def random(self) -> Any:
@@ -195,7 +199,7 @@ class Trial:
 
     def patch(self, name: str, replacement: Any) -> None:
         """Replaces the module global ``name`` for this scenario only."""
-        self._patches.append((self.module, name, getattr(self.module, name, _MISSING)))
+        self._patches.append((self.module, name, getattr(self.module, name, _MISSING), replacement))
         setattr(self.module, name, replacement)
         if name not in self.stand_ins:
             self.stand_ins.append(name)
@@ -208,6 +212,7 @@ class Trial:
         yourself (for callables the exercise takes as arguments).
         """
         fake = FakeAsync(self, name, latency=latency, result=result, raises=raises)
+        self.fakes.append(fake)
         if patch:
             self.patch(name, fake.function)
         return fake
@@ -215,16 +220,31 @@ class Trial:
     def fake_blocking(self, name: str, *, duration: Latency, result: Any = None) -> FakeBlocking:
         """Swaps the learner's blocking function ``name`` for one that notices the thread it runs on."""
         fake = FakeBlocking(self, name, duration=duration, result=result)
+        self.fakes.append(fake)
         self.patch(name, fake.function)
         return fake
 
+    def displaced_patches(self) -> list[str]:
+        """The globals this scenario patched that no longer hold the grader's replacement."""
+        displaced: list[str] = []
+        for index, (module, name, _, replacement) in enumerate(self._patches):
+            later = any(other is module and other_name == name for other, other_name, _, _ in self._patches[index + 1:])
+            if not later and vars(module).get(name, _MISSING) is not replacement:  # a later patch of the name supersedes it
+                displaced.append(name)
+        return displaced
+
     def restore(self) -> None:
-        for module, name, original in reversed(self._patches):
+        """Ends the scenario's patches (after the tampering check has seen them, when there is one)."""
+        if self.session.integrity is not None and self.session.schedule is None:
+            self.session.integrity.check_trial(self)  # in asyncio's ordinary order: explored schedules rerun the same code
+        for module, name, original, _ in reversed(self._patches):
             if original is _MISSING:
                 delattr(module, name)
             else:
                 setattr(module, name, original)
         self._patches.clear()
+        self._dispositions.restore()
+        self.session.next_loop_hooks.clear()
 
     async def call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Calls a learner entry point and awaits it; then checks it left no task behind.
@@ -342,7 +362,7 @@ class Trial:
 
         try:
             run = M.run_tests(session.learner.path, source, mutants, module=module, new_loop=session.new_loop,
-                              after_reference=reference_done)
+                              after_reference=reference_done, seed=session.seed)
         except M.EnvironmentProblem as problem:
             session.results.errored(R.TESTS_CATCH_MUTANTS, str(problem))
             return
@@ -402,17 +422,52 @@ class Trial:
     def io_span(self, span: Span) -> None:
         self.session.io_span(span)
 
-    def show_timeline(self, *, learner_tasks: bool = True) -> None:
-        """Shows this scenario's timeline in the report even when every check passes.
+    def keep_timeline(self, *, learner_tasks: bool = True) -> None:
+        """Attaches this scenario's timeline (tasks and fake calls) to the report, whatever failed.
 
-        For lessons whose timeline is part of what they teach (a crawl, a schedule).
-        A timeline kept because a scenario failed (``concurrency``, ``bounded``, a
-        deadlock...) still wins: it shows the mistake. The first scenario that asks wins.
-        ``learner_tasks=False`` draws only the grader's own bars (``io_span``): the
-        requests a server answered, say, without a row per worker task of the learner's.
+        For failures a picture explains (the gaps between retries, permit times), or a
+        run the lesson shows even when it passes (a crawl); the first scenario that
+        keeps one wins. Failures of ``concurrency``/``bounded`` and leaked tasks keep
+        theirs without asking. ``learner_tasks=False`` draws only the grader's own bars
+        (``io_span``: the requests its server answered), without a row per task of the
+        learner's.
         """
         self.timeline_wanted = True
         self.timeline_learner_tasks = learner_tasks
+
+    def watch_clock(self) -> ClockWatch:
+        """From now on, records every virtual time the scenario's loop moves its clock to.
+
+        The loop moves its clock only when it has nothing to run until a timer is due,
+        so the times are its wake-ups: a limiter that sleeps exactly until a token is
+        due wakes once per token, one that polls wakes at every poll.
+        """
+        watch = ClockWatch()
+        loop = self.loop
+        previous = loop.on_advance
+
+        def advanced(before: float, after: float) -> None:
+            watch.times.append(after)
+            if previous is not None:
+                previous(before, after)
+
+        loop.on_advance = advanced
+        return watch
+
+    def signal_at(self, when: float, signum: int) -> SignalDelivery:
+        """Sends the real signal ``signum`` to this process at virtual time ``when`` (signals.py).
+
+        For plain ``def`` scenarios: the time is that of the first event loop the
+        learner's code starts from now on (its ``asyncio.run`` or ``asyncio.Runner``).
+        A signal that would end the process is not sent (``delivery.killed``: that loop
+        stops there instead). Signal handlers are put back after the scenario.
+        """
+        if self.session.running_loop is not None:
+            raise RuntimeError("signal_at is for plain def scenarios: the signal goes to the loop the learner's code starts")
+        delivery = SignalDelivery(signum, when)
+        self._dispositions.save(signum)
+        self.session.next_loop_hooks.append(delivery.arm)
+        return delivery
 
     def printed(self) -> str:
         """What the learner printed during this scenario so far."""
@@ -452,6 +507,28 @@ class Heartbeat:
     def stop(self) -> None:
         if self.task is not None:
             self.task.cancel()
+
+
+class ClockWatch:
+    """The virtual times a loop moved its clock to (see :meth:`Trial.watch_clock`)."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+
+    def between(self, start: float, end: float) -> list[float]:
+        """Wake-ups after ``start`` and up to ``end``."""
+        return [t for t in self.times if start < t <= end]
+
+    def unexplained(self, moments: Sequence[float], start: float = float("-inf"), end: float = float("inf"),
+                    tolerance: float = 1e-6) -> list[float]:
+        """Wake-ups after ``start`` and up to ``end`` that are not within ``tolerance`` of any of ``moments``."""
+        ordered = sorted(moments)
+        return [t for t in self.between(start, end) if not _near(ordered, t, tolerance)]
+
+
+def _near(ordered: list[float], value: float, tolerance: float) -> bool:
+    index = bisect.bisect_left(ordered, value - tolerance)
+    return index < len(ordered) and ordered[index] <= value + tolerance
 
 
 class _Headed(io.TextIOBase):

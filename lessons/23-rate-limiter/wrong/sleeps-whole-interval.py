@@ -1,0 +1,25 @@
+# expect: fail bounded
+import asyncio
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = float(burst)
+        self.updated: float | None = None
+        self.turn = asyncio.Lock()
+
+    def _refill(self, now: float) -> None:
+        if self.updated is not None:
+            self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+
+    async def acquire(self) -> None:
+        loop = asyncio.get_running_loop()
+        async with self.turn:
+            self._refill(loop.time())
+            if self.tokens < 1:
+                await asyncio.sleep(1 / self.rate)  # a whole interval, whatever has accrued already
+                self._refill(loop.time())
+            self.tokens = max(0.0, self.tokens - 1)
