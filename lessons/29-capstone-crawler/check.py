@@ -592,6 +592,8 @@ async def stage_3_politely(t: Trial) -> None:
         outcome = await run_crawl(t, site, params)
         if returned(stage, site, outcome):
             most, when = peak(spans_of(site))
+            if most > params.concurrency:
+                t.keep_timeline(learner_tasks=False)  # the requests in flight, drawn
             stage.expect("bounded", most <= params.concurrency,
                          f"from {when:g} s, {most} requests were in flight at once, but concurrency={params.concurrency}: "
                          "every request has to pass one gate, shared by the whole crawl, that counts the free places.",
@@ -654,6 +656,8 @@ async def stage_3_slow_page(t: Trial) -> None:
                            "whatever is waiting, from any depth (not level by level).",
                          "a slow page held up nobody")
             TRAPS["slow pages"] = not held
+            if held:
+                t.keep_timeline(learner_tasks=False)  # the picture: /slow's row, and the fast pages waiting behind it
             judge_graph(stage, site, outcome.got, expected_graph(site, {
                 "A/": ["A/slow", "B/fast"], "A/slow": [], "B/fast": ["B/fast/1"], "B/fast/1": ["B/fast/2"],
                 "B/fast/2": []}), params)
