@@ -160,6 +160,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         # Threads: executor jobs still running, and those parked on virtual sleeps.
         self._threads_lock = threading.Lock()
         self._executor_jobs = 0
+        self._counted_jobs: set[int] = set()  # id() of the futures whose jobs are in _executor_jobs
         self._parked: list[_ParkedThread] = []
         self._parked_seq = 0
         self._waiting_threads = 0  # workers blocked on a condition the loop will satisfy
@@ -310,15 +311,30 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
                 thread._asynclings_loop = outer  # type: ignore[attr-defined]
 
         future = super().run_in_executor(executor, job, *args)
+        self.count_thread_job(future)  # already counted if instrument.py's wrap_future saw it first
+        return future
+
+    def count_thread_job(self, future: asyncio.Future[Any]) -> None:
+        """A worker thread is doing a job whose result ``future`` (of this loop) will carry.
+
+        The job counts as real work, which the clock waits for, until it parks on a
+        virtual sleep or waits, and stops counting only once its result has reached the
+        loop (``future`` is done): never in between, when the clock could jump past a
+        result still on its way. Counting the same future again does nothing.
+        """
+        key = id(future)
         with self._threads_lock:
+            if key in self._counted_jobs:
+                return
+            self._counted_jobs.add(key)
             self._executor_jobs += 1
 
         def finished(_: asyncio.Future[Any]) -> None:
             with self._threads_lock:
                 self._executor_jobs -= 1
+                self._counted_jobs.discard(key)
 
         future.add_done_callback(finished)
-        return future
 
     def thread_sleep(self, seconds: float) -> None:
         """Blocks the calling worker thread for ``seconds`` of virtual time."""

@@ -15,7 +15,10 @@
   worker thread blocks waiting for the loop (``run_coroutine_threadsafe(...).result()``),
   so the clock moves on instead of waiting for a thread that waits for it;
 * ``asyncio.run`` in a worker thread (while the grade's loop runs in the main thread)
-  that runs on a virtual-clock loop of that thread's own, as the real one would.
+  that runs on a virtual-clock loop of that thread's own, as the real one would;
+* ``asyncio.wrap_future`` that counts a thread pool job as running until its result
+  reaches the loop, so ``await asyncio.wrap_future(pool.submit(f))`` keeps the clock
+  still exactly as ``loop.run_in_executor(pool, f)`` does.
 
 Python 3.11 has no audit event for ``time.sleep`` (3.13 added one), hence the wrapper.
 """
@@ -77,6 +80,8 @@ real_condition_notify = threading.Condition.notify
 real_simple_queue = queue.SimpleQueue
 ORIGIN_DEPTH = 16
 real_future_exception = concurrent.futures.Future.exception
+real_pool_submit = concurrent.futures.ThreadPoolExecutor.submit
+real_wrap_future = asyncio.futures.wrap_future
 
 
 class Instrumentation:
@@ -123,6 +128,10 @@ class Instrumentation:
         self._replace(threading.Condition, "notify", _condition_notify)
         # Libraries bind the name when imported (`from queue import SimpleQueue`): installed before the learner's imports.
         self._replace(queue, "SimpleQueue", WatchedSimpleQueue)
+        self._replace(concurrent.futures.ThreadPoolExecutor, "submit", _marked_submit)
+        # run_in_executor calls asyncio.futures.wrap_future; learners call asyncio.wrap_future.
+        self._replace(asyncio.futures, "wrap_future", _counted_wrap_future)
+        self._replace(asyncio, "wrap_future", _counted_wrap_future)
 
     def _replace(self, owner: Any, name: str, value: Any) -> None:
         """Sets ``owner.name``, remembered so the tampering check can tell it stays the grader's (integrity.py)."""
@@ -372,6 +381,29 @@ class _WaitRelease:
         """The wait was never counted: make later calls do nothing."""
         with self._lock:
             self._released = True
+
+
+def _marked_submit(executor: concurrent.futures.ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any,
+                   **kwargs: Any) -> concurrent.futures.Future[Any]:
+    """``ThreadPoolExecutor.submit`` that marks the future as a thread job's (see ``_counted_wrap_future``)."""
+    future = real_pool_submit(executor, fn, *args, **kwargs)
+    future._asynclings_thread_job = True  # type: ignore[attr-defined]
+    return future
+
+
+def _counted_wrap_future(future: Any, *, loop: Any = None) -> asyncio.Future[Any]:
+    """``asyncio.wrap_future``: a thread pool job not finished yet counts as a running thread job of the loop
+    (``VirtualClockLoop.count_thread_job``) until its result has reached the loop.
+
+    Only thread pool futures count: a future some other thread will complete (a
+    coroutine run on another loop) is not work the clock should wait for.
+    """
+    wrapped = real_wrap_future(future, loop=loop)
+    if getattr(future, "_asynclings_thread_job", False) and not future.done():
+        owner = wrapped.get_loop()
+        if isinstance(owner, VirtualClockLoop):
+            owner.count_thread_job(wrapped)
+    return wrapped
 
 
 _executor_worker = getattr(concurrent.futures.thread, "_worker", None)

@@ -107,6 +107,7 @@ class Trial:
         self.stand_ins: list[str] = []  # the module globals the grader replaced, for the learner's eyes
         self._dispositions = SavedDispositions()
         self.timeline_wanted = False  # keep_timeline(): the report draws this scenario
+        self.timeline_learner_tasks = True  # ...with the learner's tasks in it
 
     @property
     def random(self) -> Any:
@@ -422,14 +423,18 @@ class Trial:
     def io_span(self, span: Span) -> None:
         self.session.io_span(span)
 
-    def keep_timeline(self) -> None:
+    def keep_timeline(self, *, learner_tasks: bool = True) -> None:
         """Attaches this scenario's timeline (tasks and fake calls) to the report, whatever failed.
 
-        For failures a picture explains (the gaps between retries, permit times); the
-        first scenario that keeps one wins. Failures of ``concurrency``/``bounded`` and
-        leaked tasks keep theirs without asking.
+        For failures a picture explains (the gaps between retries, permit times), or a
+        run the lesson shows even when it passes (a crawl); the first scenario that
+        keeps one wins. Failures of ``concurrency``/``bounded`` and leaked tasks keep
+        theirs without asking. ``learner_tasks=False`` draws only the grader's own bars
+        (``io_span``: the requests its server answered), without a row per task of the
+        learner's.
         """
         self.timeline_wanted = True
+        self.timeline_learner_tasks = learner_tasks
 
     def watch_clock(self) -> ClockWatch:
         """From now on, records every virtual time the scenario's loop moves its clock to.
