@@ -270,6 +270,7 @@ public struct TimelineRenderer: Sendable {
         if value == value.rounded() { return String(Int(value)) }
         var text = String(format: "%.3f", value)
         while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }  // 1.0000000002 s is "1", not "1."
         return text
     }
 

@@ -98,6 +98,13 @@ struct TimelineRendererTests {
         #expect(shortened.hasSuffix(expected.components(separatedBy: "…").last!))
     }
 
+    @Test(arguments: [
+        (1.0, "1"), (1.0000000000000002, "1"), (0.9999999, "1"), (2.575, "2.575"), (0.25, "0.25"), (1.2004, "1.2"),
+    ] as [(Double, String)])
+    func secondsAreShortAndNeverEndInADot(value: Double, expected: String) {
+        #expect(TimelineRenderer.seconds(value) == expected)
+    }
+
     @Test func plainStyleHasNoEscapes() {
         let text = TimelineRenderer(style: plain).render(Self.sequential).joined(separator: "\n")
         #expect(!text.contains("\u{1B}"))

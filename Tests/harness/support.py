@@ -40,6 +40,24 @@ def grade(lesson: str, source: str | None = None, *, path: str | None = None, se
         return json.loads(data)
 
 
+def run_on_virtual_clock(coro_factory: Any, loop: Any = None) -> Any:
+    """Runs ``coro_factory()`` on a VirtualClockLoop (a new one unless given), then cancels what is left and closes it."""
+    import asyncio
+
+    from asynclings_harness.clock import VirtualClockLoop
+
+    loop = loop or VirtualClockLoop()
+    try:
+        return loop.run_until_complete(coro_factory())
+    finally:
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.close()
+
+
 def statuses(report: dict[str, Any]) -> dict[str, str]:
     return {c["id"]: c["status"] for c in report["checks"]}
 

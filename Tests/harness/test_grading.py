@@ -104,6 +104,12 @@ class GenericChecks(unittest.TestCase):
                            "    return list(await asyncio.gather(*(fetch_user(u) for u in user_ids)))")
         self.assertEqual(statuses(grade("02-gather", source))["blocking"], "fail")
 
+    def test_a_file_object_around_an_open_descriptor_is_not_file_io(self) -> None:
+        source = with_body("    import os\n    r, w = os.pipe()\n    os.fdopen(w, 'w').close()\n    os.close(r)\n"
+                           "    await asyncio.sleep(0.5)\n    return {'id': user_id, 'name': f'User {user_id}'}",
+                           "    return list(await asyncio.gather(*(fetch_user(u) for u in user_ids)))")
+        self.assertEqual(statuses(grade("02-gather", source))["blocking"], "pass")
+
     def test_to_thread_is_not_blocking(self) -> None:
         source = with_body("    await asyncio.to_thread(time.sleep, 0.5)\n    return {'id': user_id, 'name': f'User {user_id}'}",
                            "    return list(await asyncio.gather(*(fetch_user(u) for u in user_ids)))")
@@ -188,6 +194,27 @@ class GenericChecks(unittest.TestCase):
         report = grade("02-gather", "import os\nwhile True:\n    os.fork()\n")
         self.assertEqual(statuses(report)["run"], "fail")
         self.assertIn("fork", message(report, "run"))
+
+    def test_each_process_counts_once_against_the_limit(self) -> None:
+        # 3.13's Popen starts the process with os.posix_spawn: one process, two audit events.
+        check = """
+from asynclings_harness import Trial, scenario
+CHECKS = ["behaviour"]
+
+@scenario("six processes, one after another")
+async def six(t: Trial) -> None:
+    codes = await t.call(t.function("run_all", is_async=True))
+    t.expect("behaviour", codes == [0] * 6, f"got {codes}")
+"""
+        source = ("import asyncio\n\nasync def run_all():\n    codes = []\n    for _ in range(6):\n"
+                  "        proc = await asyncio.create_subprocess_exec('/bin/true')\n"
+                  "        codes.append(await proc.wait())\n    return codes\n")
+        with tempfile.TemporaryDirectory() as lesson_dir:
+            with open(os.path.join(lesson_dir, "check.py"), "w", encoding="utf-8") as handle:
+                handle.write(check)
+            report = grade("99-processes", source, lesson_dir=lesson_dir)
+        self.assertEqual(statuses(report)["run"], "pass", report)
+        self.assertEqual(statuses(report)["behaviour"], "pass", report)
 
     def test_import_error_points_at_the_line(self) -> None:
         report = grade("02-gather", "import asyncio\n\nx = undefined + 1\n")

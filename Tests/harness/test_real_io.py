@@ -10,21 +10,9 @@ import sys
 import textwrap
 import unittest
 
-import support  # noqa: F401  (puts the harness on sys.path)
-from asynclings_harness.clock import VirtualClockLoop
+import support
+from support import run_on_virtual_clock as run  # also puts the harness on sys.path
 from asynclings_harness.sockets import IN_FLIGHT, SETTLED, SocketLedger
-
-
-def run(coro_factory):
-    loop = VirtualClockLoop()
-    try:
-        return loop.run_until_complete(coro_factory())
-    finally:
-        pending = asyncio.all_tasks(loop)
-        for task in pending:
-            task.cancel()
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.close()
 
 
 async def echo_server(latency: float | None):
@@ -120,6 +108,24 @@ class LoopbackOnVirtualTime(unittest.TestCase):
         finally:
             for sock in (listener, client, accepted):
                 sock.close()
+
+    def test_a_sender_held_back_by_a_full_window_is_in_flight_once_the_reader_has_read_everything(self) -> None:
+        # Two ends of one connection as the kernel might show them: every byte sent has arrived,
+        # the sender still holds 40 KB its peer's window had no room for.
+        from asynclings_harness.sockets import ESTABLISHED, UNKNOWN, Probe
+
+        a, b = ("127.0.0.1", 40000), ("127.0.0.1", 40001)
+
+        def judged(unread: int) -> str:
+            sender = Probe(10, (10, 1), a, b, ESTABLISHED, received=0, sent=500_000, notsent=40_000)
+            receiver = Probe(11, (11, 2), b, a, ESTABLISHED, received=500_000, sent=0, notsent=0, unread=unread)
+            probes = {sender.key: sender, receiver.key: receiver}
+            return SocketLedger()._judge(receiver, probes)
+
+        # The reader has read it all: its window is open, the update and then the rest are on their way.
+        self.assertEqual(judged(unread=0), IN_FLIGHT)
+        # The reader has not: nothing says when its application will.
+        self.assertEqual(judged(unread=16_384), UNKNOWN)
 
 
 HARNESS = support.HARNESS

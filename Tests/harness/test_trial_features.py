@@ -230,6 +230,35 @@ class ClockAndTimeline(unittest.TestCase):
         self.assertEqual([(s["label"], s["start"], s["end"]) for s in report["timeline"]["spans"]],
                          [("attempt()", 0.0, 0.5), ("attempt()", 1.5, 2.0)])
 
+    def test_keep_timeline_can_draw_the_graders_bars_alone(self) -> None:
+        # A crawl's picture: the requests the grader's server answered, without a row per worker of the learner's.
+        report = grade_with("""
+            from asynclings_harness.tracking import Span
+
+            @scenario("requests, drawn")
+            async def drawn(t: Trial) -> None:
+                async def served() -> None:
+                    span = Span("io", "GET /", t.now, None)
+                    t.io_span(span)
+                    await asyncio.sleep(0.5)
+                    span.end = t.now
+                t.patch("request", served)
+                await t.call(t.function("work"))
+                t.keep_timeline(learner_tasks=False)
+                t.passed("behaviour")
+            """, """
+            import asyncio
+
+            async def request():
+                pass
+
+            async def work():
+                workers = [asyncio.create_task(request()) for _ in range(2)]
+                await asyncio.gather(*workers)
+            """)
+        self.assertEqual(report["status"], "pass", report)
+        self.assertEqual([(s["kind"], s["label"]) for s in report["timeline"]["spans"]], [("io", "GET /")] * 2)
+
 
 class FakeLatency(unittest.TestCase):
     def test_a_latency_function_may_say_a_call_never_answers(self) -> None:

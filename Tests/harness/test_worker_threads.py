@@ -137,6 +137,65 @@ class WorkerWaitingForTheLoop(unittest.TestCase):
         self.assertEqual(got["kind"], got["grade_loop"])
         self.assertEqual(got["slept"], 30.0)
 
+    def test_a_pool_job_awaited_through_wrap_future_keeps_the_clock_still(self) -> None:
+        # `await asyncio.wrap_future(pool.submit(f))` is run_in_executor spelled by hand. Uncounted, the
+        # clock saw no thread at work: with no timer it declared a deadlock, and with one it jumped
+        # to it before the job had started its virtual sleep, so the job ended late.
+        got = run("""
+            import concurrent.futures, os
+            from asynclings_harness.clock import LoopAborted
+
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+
+            def job(seconds):
+                deadline = time.perf_counter() + 0.03
+                while time.perf_counter() < deadline:  # real work first: the loop goes idle meanwhile
+                    pass
+                time.sleep(seconds)  # virtual, in a worker
+                return seconds
+
+            async def alone():
+                return await asyncio.wrap_future(pool.submit(job, 0))
+
+            async def beside_a_timer():
+                loop = asyncio.get_running_loop()
+                async def beat():
+                    while True:
+                        await asyncio.sleep(0.25)
+                heartbeat = asyncio.ensure_future(beat())
+                answer = await asyncio.wrap_future(pool.submit(job, 1))
+                heartbeat.cancel()
+                return [answer, loop.time()]
+
+            out = {}
+            for name, main in (("alone", alone), ("beside_a_timer", beside_a_timer)):
+                try:
+                    out[name] = session.run_loop(main(), entry="main")
+                except LoopAborted as aborted:
+                    out[name] = aborted.kind
+            print(json.dumps(out), flush=True)
+            os._exit(0)  # a worker of the uncounted run may still be asleep on a closed loop
+        """)
+        self.assertEqual(got, {"alone": 0, "beside_a_timer": [1, 1.0]})
+
+    def test_only_thread_pool_futures_count_as_thread_work(self) -> None:
+        # A concurrent future that the loop itself completes later is nobody's thread job: counted,
+        # the clock would wait real time for a thread that does not exist.
+        got = run("""
+            import concurrent.futures
+
+            async def main():
+                loop = asyncio.get_running_loop()
+                plain = concurrent.futures.Future()
+                loop.call_later(2, plain.set_result, "later")
+                waiting = asyncio.wrap_future(plain)
+                counted = loop._executor_jobs
+                return {"counted": counted, "answer": await waiting, "now": loop.time()}
+
+            print(json.dumps(session.run_loop(main(), entry="main")))
+        """)
+        self.assertEqual(got, {"counted": 0, "answer": "later", "now": 2.0})
+
 
     def test_coroutines_made_in_workers_know_where_they_were_made(self) -> None:
         got = run("""

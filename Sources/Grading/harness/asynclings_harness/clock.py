@@ -12,7 +12,10 @@ depends on how fast the machine is. Real work is of two kinds:
   between its own sockets is still on its way (``sockets.SocketLedger``) and
   waits for it in real time; a jump happens only once every byte, handshake and
   FIN sent has arrived, so what runs next depends only on the timers. Sockets
-  whose other end is outside the process get a short real grace instead.
+  whose other end is outside the process get a short real grace instead;
+* child processes: one the loop started is busy until it exits, sleeps on the
+  virtual clock or waits for the loop to read a full pipe (``children.ChildLedger``);
+  its exit status reaches asyncio only at a jump decision.
 
 The loop also notices the three ways a program can fail to finish:
 
@@ -42,6 +45,7 @@ from asyncio.base_events import MAXIMUM_SELECT_TIMEOUT
 from collections import deque
 from typing import Any, Callable, Protocol
 
+from . import children as C
 from .sockets import IN_FLIGHT, SETTLED, SocketLedger
 
 ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
@@ -156,10 +160,12 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         # Threads: executor jobs still running, and those parked on virtual sleeps.
         self._threads_lock = threading.Lock()
         self._executor_jobs = 0
+        self._counted_jobs: set[int] = set()  # id() of the futures whose jobs are in _executor_jobs
         self._parked: list[_ParkedThread] = []
         self._parked_seq = 0
         self._waiting_threads = 0  # workers blocked on a condition the loop will satisfy
         self._started_threads = 0  # threads started while this loop ran, still running (instrument.py)
+        self.children = C.ChildLedger(self)  # child processes started on this loop
         # Schedule exploration: None runs the stock FIFO loop.
         self.schedule: Picker | None = None
         self.task_order: dict[int, int] = {}  # id(task) -> creation order, for the picker
@@ -257,6 +263,36 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
             handle._scheduled = False
             self._ready.append(handle)
 
+    # -- child processes -------------------------------------------------
+
+    async def _make_subprocess_transport(self, protocol: Any, args: Any, shell: bool, stdin: Any, stdout: Any,
+                                         stderr: Any, bufsize: int, extra: Any = None, **kwargs: Any) -> Any:
+        """CPython's (3.11-3.13 alike), with the child watched by this loop's ledger instead of a child watcher.
+
+        The stock watchers hand the exit status over whenever the child dies (from a
+        thread, or a pidfd the selector reports); the ledger does it at a jump decision.
+        """
+        from asyncio.unix_events import _UnixSubprocessTransport  # type: ignore[attr-defined]
+
+        waiter = self.create_future()
+        transport = _UnixSubprocessTransport(self, protocol, args, shell, stdin, stdout, stderr, bufsize,
+                                             waiter=waiter, extra=extra, **kwargs)
+        self.children.started(transport, args)
+        try:
+            await waiter
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException:
+            transport.close()
+            await transport._wait()
+            raise
+        return transport
+
+    def close(self) -> None:
+        if not self.is_running():
+            self.children.shut_down()
+        super().close()
+
     # -- threads ---------------------------------------------------------
 
     def run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
@@ -275,15 +311,30 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
                 thread._asynclings_loop = outer  # type: ignore[attr-defined]
 
         future = super().run_in_executor(executor, job, *args)
+        self.count_thread_job(future)  # already counted if instrument.py's wrap_future saw it first
+        return future
+
+    def count_thread_job(self, future: asyncio.Future[Any]) -> None:
+        """A worker thread is doing a job whose result ``future`` (of this loop) will carry.
+
+        The job counts as real work, which the clock waits for, until it parks on a
+        virtual sleep or waits, and stops counting only once its result has reached the
+        loop (``future`` is done): never in between, when the clock could jump past a
+        result still on its way. Counting the same future again does nothing.
+        """
+        key = id(future)
         with self._threads_lock:
+            if key in self._counted_jobs:
+                return
+            self._counted_jobs.add(key)
             self._executor_jobs += 1
 
         def finished(_: asyncio.Future[Any]) -> None:
             with self._threads_lock:
                 self._executor_jobs -= 1
+                self._counted_jobs.discard(key)
 
         future.add_done_callback(finished)
-        return future
 
     def thread_sleep(self, seconds: float) -> None:
         """Blocks the calling worker thread for ``seconds`` of virtual time."""
@@ -293,7 +344,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
             self._parked_seq += 1
             heapq.heappush(self._parked, _ParkedThread(self._vnow + max(0.0, seconds), self._parked_seq, gate))
         self._write_to_self()
-        gate.acquire()  # until _wake_threads releases it
+        gate.acquire()  # until _wake_sleepers releases it
 
     def thread_waiting(self, delta: int) -> None:
         """A worker thread starts (+1) or stops (-1) waiting on something only the loop can do."""
@@ -321,10 +372,12 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         with self._threads_lock:
             return self._parked[0].wake_at if self._parked else None
 
-    def _wake_threads(self) -> None:
+    def _wake_sleepers(self) -> None:
+        """Wakes the worker threads and child processes whose virtual sleep is over."""
         with self._threads_lock:
             while self._parked and self._parked[0].wake_at <= self._vnow:
                 heapq.heappop(self._parked).wake()
+        self.children.wake_due()
 
     def _has_threads(self) -> bool:
         """Whether threads may still wake the loop: running executor jobs, or threads parked on virtual time."""
@@ -349,9 +402,9 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
     def next_timer(self) -> float | None:
         timers = [h for h in self._scheduled if not h._cancelled]
         when = min((h._when for h in timers), default=None)
-        wake = self._next_thread_wake()
-        if wake is not None and (when is None or wake < when):
-            return wake
+        for wake in (self._next_thread_wake(), self.children.next_wake()):
+            if wake is not None and (when is None or wake < when):
+                when = wake
         return when
 
 
@@ -395,6 +448,23 @@ def _describe_future(future: Any) -> str:
     if "never" in text:
         return text[:120]
     return "a future that nobody completes" if "pending" in text else text[:120]
+
+
+class _Patience:
+    """How long one jump decision has waited, in real time, for one kind of outside work."""
+
+    __slots__ = ("limit", "started")
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.started: float | None = None
+
+    def lasts(self) -> bool:
+        """Whether to go on waiting: the limit (from the first call) has not run out yet."""
+        now = _real_monotonic()
+        if self.started is None:
+            self.started = now
+        return now - self.started < self.limit
 
 
 class _VirtualSelector(selectors.BaseSelector):
@@ -454,18 +524,30 @@ class _VirtualSelector(selectors.BaseSelector):
 
         self._busy_turns = 0
         settled = 0.0
-        io_started: float | None = None
+        io_patience, children_patience = _Patience(IO_SETTLE_LIMIT), _Patience(C.SETTLE_LIMIT)
         while True:
-            # Look at threads and sockets first, then poll: whatever an idle thread posted
-            # (call_soon_threadsafe writes a wake-up byte) and whatever the kernel had delivered
-            # by then is visible to the poll, so a jump decided below cannot overtake it.
+            # Look at threads, child processes and sockets first, then poll: whatever an idle thread
+            # posted (call_soon_threadsafe writes a wake-up byte), whatever a child wrote before it
+            # slept or died, and whatever the kernel had delivered by then is visible to the poll,
+            # so a jump decided below cannot overtake it.
             busy = loop._threads_busy()
+            children = loop.children.state()
             io = self.io_state()
             events = self._real.select(0)
             if events:
                 return events
             if loop._ready:
                 return []  # a thread queued a callback just now
+            if children == C.EXITED:
+                loop.children.deliver_exits()  # everything it wrote has been read: now its exit
+                return []
+            if children == C.BUSY and children_patience.lasts():
+                # A child process is running in real time: keep the clock still until it exits,
+                # sleeps on the virtual clock or waits for us to read a full pipe.
+                events = self._real.select(C.SETTLE_STEP)
+                if events:
+                    return events
+                continue
             if busy and settled < THREAD_SETTLE_LIMIT:
                 # A worker thread is doing real work: give it real time, keep the clock still.
                 events = self._real.select(THREAD_SETTLE_STEP)
@@ -478,9 +560,7 @@ class _VirtualSelector(selectors.BaseSelector):
             if io == IN_FLIGHT:
                 # Loopback traffic between our own sockets is still being delivered: it lands in
                 # microseconds (or when the kernel's softirq thread gets a turn). Keep the clock still.
-                now = _real_monotonic()
-                io_started = now if io_started is None else io_started
-                if now - io_started < IO_SETTLE_LIMIT:
+                if io_patience.lasts():
                     events = self._real.select(IO_SETTLE_STEP)
                     if events:
                         return events
@@ -492,20 +572,20 @@ class _VirtualSelector(selectors.BaseSelector):
                     return events
             when = loop.next_timer()
             if when is None:
-                if loop._has_threads():
-                    # Threads hold the only way forward; wait for them in real time.
+                if loop._has_threads() or children == C.BUSY:
+                    # Threads or a child process hold the only way forward; wait for them in real time.
                     events = self._real.select(THREAD_SETTLE_STEP)
                     if events:
                         return events
                     continue
                 if loop.aborted is not None:
                     raise loop.aborted
-                raise loop.abort("deadlock", "every task is waiting and nothing can wake any of them")
+                raise loop.abort("deadlock", "every task is waiting and nothing can wake any of them" + loop.children.stuck())
             if when > loop.deadline:
                 loop._set_now(loop.deadline)
                 raise loop.abort("time-limit", f"the program was still running after {loop.deadline:g} seconds (virtual time)")
             loop._set_now(when)
-            loop._wake_threads()
+            loop._wake_sleepers()
             if loop._threads_busy():
                 continue  # a thread we just woke is running; let it finish or park again
             return []
@@ -514,6 +594,10 @@ class _VirtualSelector(selectors.BaseSelector):
         """Many busy turns in a row: time passes while tasks spin."""
         loop = self._loop
         if events:
+            self._busy_turns = 0
+            return
+        if loop.children.settle() == C.EXITED:
+            loop.children.deliver_exits()
             self._busy_turns = 0
             return
         when = loop.next_timer()
@@ -525,7 +609,7 @@ class _VirtualSelector(selectors.BaseSelector):
             loop.forced_advances += 1
             rearming = when <= loop.time() or loop.armed_for_now > 0
             loop._set_now(loop.time() + SPIN_STEP if rearming else when)
-            loop._wake_threads()
+            loop._wake_sleepers()
             self._busy_turns = 0
         elif self._busy_turns >= LIVELOCK_TURNS and not loop._has_threads():
             if loop.aborted is not None:

@@ -15,7 +15,10 @@
   worker thread blocks waiting for the loop (``run_coroutine_threadsafe(...).result()``),
   so the clock moves on instead of waiting for a thread that waits for it;
 * ``asyncio.run`` in a worker thread (while the grade's loop runs in the main thread)
-  that runs on a virtual-clock loop of that thread's own, as the real one would.
+  that runs on a virtual-clock loop of that thread's own, as the real one would;
+* ``asyncio.wrap_future`` that counts a thread pool job as running until its result
+  reaches the loop, so ``await asyncio.wrap_future(pool.submit(f))`` keeps the clock
+  still exactly as ``loop.run_in_executor(pool, f)`` does.
 
 Python 3.11 has no audit event for ``time.sleep`` (3.13 added one), hence the wrapper.
 """
@@ -29,6 +32,7 @@ import concurrent.futures
 import concurrent.futures.thread
 import contextvars
 import functools
+import os
 import queue
 import sys
 import threading
@@ -36,9 +40,12 @@ import time
 import warnings
 from typing import TYPE_CHECKING, Any, Callable
 
+from . import children
 from .clock import VirtualClockLoop
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from .session import Session
 
 # Audit events that mean "this call blocks the thread it runs on", with the fix.
@@ -73,6 +80,8 @@ real_condition_notify = threading.Condition.notify
 real_simple_queue = queue.SimpleQueue
 ORIGIN_DEPTH = 16
 real_future_exception = concurrent.futures.Future.exception
+real_pool_submit = concurrent.futures.ThreadPoolExecutor.submit
+real_wrap_future = asyncio.futures.wrap_future
 
 
 class Instrumentation:
@@ -90,6 +99,7 @@ class Instrumentation:
             self.on_audit(event, self._spawning)
         for event in BLOCKING_EVENTS:
             self.on_audit(event, self._blocking_event)
+        children.watch_signals(self.on_audit)  # a killed child is dying, not asleep (children.py)
 
     def install(self) -> None:
         sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
@@ -118,6 +128,10 @@ class Instrumentation:
         self._replace(threading.Condition, "notify", _condition_notify)
         # Libraries bind the name when imported (`from queue import SimpleQueue`): installed before the learner's imports.
         self._replace(queue, "SimpleQueue", WatchedSimpleQueue)
+        self._replace(concurrent.futures.ThreadPoolExecutor, "submit", _marked_submit)
+        # run_in_executor calls asyncio.futures.wrap_future; learners call asyncio.wrap_future.
+        self._replace(asyncio.futures, "wrap_future", _counted_wrap_future)
+        self._replace(asyncio, "wrap_future", _counted_wrap_future)
 
     def _replace(self, owner: Any, name: str, value: Any) -> None:
         """Sets ``owner.name``, remembered so the tampering check can tell it stays the grader's (integrity.py)."""
@@ -155,7 +169,7 @@ class Instrumentation:
             handler(event, args)
 
     def _spawning(self, event: str, args: tuple[Any, ...]) -> None:
-        self._limit_children(event)
+        self._limit_children(event, _audited_from(sys._getframe(1)))
 
     def _blocking_event(self, event: str, args: tuple[Any, ...]) -> None:
         what = BLOCKING_EVENTS[event]
@@ -165,6 +179,8 @@ class Instrumentation:
             return
         if event == "socket.connect" and args and _non_blocking(args[0]):
             return
+        if event == "open" and args and isinstance(args[0], int):
+            return  # a file object around a descriptor already open (Popen's pipes): no I/O happens here
         self._reentry.active = True
         try:
             detail = what
@@ -174,9 +190,11 @@ class Instrumentation:
         finally:
             self._reentry.active = False
 
-    def _limit_children(self, event: str) -> None:
+    def _limit_children(self, event: str, caller: str) -> None:
         if event in ("os.fork", "os.forkpty"):
             raise PermissionError("asynclings: os.fork() is not allowed in exercises (use asyncio subprocesses)")
+        if event == "os.posix_spawn" and os.path.basename(caller) == "subprocess.py":
+            return  # the process a subprocess.Popen (counted already) starts this way (3.13)
         self._children += 1
         if self._children > MAX_CHILD_PROCESSES:
             raise PermissionError(f"asynclings: an exercise may start at most {MAX_CHILD_PROCESSES} processes")
@@ -365,6 +383,29 @@ class _WaitRelease:
             self._released = True
 
 
+def _marked_submit(executor: concurrent.futures.ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any,
+                   **kwargs: Any) -> concurrent.futures.Future[Any]:
+    """``ThreadPoolExecutor.submit`` that marks the future as a thread job's (see ``_counted_wrap_future``)."""
+    future = real_pool_submit(executor, fn, *args, **kwargs)
+    future._asynclings_thread_job = True  # type: ignore[attr-defined]
+    return future
+
+
+def _counted_wrap_future(future: Any, *, loop: Any = None) -> asyncio.Future[Any]:
+    """``asyncio.wrap_future``: a thread pool job not finished yet counts as a running thread job of the loop
+    (``VirtualClockLoop.count_thread_job``) until its result has reached the loop.
+
+    Only thread pool futures count: a future some other thread will complete (a
+    coroutine run on another loop) is not work the clock should wait for.
+    """
+    wrapped = real_wrap_future(future, loop=loop)
+    if getattr(future, "_asynclings_thread_job", False) and not future.done():
+        owner = wrapped.get_loop()
+        if isinstance(owner, VirtualClockLoop):
+            owner.count_thread_job(wrapped)
+    return wrapped
+
+
 _executor_worker = getattr(concurrent.futures.thread, "_worker", None)
 
 
@@ -499,6 +540,13 @@ def _handoff_of(condition: threading.Condition) -> _Handoff:
     if handoff is None:
         handoff = condition._asynclings_handoff = _Handoff()  # type: ignore[attr-defined]
     return handoff
+
+
+def _audited_from(frame: FrameType | None) -> str:
+    """The file of the code whose call raised the audit event: the first frame outside this module."""
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame = frame.f_back
+    return frame.f_code.co_filename if frame is not None else ""
 
 
 def _non_blocking(sock: Any) -> bool:

@@ -237,7 +237,7 @@ class Harness:
 
     def run_scenario(self, session: Session, item: Scenario, module: ModuleType) -> None:
         trial = Trial(session, item, module)
-        session.last_spans = []
+        session.last_spans = session.last_io_spans = []
         session.scenario_budget = item.virtual_budget
         session.scenario_started(item.title)
         saved_stdout = sys.stdout
@@ -269,13 +269,14 @@ class Harness:
             # A leak that only follows from another failure is not worth a picture of its own.
             if (trial.timeline_wanted or trial.failed_ids & {R.CONCURRENCY, R.BOUNDED}
                     or any(f.follows is None for f in session.findings.get(R.LEAKED_TASKS, []))):
-                self.keep_timeline(session, item)
+                self.keep_timeline(session, item, learner_tasks=trial.timeline_learner_tasks)
         if session.results.checks[R.DEADLOCK].status == R.FAIL or session.results.checks[R.TIME_LIMIT].status == R.FAIL:
             self.keep_timeline(session, item)
 
-    def keep_timeline(self, session: Session, item: Scenario) -> None:
-        if session.timeline is None and session.last_spans:
-            session.timeline = {"scenario": item.title, "spans": [s.as_json() for s in session.last_spans[:60]]}
+    def keep_timeline(self, session: Session, item: Scenario, *, learner_tasks: bool = True) -> None:
+        spans = session.last_spans if learner_tasks else session.last_io_spans
+        if session.timeline is None and spans:
+            session.timeline = {"scenario": item.title, "spans": [s.as_json() for s in spans[:60]]}
 
 
 class Arguments:

@@ -133,7 +133,8 @@ class Session:
         self.output = CappedOutput()
         self.instrumentation: Any = None
         self.integrity: Integrity | None = None  # the tampering check, sealed right before the learner's code runs
-        self.last_spans: list[Span] = []
+        self.last_spans: list[Span] = []  # the last loop's timeline: the learner's tasks, then the io spans
+        self.last_io_spans: list[Span] = []  # ...its io spans alone (the grader's fakes and servers)
         self.loops_run = 0
         self.asyncio_runs: list[str] = []  # the coroutines the learner's code handed to asyncio.run, by name
         # What importing the learner's file did: a clean module only defines things.
@@ -210,6 +211,7 @@ class Session:
             if own_loop:
                 self.close_loop(loop)
             self.last_spans = recorder.spans()
+            self.last_io_spans = list(recorder.io_spans)
             gc.collect()
             self.collect_task_faults(recorder)
             self.collect_warnings()
@@ -234,6 +236,8 @@ class Session:
                 task.cancel()
             if pending:
                 loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            if not loop.children.empty:
+                loop.run_until_complete(loop.children.stop())  # no child process outlives its scenario
             # Each pass below is a loop run of its own: skip the ones with nothing to do.
             if loop._asyncgens:
                 loop.run_until_complete(loop.shutdown_asyncgens())

@@ -26,16 +26,24 @@ mode delays its ACKs, so the sender's unacknowledged queue stays non-empty long
 after the data is readable. ``tcpi_bytes_received`` of the receiver against
 ``tcpi_bytes_sent - tcpi_bytes_retrans`` of the sender is exact.
 
+A sender whose peer's window is full holds bytes it has not sent yet. If the
+receiving application has read everything that arrived, its window is open again
+and the update that says so (then the rest of the data) is on its way: in flight,
+exactly like bytes sent (a slow reader of a large reply depends on it). If the
+receiver still has unread bytes, nothing says when its application will read them.
+
 Linux only (``TCP_INFO`` layout); elsewhere every socket is ``UNKNOWN``.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 import stat
 import struct
 import sys
+import termios
 from typing import Callable, Iterable
 
 SETTLED = "settled"
@@ -76,10 +84,10 @@ class _Static:
 class Probe:
     """One TCP socket as the kernel sees it now."""
 
-    __slots__ = ("fd", "ident", "local", "remote", "state", "received", "sent", "notsent")
+    __slots__ = ("fd", "ident", "local", "remote", "state", "received", "sent", "notsent", "unread")
 
     def __init__(self, fd: int, ident: tuple[int, int], local: Address, remote: Address | None, state: int,
-                 received: int, sent: int, notsent: int) -> None:
+                 received: int, sent: int, notsent: int, unread: int = 0) -> None:
         self.fd = fd
         self.ident = ident  # (fd, inode)
         self.local = local
@@ -88,6 +96,7 @@ class Probe:
         self.received = received  # data bytes received, plus one for a FIN
         self.sent = sent  # data bytes sent (first transmissions only)
         self.notsent = notsent  # bytes written but not yet sent (the peer's window is full)
+        self.unread = unread  # bytes arrived that the application has not read yet
 
     @property
     def key(self) -> Key | None:
@@ -170,8 +179,10 @@ class SocketLedger:
         if peer is not None:
             if probe.received < peer.owed:
                 return IN_FLIGHT
+            if (peer.notsent and not probe.unread) or (probe.notsent and not peer.unread):
+                return IN_FLIGHT  # a reader that has read everything has reopened the window: the rest is coming
             if peer.notsent or probe.notsent:
-                return UNKNOWN  # a full window reopens with an ACK we cannot count
+                return UNKNOWN  # the window reopens when the receiving application reads: nothing says when
             return SETTLED
         if reverse in self._seen:
             # Our own peer has closed: its FIN (or RST) must reach this end before time moves.
@@ -215,6 +226,7 @@ class SocketLedger:
             if static.type != socket.SOCK_STREAM or not _HAVE_TCP_INFO or static.local is None:
                 return UNKNOWN if watched else None
             raw = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, _INFO_SIZE)
+            unread = 0 if raw[0] == LISTEN else struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
         except OSError:
             return None
         finally:
@@ -224,7 +236,7 @@ class SocketLedger:
         (received,) = struct.unpack_from("Q", raw, _OFF_BYTES_RECEIVED)
         (notsent,) = struct.unpack_from("I", raw, _OFF_NOTSENT)
         sent, retrans = struct.unpack_from("QQ", raw, _OFF_BYTES_SENT)
-        return Probe(fd, ident, static.local, static.remote, raw[0], received, sent - retrans, notsent)
+        return Probe(fd, ident, static.local, static.remote, raw[0], received, sent - retrans, notsent, unread)
 
 
 def _try(call: Callable[[], object]) -> object:

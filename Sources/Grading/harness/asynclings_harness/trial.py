@@ -27,6 +27,7 @@ import sys
 from contextlib import redirect_stdout
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
+from . import children as C
 from . import report as R
 from .fakes import FakeAsync, FakeBlocking, Latency
 from .learner import counted, shorten
@@ -106,6 +107,7 @@ class Trial:
         self.stand_ins: list[str] = []  # the module globals the grader replaced, for the learner's eyes
         self._dispositions = SavedDispositions()
         self.timeline_wanted = False  # keep_timeline(): the report draws this scenario
+        self.timeline_learner_tasks = True  # ...with the learner's tasks in it
 
     @property
     def random(self) -> Any:
@@ -421,14 +423,18 @@ class Trial:
     def io_span(self, span: Span) -> None:
         self.session.io_span(span)
 
-    def keep_timeline(self) -> None:
+    def keep_timeline(self, *, learner_tasks: bool = True) -> None:
         """Attaches this scenario's timeline (tasks and fake calls) to the report, whatever failed.
 
-        For failures a picture explains (the gaps between retries, permit times); the
-        first scenario that keeps one wins. Failures of ``concurrency``/``bounded`` and
-        leaked tasks keep theirs without asking.
+        For failures a picture explains (the gaps between retries, permit times), or a
+        run the lesson shows even when it passes (a crawl); the first scenario that
+        keeps one wins. Failures of ``concurrency``/``bounded`` and leaked tasks keep
+        theirs without asking. ``learner_tasks=False`` draws only the grader's own bars
+        (``io_span``: the requests its server answered), without a row per task of the
+        learner's.
         """
         self.timeline_wanted = True
+        self.timeline_learner_tasks = learner_tasks
 
     def watch_clock(self) -> ClockWatch:
         """From now on, records every virtual time the scenario's loop moves its clock to.
@@ -463,6 +469,25 @@ class Trial:
         self._dispositions.save(signum)
         self.session.next_loop_hooks.append(delivery.arm)
         return delivery
+
+    def task_stacks(self) -> list[str]:
+        """Where each of the learner's tasks waits right now, one line each, for messages about a hang
+        ("the task running worker() created at line 40 waits at line 52 (in worker): `await queue.get()` — on ...")."""
+        return self.session.describe_stacks(self.loop.snapshot())
+
+    # -- child processes ------------------------------------------------------------
+
+    @staticmethod
+    def child_command(steps: Sequence[Sequence[Any]]) -> list[str]:
+        """The command line of the grader's child program, running ``steps`` (see ``child.py``):
+        ``("out", text, times)``, ``("err", text, times)``, ``("sleep", seconds)`` (virtual),
+        ``("exit", code)``. Hand it to the learner's code to run."""
+        return C.command(steps)
+
+    @property
+    def children(self) -> list[C.ChildRecord]:
+        """The child processes started on this scenario's loop so far, in order (see ``children.py``)."""
+        return list(self.loop.children.records)
 
     def printed(self) -> str:
         """What the learner printed during this scenario so far."""

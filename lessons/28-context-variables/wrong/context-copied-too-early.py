@@ -1,0 +1,21 @@
+# expect: fail behaviour
+# The copy for the signer is taken before the id is set: it carries the caller's id.
+import asyncio
+import contextvars
+from concurrent.futures import Executor
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+
+async def handle(rid: str, user_id: int, signer: Executor) -> str:
+    context = contextvars.copy_context()  # a snapshot of the caller's context, before the set below
+    token = request_id.set(rid)
+    try:
+        async with asyncio.TaskGroup() as tg:
+            user = tg.create_task(load_user(user_id))
+            orders = tg.create_task(load_orders(user_id))
+        page = await asyncio.to_thread(render, user.result(), orders.result())
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(signer, context.run, sign, page)
+    finally:
+        request_id.reset(token)
