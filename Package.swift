@@ -16,9 +16,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // Thin executable: @main and one file per subcommand.
-        .executableTarget(
-            name: "asynclings",
+        // The executable: runs the command line in the process's context, nothing else.
+        .executableTarget(name: "asynclings", dependencies: ["Commands"], swiftSettings: swiftSettings),
+        // The command line as a library: one file per subcommand, each run against an
+        // injected context (console, environment, directory, clock, grader factory).
+        .target(
+            name: "Commands",
             dependencies: [
                 "Course", "Grading", "GitStore", "TerminalKit", "Views", "TerminalUI", "Watch", "Workshop",
                 "Classroom",
@@ -94,6 +97,11 @@ let package = Package(
             dependencies: ["Views", "TerminalKit", "Course", "Grading", "Workshop", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "WatchTests", dependencies: ["Watch"], swiftSettings: swiftSettings),
+        // Every command run in-process against a captured console and a scratch folder.
+        .testTarget(
+            name: "CommandsTests", dependencies: ["Commands", "Grading", "TestSupport"], swiftSettings: swiftSettings),
+        // The built binary, for what only a process shows: the terminal, signals, exit
+        // statuses, the streams, shell completion and the workshop guide as typed.
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         // Learner code written to attack the grader: each test asserts the property it attacks.
         .testTarget(

@@ -1,4 +1,5 @@
 import GitStore
+import Grading
 
 /// Why the class view could not be read or re-graded. Each case says what to do.
 public enum ClassroomError: Error, Sendable, CustomStringConvertible {
@@ -10,6 +11,9 @@ public enum ClassroomError: Error, Sendable, CustomStringConvertible {
     case noLessons(reference: String, problems: [String])
     /// Writing the trusted lessons to a temporary folder failed.
     case materialising(path: String, reason: String)
+    /// A regrade would run every learner's code unconfined (`isolation` says why), and
+    /// that was not asked for.
+    case unsandboxedRegrade(isolation: GradeIsolation)
 
     public var description: String {
         switch self {
@@ -23,6 +27,9 @@ public enum ClassroomError: Error, Sendable, CustomStringConvertible {
             return "\(reference) has no loadable lessons under lessons/\(detail)"
         case .materialising(let path, let reason):
             return "could not write the trusted lessons to \(path): \(reason)"
+        case .unsandboxedRegrade(let isolation):
+            return "refusing to regrade: grades are \(isolation.summary)\n"
+                + "  (or, knowing every learner's code then runs as you: --unsafe-regrade-without-sandbox)"
         }
     }
 
@@ -32,7 +39,7 @@ public enum ClassroomError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .git(let error): error.exitCode
         case .noCourseReference, .noLessons: 2
-        case .materialising: 3
+        case .materialising, .unsandboxedRegrade: 3
         }
     }
 }

@@ -19,6 +19,18 @@ public struct Regrader: Sendable {
         self.parallelism = max(1, parallelism)
     }
 
+    /// A regrader that refuses to run every learner's code with the instructor's powers:
+    /// where `grader` cannot sandbox its grades, only when `allowingUnsandboxed`
+    /// (`--unsafe-regrade-without-sandbox`), never by default.
+    ///
+    /// - Throws: `.unsandboxedRegrade`.
+    public init(grader: Grader, allowingUnsandboxed: Bool) throws(ClassroomError) {
+        guard grader.isolation.isSandboxed || allowingUnsandboxed else {
+            throw .unsandboxedRegrade(isolation: grader.isolation)
+        }
+        self.init(grader: grader)
+    }
+
     /// One grade to run: a lesson and the exact bytes of a file.
     struct Job: Sendable {
         let lesson: Lesson

@@ -21,12 +21,16 @@ public struct PythonInterpreter: Sendable, Equatable, Codable {
     }
 
     /// Picks the interpreter: `explicit` (`--python`), else `<course>/.venv/bin/python`,
-    /// else `python3` (then `python3.13` … `python3.11`) on PATH.
+    /// else `python3` (then `python3.13` … `python3.11`) on PATH. A relative `explicit`
+    /// path is read from `workingDirectory` (nil: the process's).
     public static func resolve(
-        explicit: String?, courseRoot: URL?, environment: [String: String] = ProcessInfo.processInfo.environment
+        explicit: String?, courseRoot: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        workingDirectory: URL? = nil
     ) throws(GradingError) -> PythonInterpreter {
         if let explicit {
-            guard let path = executablePath(explicit, environment: environment) else {
+            let named = explicit.contains("/") && !explicit.hasPrefix("/")
+                ? workingDirectory.map { $0.appendingPathComponent(explicit).path } ?? explicit : explicit
+            guard let path = executablePath(named, environment: environment) else {
                 throw .pythonNotRunnable(path: explicit, reason: "no such executable")
             }
             guard let found = probe(path, environment: environment) else {

@@ -30,37 +30,39 @@ public final class WatchApp: @unchecked Sendable {
         public var startLesson: String?
         /// Said on the first screen, until the first key (e.g. that grades are not sandboxed).
         public var startupNotice: String?
+        /// Whether the screen is coloured (nil: as `TerminalRenderer.Style.detect()` finds).
+        public var color: Bool?
 
         public init() {}
     }
 
-    private let session: any WatchSession
-    private let options: Options
-    private let terminal: RawTerminal
-    private let signals: SignalRelay
-    private let events = EventPipe()
-    private let worker = DispatchQueue(label: "asynclings.grade", qos: .userInitiated)
-    private let color: Bool
+    let session: any WatchSession
+    let options: Options
+    let terminal: RawTerminal
+    let signals: SignalRelay
+    let events = EventPipe()
+    let worker = DispatchQueue(label: "asynclings.grade", qos: .userInitiated)
+    let color: Bool
 
-    private var model: WatchModel
-    private var parser = KeyParser()
-    private var monitor: DirectoryMonitor?
-    private var watchStatus = ""
-    private var storeStatus = ""
-    private var size: TerminalSize
-    private var lastFrame = ""
-    private var inFlight: String?
-    private var queued: (lessonID: String, reason: WatchModel.GradeReason)?
-    private var learnerCode: String?
-    private var solutionCode: String?
-    private var exitStatus: Int32?
+    var model: WatchModel
+    var parser = KeyParser()
+    var monitor: DirectoryMonitor?
+    var watchStatus = ""
+    var storeStatus = ""
+    var size: TerminalSize
+    var lastFrame = ""
+    var inFlight: String?
+    var queued: (lessonID: String, reason: WatchModel.GradeReason)?
+    var learnerCode: String?
+    var solutionCode: String?
+    var exitStatus: Int32?
     /// Files this process wrote (a starter copied in), so their events do not count as saves.
-    private var ownWrites: [String: FileSignature] = [:]
+    var ownWrites: [String: FileSignature] = [:]
     /// Lessons passed in this session whose pass is not in git (no repository, file changed…).
-    private var unrecordedPasses: Set<String> = []
-    private var terminalGone = false
+    var unrecordedPasses: Set<String> = []
+    var terminalGone = false
     /// The status to exit with once the grade in progress ends (a signal's 128 + n).
-    private var pendingExitStatus: Int32 = 0
+    var pendingExitStatus: Int32 = 0
 
     /// Prepares watch mode; nothing is drawn until ``run()``.
     /// - Throws: ``TerminalError/notATerminal`` when input or output is not a terminal.
@@ -70,7 +72,7 @@ public final class WatchApp: @unchecked Sendable {
         self.terminal = try RawTerminal()
         self.signals = try SignalRelay()
         self.size = TerminalSize.current()
-        self.color = TerminalRenderer.Style.detect().color
+        self.color = options.color ?? TerminalRenderer.Style.detect().color
         self.model = WatchModel(lessons: session.course.lessons)
     }
 
@@ -123,7 +125,7 @@ public final class WatchApp: @unchecked Sendable {
 
     // MARK: - The loop
 
-    private func loop() {
+    func loop() {
         var buffer = [UInt8](repeating: 0, count: 1024)
         while exitStatus == nil {
             var descriptors = [
@@ -155,13 +157,13 @@ public final class WatchApp: @unchecked Sendable {
         }
     }
 
-    private func apply(_ keys: [Key]) {
+    func apply(_ keys: [Key]) {
         for key in keys {
             for effect in model.handle(key) { perform(effect) }
         }
     }
 
-    private func perform(_ effect: WatchModel.Effect) {
+    func perform(_ effect: WatchModel.Effect) {
         switch effect {
         case .open(let lessonID):
             open(lessonID)
@@ -184,7 +186,7 @@ public final class WatchApp: @unchecked Sendable {
         }
     }
 
-    private func handle(signal: Int32) {
+    func handle(signal: Int32) {
         switch signal {
         case SIGWINCH, SIGCONT:
             size = TerminalSize.current()
@@ -207,7 +209,7 @@ public final class WatchApp: @unchecked Sendable {
 
     /// The terminal went away: nobody will see the screen, but a grade that may be
     /// recording progress is let finish.
-    private func terminalClosed(status: Int32) {
+    func terminalClosed(status: Int32) {
         terminalGone = true
         model.quitting = true
         pendingExitStatus = status
@@ -215,162 +217,15 @@ public final class WatchApp: @unchecked Sendable {
     }
 
     /// Waits a little for the worker so a recording in progress is not cut short.
-    private func finishWorker(within limit: DispatchTimeInterval) {
+    func finishWorker(within limit: DispatchTimeInterval) {
         let done = DispatchSemaphore(value: 0)
         worker.async { done.signal() }
         _ = done.wait(timeout: .now() + limit)
     }
 
-    // MARK: - Events from other threads
-
-    enum Event: Sendable {
-        case loaded(first: String?, passed: Set<String>, store: LearnerSession.Store)
-        case filesChanged(Set<String>)
-        case graded(lessonID: String, Result<WatchCheck, GradingError>, content: String?)
-        case progress(passed: Set<String>, store: LearnerSession.Store)
-    }
-
-    private func handle(_ event: Event) {
-        switch event {
-        case .loaded(let first, let passed, let store):
-            model.passed.formUnion(passed)
-            describe(store)
-            if let first, let index = model.lessons.firstIndex(where: { $0.id == first }) {
-                for effect in model.open(index) { perform(effect) }
-            } else {
-                model.screen = .finished
-            }
-        case .filesChanged(let names):
-            guard let lesson = model.currentLesson, names.contains(lesson.exerciseFileName) else { return }
-            guard model.screen != .loading else { return }
-            let path = session.course.exerciseFile(for: lesson).path
-            if let own = ownWrites[lesson.exerciseFileName] {
-                ownWrites[lesson.exerciseFileName] = nil
-                if FileSignature.of(path: path) == own { return }
-            }
-            model.notice = nil
-            model.grading = true
-            requestGrade(lesson.id, reason: .saved)
-        case .progress(let passed, let store):
-            describe(store)
-            // In a repository the branch is the truth (passes on another branch do not
-            // count); passes that could not be recorded stay for this session.
-            if case .branch = store { model.passed = passed.union(unrecordedPasses) }
-        case .graded(let lessonID, let result, let content):
-            inFlight = nil
-            if case .success(let check) = result, check.report.status == .pass, case .notRecorded = check.recording {
-                unrecordedPasses.insert(lessonID)
-            }
-            if case .success(let check) = result, check.report.status == .pass, lessonID == model.currentLesson?.id {
-                learnerCode = content
-            }
-            model.graded(lessonID, result)
-            if model.quitting {
-                exitStatus = pendingExitStatus
-                return
-            }
-            if let next = queued {
-                queued = nil
-                startGrade(next.lessonID, reason: next.reason)
-            }
-        }
-        updateWatchStatus()
-    }
-
-    private func describe(_ store: LearnerSession.Store) {
-        switch store {
-        case .branch(let name, _): storeStatus = "recording on branch \(name)"
-        case .unavailable(let reason): storeStatus = "progress kept for this session only: \(reason)"
-        }
-    }
-
-    // MARK: - Lessons and grades
-
-    private func lesson(_ id: String) -> Lesson? {
-        model.lessons.first { $0.id == id }
-    }
-
-    private func open(_ lessonID: String) {
-        guard let lesson = lesson(lessonID) else { return }
-        learnerCode = nil
-        solutionCode = (try? String(contentsOf: lesson.solution, encoding: .utf8))
-        do {
-            if try ExerciseFiles(course: session.course).start(lesson) == .created {
-                ownWrites[lesson.exerciseFileName] = FileSignature.of(path: session.course.exerciseFile(for: lesson).path)
-                model.notice = "Created \(lesson.exercisePath) from the starter: open it in your editor."
-            }
-        } catch {
-            model.notice = "\(error)"
-        }
-        requestGrade(lessonID, reason: .opened)
-    }
-
-    private func requestGrade(_ lessonID: String, reason: WatchModel.GradeReason) {
-        model.grading = true
-        if inFlight != nil {
-            // Keep the strongest reason: a save or `r` counts as an attempt, an open does not.
-            if queued?.lessonID == lessonID, queued?.reason != .opened, reason == .opened { return }
-            queued = (lessonID, reason)
-            return
-        }
-        startGrade(lessonID, reason: reason)
-    }
-
-    private func startGrade(_ lessonID: String, reason: WatchModel.GradeReason) {
-        guard let lesson = lesson(lessonID) else { return }
-        inFlight = lessonID
-        let alreadyPassed = model.passed.contains(lessonID)
-        let session = self.session
-        let file = session.course.exerciseFile(for: lesson)
-        worker.async { [events] in
-            let result = Result { () throws(GradingError) -> WatchCheck in
-                let graded = try session.gradeExercise(lesson)
-                // A save or `r` records its grade; opening a lesson only records a pass not yet recorded
-                // (it is not an attempt). One grade either way, recorded from the bytes it graded.
-                let records = reason != .opened || (!alreadyPassed && graded.report.status == .pass)
-                let recording = records ? session.record(graded) : .notRecorded(reason: "opened, not an attempt")
-                return WatchCheck(report: graded.report, recording: recording)
-            }
-            let content = try? String(contentsOf: file, encoding: .utf8)
-            events.post(.graded(lessonID: lessonID, result, content: content))
-            // After the verdict is on its way: the branch may have moved or been switched.
-            events.post(.progress(passed: session.passedLessons(), store: session.store()))
-        }
-    }
-
-    // MARK: - Watching files
-
-    private func startWatching() {
-        let folder = session.course.exercisesDirectory
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        do {
-            monitor = try DirectoryMonitor(
-                directory: folder.path, debounce: options.debounce, settledDebounce: options.settledDebounce,
-                pollInterval: options.pollInterval, useInotify: options.useInotify,
-                include: { $0.hasSuffix(".py") && !$0.hasPrefix(".") },
-                onChange: { [events] names in events.post(.filesChanged(names)) })
-        } catch {
-            watchStatus = "not watching (\(error)): press r after saving"
-            return
-        }
-        updateWatchStatus()
-    }
-
-    private func updateWatchStatus() {
-        guard let monitor else { return }
-        switch monitor.mode {
-        case .inotify:
-            watchStatus = "watching (inotify) · r grades by hand"
-        case .polling(let reason):
-            let (seconds, attoseconds) = monitor.pollInterval.components
-            let interval = Double(seconds) + Double(attoseconds) / 1e18
-            watchStatus = "checking every \(String(format: "%g", interval)) s (\(reason)) · r grades by hand"
-        }
-    }
-
     // MARK: - Drawing
 
-    private func draw() {
+    func draw() {
         guard !terminalGone else { return }
         let style = TerminalRenderer.Style(color: color, width: max(20, size.columns))
         let view = WatchView(
@@ -383,39 +238,5 @@ public final class WatchApp: @unchecked Sendable {
         guard frame != lastFrame else { return }
         lastFrame = frame
         if !terminal.write(frame) { terminalClosed(status: 129) }
-    }
-}
-
-/// A queue of events from other threads that the loop can `poll`: each post writes a byte.
-final class EventPipe: @unchecked Sendable {
-    let readDescriptor: Int32
-    private let writeDescriptor: Int32
-    private let lock = NSLock()
-    private var pending: [WatchApp.Event] = []
-
-    init() {
-        var ends: [Int32] = [-1, -1]
-        if pipe(&ends) != 0 { ends = [-1, -1] }
-        for descriptor in ends where descriptor >= 0 {
-            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-        }
-        readDescriptor = ends[0]
-        writeDescriptor = ends[1]
-    }
-
-    func post(_ event: WatchApp.Event) {
-        lock.withLock { pending.append(event) }
-        var byte: UInt8 = 1
-        _ = write(writeDescriptor, &byte, 1)  // a full pipe already means "wake up"
-    }
-
-    func drain() -> [WatchApp.Event] {
-        var buffer = [UInt8](repeating: 0, count: 256)
-        while read(readDescriptor, &buffer, buffer.count) > 0 {}
-        return lock.withLock {
-            defer { pending = [] }
-            return pending
-        }
     }
 }

@@ -8,7 +8,7 @@ import Workshop
 public protocol WatchSession: Sendable {
     var course: Course { get }
     /// Where passes are recorded, or why they are not.
-    func store() -> LearnerSession.Store
+    func store() -> LearnerRecords.Store
     /// Lessons passed on the current branch (empty outside a repository).
     func passedLessons() -> Set<String>
     /// The first lesson without a pass; nil when every lesson is done.
@@ -22,7 +22,9 @@ public protocol WatchSession: Sendable {
 }
 
 extension LearnerSession: WatchSession {
-    public func gradeExercise(_ lesson: Lesson) throws(GradingError) -> LearnerSession.Graded {
-        try grade(lesson)
-    }
+    public func store() -> LearnerRecords.Store { records.store() }
+    public func passedLessons() -> Set<String> { records.passedLessons() }
+    public func gradeExercise(_ lesson: Lesson) throws(GradingError) -> LearnerSession.Graded { try grade(lesson) }
+    public func record(_ graded: LearnerSession.Graded) -> LearnerSession.Recording { records.record(graded) }
+    public func nextHint(_ lesson: Lesson) -> (number: Int, of: Int, text: String)? { records.nextHint(lesson) }
 }

@@ -29,7 +29,7 @@ public enum CheckText {
         case .attemptCounted(let attempts):
             recording = ["status": "attempt-counted", "attempts": attempts]
         case .notRecorded(let reason):
-            recording = ["status": "not-recorded", "reason": reason]
+            recording = ["status": "not-recorded", "reason": reason.description]
         }
         let data = (try? JSONSerialization.data(withJSONObject: recording, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         let report = outcome.report.json()

@@ -1,3 +1,4 @@
+import Course
 import Foundation
 import TerminalKit
 
@@ -10,25 +11,9 @@ import TerminalKit
 ///   users = []                           │ ①  return list(await asyncio.gather(
 /// ```
 ///
-/// A line is "one that matters" when it contains a note's fragment (see ``Note``), on
+/// A line is "one that matters" when it contains a note's fragment (see `Explanation`), on
 /// either side: the learner sees which of their own lines does the same job.
 public struct SolutionDiffRenderer: Sendable {
-    /// A fragment of the solution and why it is written that way.
-    public struct Note: Sendable, Equatable {
-        public var code: String
-        public var why: String
-
-        public init(code: String, why: String) {
-            self.code = code
-            self.why = why
-        }
-
-        func matches(_ line: String) -> Bool {
-            let fragment = code.filter { !$0.isWhitespace }
-            return !fragment.isEmpty && line.filter { !$0.isWhitespace }.contains(fragment)
-        }
-    }
-
     public var style: TerminalRenderer.Style
     /// Width from which the two files are shown side by side.
     public var sideBySideWidth = 100
@@ -44,7 +29,7 @@ public struct SolutionDiffRenderer: Sendable {
     ///   - learner: The learner's file.
     ///   - solution: The reference solution.
     ///   - notes: The lines that matter, in the order they are numbered.
-    public func render(learner: String, solution: String, notes: [Note]) -> [String] {
+    public func render(learner: String, solution: String, notes: [Explanation]) -> [String] {
         let left = Self.lines(learner)
         let right = Self.lines(solution)
         let leftShown = highlightedLines(learner, count: left.count)
@@ -193,7 +178,7 @@ public struct SolutionDiffRenderer: Sendable {
         return result
     }
 
-    private func marks(for line: String, notes: [Note]) -> [Int] {
+    private func marks(for line: String, notes: [Explanation]) -> [Int] {
         notes.indices.filter { notes[$0].matches(line) }
     }
 

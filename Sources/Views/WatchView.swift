@@ -201,15 +201,14 @@ public struct WatchView: Sendable {
             let counts = "\(attempts) attempt\(attempts == 1 ? "" : "s"), \(hints) hint\(hints == 1 ? "" : "s")"
             lines.append("Recorded on \(paint(ANSI.sanitized(branch), .bold)) as commit \(paint(short, .foreground(.yellow))) (\(counts)).")
         case .notRecorded(let reason):
-            lines += TextWrap.wrap(paint("Not recorded in git: \(ANSI.sanitized(reason, keepingLineBreaks: true))", .dim), width: style.width)
+            lines += TextWrap.wrap(paint("Not recorded in git: \(ANSI.sanitized(reason.description, keepingLineBreaks: true))", .dim), width: style.width)
         case .attemptCounted:
             break
         }
         lines.append("")
         if let learner = learnerCode, let solution = solutionCode {
             lines.append(paint("Your code beside the reference solution", .bold))
-            let notes = lesson.explanations.map { SolutionDiffRenderer.Note(code: $0.code, why: $0.why) }
-            lines += SolutionDiffRenderer(style: style).render(learner: learner, solution: solution, notes: notes)
+            lines += SolutionDiffRenderer(style: style).render(learner: learner, solution: solution, notes: lesson.explanations)
             lines.append("")
         }
         if let next = model.nextUnfinished() {

@@ -128,43 +128,6 @@ final class PseudoTerminalSession {
     }
 }
 
-/// A scratch course with lessons 01 and 02, in a git repository on `learner/ann` (made
-/// with the git CLI: the test may, the product never does).
-func learnerRepository() throws -> URL {
-    let root = Scratch.directory
-    for lesson in ["01-first-coroutine", "02-gather"] {
-        try FileManager.default.copyItem(
-            at: Repository.lessons.appendingPathComponent(lesson), to: root.appendingPathComponent("lessons/\(lesson)"))
-    }
-    try Scratch.write("__pycache__/\n.cache/\n", to: ".gitignore")
-    for command in [
-        ["init", "-q", "-b", "learner/ann"], ["config", "user.name", "Ann Learner"], ["config", "user.email", "ann@example.com"],
-        ["add", "."], ["commit", "-q", "-m", "course"],
-    ] {
-        let git = Process()
-        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        git.arguments = ["git"] + command
-        git.currentDirectoryURL = root
-        try git.run()
-        git.waitUntilExit()
-        guard git.terminationStatus == 0 else { throw POSIXError(.EIO) }
-    }
-    return root
-}
-
-func gitOutput(_ arguments: [String], in directory: URL) throws -> String {
-    let git = Process()
-    git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    git.arguments = ["git"] + arguments
-    git.currentDirectoryURL = directory
-    let pipe = Pipe()
-    git.standardOutput = pipe
-    try git.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    git.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
-}
-
 /// The repository's interpreter, so the scratch course grades like the real one.
 var pythonArguments: [String] {
     let venv = Repository.root.appendingPathComponent(".venv/bin/python")
@@ -218,11 +181,11 @@ struct WatchModeTests {
         #expect(sameSettings(before, session.settings()), "the terminal settings are restored")
         #expect(session.raw.hasSuffix("\u{1B}[?1049l") || session.raw.contains("\u{1B}[?1049l"))
 
-        let message = try gitOutput(["log", "-1", "--format=%B", "learner/ann"], in: root)
+        let message = try Git.run(["log", "-1", "--format=%B", "learner/ann"], in: root)
         #expect(message.contains("asynclings: pass 01-first-coroutine"))
         #expect(message.contains("Asynclings-Lesson: 01-first-coroutine"))
         #expect(message.contains("Asynclings-Hints: 1"))
-        let files = try gitOutput(["show", "--name-only", "--format=", "HEAD"], in: root)
+        let files = try Git.run(["show", "--name-only", "--format=", "HEAD"], in: root)
         #expect(files.trimmingCharacters(in: .whitespacesAndNewlines) == "exercises/01-first-coroutine.py")
     }
 
@@ -280,61 +243,10 @@ struct WatchModeTests {
     }
 }
 
-@Suite("hint, reset, doctor, completions", .scratchDirectory)
-struct LearnerCommandTests {
-    @Test func hintClimbsTheLadderAndCountsEachRung() throws {
+@Suite("show and completion through the process", .scratchDirectory)
+struct ProcessOnlyCommandTests {
+    @Test func showIsColouredAndWrappedOnATerminal() throws {
         let root = try learnerRepository()
-        let first = try Run(["hint", "02"], in: root, environment: ["NO_COLOR": "1"])
-        #expect(first.status == 0)
-        #expect(first.stdout.contains("Hint 1 of 3"))
-        let second = try Run(["hint", "02"], in: root, environment: ["NO_COLOR": "1"])
-        #expect(second.stdout.contains("Hint 2 of 3"))
-        #expect(second.stdout.contains("Earlier hints"))
-        let counters = try String(
-            contentsOf: root.appendingPathComponent(".git/asynclings/counters/learner%2Fann.json"), encoding: .utf8)
-        #expect(counters.contains("\"hints\":2"))
-    }
-
-    @Test func resetKeepsTheLearnersVersionAndSaysWhere() throws {
-        let root = try learnerRepository()
-        let file = root.appendingPathComponent("exercises/02-gather.py")
-        try Scratch.write("# my attempt\n", to: "exercises/02-gather.py")
-        let run = try Run(["reset", "02-gather"], in: root)
-        #expect(run.status == 0)
-        let backup = try #require(
-            run.stdout.split(separator: "\n").first { $0.hasPrefix("  cp ") }?.split(separator: " ").dropFirst().first)
-        #expect(try String(contentsOf: root.appendingPathComponent(String(backup)), encoding: .utf8) == "# my attempt\n")
-        #expect(try String(contentsOf: file, encoding: .utf8) == String(contentsOf: root.appendingPathComponent("lessons/02-gather/starter.py"), encoding: .utf8))
-        #expect(try gitOutput(["status", "--porcelain"], in: root).contains(".backup") == false)
-    }
-
-    @Test func doctorNamesEachPartAndTheBranch() throws {
-        let root = try learnerRepository()
-        let run = try Run(["doctor"] + pythonArguments, in: root, environment: ["NO_COLOR": "1"])
-        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
-        for topic in ["course", "python", "libgit2", "cmark-gfm", "repository", "branch", "file watching"] {
-            #expect(run.stdout.contains(topic), "\(topic) missing from:\n\(run.stdout)")
-        }
-        #expect(run.stdout.contains("learner/ann"))
-    }
-
-    @Test func doctorGivesTheFixOutsideARepository() throws {
-        try FileManager.default.copyItem(at: Repository.lessons.appendingPathComponent("01-first-coroutine"),
-                                         to: Scratch.directory.appendingPathComponent("lessons/01-first-coroutine"))
-        let run = try Run(["doctor", "--python", "/nonexistent/python3"], in: Scratch.directory, environment: ["NO_COLOR": "1"])
-        #expect(run.status == 1)
-        #expect(run.stdout.contains("✗ python"))
-        #expect(run.stdout.contains("fix:"))
-        #expect(run.stdout.contains("not in a git repository"))
-    }
-
-    @Test func showIsColouredOnATerminalAndPlainInAPipeOrUnderNoColor() throws {
-        let root = try learnerRepository()
-        let piped = try Run(["show", "02"], in: root, environment: ["NO_COLOR": ""])
-        #expect(piped.status == 0)
-        #expect(!piped.stdout.contains("\u{1B}"))
-        #expect(piped.stdout.contains("asyncio.gather"))
-
         let terminal = try PseudoTerminalSession(arguments: ["show", "02"], in: root, columns: 72)
         #expect(terminal.waitForExit() == 0)
         #expect(terminal.raw.contains("\u{1B}["))
@@ -345,16 +257,8 @@ struct LearnerCommandTests {
         #expect(widest <= 72)
     }
 
-    @Test(arguments: ["bash", "zsh", "fish"])
-    func completionScripts(shell: String) throws {
-        let run = try Run(["completions", shell])
-        #expect(run.status == 0)
-        #expect(run.stdout.contains("asynclings"))
-        #expect(run.stdout.contains("doctor"))
-    }
-
     @Test func lessonArgumentsCompleteToLessonIDs() throws {
-        // What the generated scripts call back into.
+        // What the generated scripts call back into, from the shell's working directory.
         let run = try Run(["---completion", "show", "--", "positional@0", "2", "0", "asynclings", "show", ""])
         #expect(run.stdout.contains("01-first-coroutine"))
         #expect(run.stdout.contains("02-gather"))

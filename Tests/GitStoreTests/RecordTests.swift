@@ -149,11 +149,10 @@ struct RecordTests {
         #expect(FileManager.default.createFile(atPath: lockPath, contents: Data()))
         let tip = try repo.git("rev-parse", "HEAD")
         let repository = try repo.open()
-        let started = ContinuousClock.now
+        // That it waits for the lock before giving up is `indexLockReleasedInTimeIsWaitedFor`.
         #expect(throws: GitStoreError.indexLocked(lockPath: lockPath)) {
             try repository.recordPass(.pass("02-gather"), content: Data(Self.solution.utf8), indexLockTimeout: .milliseconds(200))
         }
-        #expect(ContinuousClock.now - started >= .milliseconds(200))
         // Someone else's lock is theirs to remove.
         #expect(FileManager.default.fileExists(atPath: lockPath))
         #expect(try repo.git("rev-parse", "HEAD") == tip)

@@ -232,3 +232,11 @@ extension Repository {
         try progress(branch: branch, exercisePath: Self.testExercisePath)
     }
 }
+
+extension Date {
+    /// Now, to the whole second below: git dates have no fractions, so a date stamped from
+    /// here on is at least this.
+    static var wholeSecondNow: Date {
+        Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+    }
+}

@@ -111,7 +111,6 @@ struct BadInput {
         let report = try grade("import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])\nwhile True:\n    pass\n", lesson: lesson, start: start)
         #expect(report.status == .fail)
         #expect(report.check(.timeLimit)?.status == .fail)
-        #expect(report.wallSeconds < 30)
     }
 
     @Test(arguments: Start.allCases) func anInfiniteLoopFailsTheTimeLimitAtItsLine(start: Start) throws {

@@ -40,6 +40,8 @@ func makeTemporaryDirectory() throws -> String {
 /// Waits up to `seconds` for `pid` to disappear. A killed process whose parent
 /// is gone may linger as a zombie until init reaps it (not every container
 /// init does), so a zombie counts as gone: it runs nothing and holds no fds.
+/// Not a speed assertion: a SIGKILLed process is gone as soon as it is scheduled; the
+/// bound only keeps a kill that never happened from hanging the suite.
 func processIsGone(_ pid: Int32, within seconds: Double = 5) -> Bool {
     let end = Date().addingTimeInterval(seconds)
     repeat {
@@ -178,11 +180,10 @@ struct SandboxTests {
     // MARK: Timeouts and process groups
 
     @Test func timeoutKillsTheChildAndItsBackgroundGrandchild() throws {
+        // Killed by the timeout, not ended by the sleeps: the child dies of SIGKILL.
         let result = try Sandbox.run(shell("sleep 30 & echo $!; sleep 30", timeout: 1))
         #expect(result.timedOut)
         #expect(result.termination == .signaled(SIGKILL))
-        #expect(result.wallSeconds >= 1)
-        #expect(result.wallSeconds < 15)  // not the 30 s of the sleeps
         let grandchild = try #require(
             Int32(result.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(grandchild > 0)
@@ -193,8 +194,7 @@ struct SandboxTests {
         // All three read ends see EOF at once; only the timeout can end this.
         let result = try Sandbox.run(shell("exec 1>&- 2>&- 3>&-; sleep 30", timeout: 1))
         #expect(result.timedOut)
-        #expect(result.termination == .signaled(SIGKILL))
-        #expect(result.wallSeconds < 15)
+        #expect(result.termination == .signaled(SIGKILL))  // not the sleep's own end
     }
 
     @Test func exitOfTheChildKillsGrandchildrenHoldingThePipes() throws {
@@ -213,15 +213,13 @@ struct SandboxTests {
         // setsid puts the sleep beyond the group kill, still holding stdout,
         // so EOF never comes: only the 200 ms drain limit ends the run (the
         // timeout no longer applies once the child has exited).
-        let started = Date()
         let result = try Sandbox.run(shell("setsid sleep 30 & echo $!", timeout: 20))
-        let elapsed = Date().timeIntervalSince(started)
-        let escaped = Int32(result.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines))
-        defer { if let escaped, escaped > 0 { kill(escaped, SIGKILL) } }
+        let escaped = try #require(Int32(result.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer { kill(escaped, SIGKILL) }
         #expect(result.termination == .exited(0))
         #expect(!result.timedOut)
-        #expect(escaped != nil)
-        #expect(elapsed < 15)  // did not wait for the 30 s sleep to close stdout
+        // The run ended while the sleep still held stdout open: it did not wait for EOF.
+        #expect(escaped > 0 && kill(escaped, 0) == 0)
     }
 
     @Test func childRunsInItsOwnGroupWithDefaultSignals() throws {

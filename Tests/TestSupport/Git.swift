@@ -148,3 +148,19 @@ public struct Room {
         return clone
     }
 }
+
+/// This repository's first two lessons (01-first-coroutine, 02-gather) in the test's
+/// scratch folder, committed in a git repository on `learner/ann`.
+public func learnerRepository() throws -> URL {
+    let root = Scratch.directory
+    for lesson in ["01-first-coroutine", "02-gather"] {
+        try FileManager.default.copyItem(
+            at: Repository.lessons.appendingPathComponent(lesson), to: root.appendingPathComponent("lessons/\(lesson)"))
+    }
+    try Scratch.write("__pycache__/\n.cache/\n", to: ".gitignore")
+    try Git.initialise(root, branch: "learner/ann")
+    try Git.identify(root, name: "Ann Learner")
+    try Git.run(["add", "."], in: root)
+    try Git.run(["commit", "-q", "-m", "course"], in: root)
+    return root
+}

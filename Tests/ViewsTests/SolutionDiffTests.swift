@@ -1,3 +1,4 @@
+import Course
 import Testing
 
 @testable import TerminalKit
@@ -55,9 +56,9 @@ struct SolutionDiffTests {
             return list(await asyncio.gather(*(fetch_user(uid) for uid in user_ids)))
         """
     static let notes = [
-        SolutionDiffRenderer.Note(code: "asyncio.gather(*(fetch_user(uid)", why: "runs them all at once"),
-        SolutionDiffRenderer.Note(code: "list(await", why: "keeps the order"),
-        SolutionDiffRenderer.Note(code: "never appears", why: "not shown"),
+        Explanation(code: "asyncio.gather(*(fetch_user(uid)", why: "runs them all at once"),
+        Explanation(code: "list(await", why: "keeps the order"),
+        Explanation(code: "never appears", why: "not shown"),
     ]
 
     @Test(arguments: [60, 120])

@@ -35,7 +35,7 @@ struct WatchViewHostileTests {
         model.verdict = .unavailable("python said " + attacks)
         screens.append(view.render(model).lines)
         model.screen = .passed
-        model.verdict = .graded(check("01-one", .pass, recording: .notRecorded(reason: "git said " + attacks)))
+        model.verdict = .graded(check("01-one", .pass, recording: .notRecorded(.commitFailed("git said " + attacks))))
         screens.append(view.render(model).lines)
 
         for lines in screens {

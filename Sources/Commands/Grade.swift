@@ -1,0 +1,40 @@
+import ArgumentParser
+import Course
+import Foundation
+import Grading
+import TerminalKit
+import Views
+
+struct Grade: AsynclingsCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Grade a file against a lesson.",
+        discussion: "Exit status: 0 pass, 1 fail, 2 usage or course error, 3 environment error (no usable Python).")
+
+    @OptionGroup var courseOptions: CourseOptions
+    @OptionGroup var pythonOptions: PythonOptions
+    @OptionGroup var lessonArgument: LessonArgument
+    @Argument(help: "The file to grade (default: exercises/LESSON.py).") var file: String?
+    @Flag(name: .long, help: "Print the report as one JSON object.") var json = false
+    @Option(name: .long, help: "Seed for the grader's varied latencies and schedules (replays a failure).") var seed = 0
+
+    func run(in context: CommandContext) throws {
+        let (course, lesson) = try courseOptions.loadLesson(lessonArgument.lesson, in: context)
+        let grader = try pythonOptions.grader(for: course, in: context)
+        let target: URL
+        let shown: String
+        if let file {
+            target = context.url(forPath: file)
+            shown = file
+        } else {
+            target = course.exerciseFile(for: lesson)
+            shown = lesson.exercisePath
+        }
+        let report = try grader.grade(lesson, file: target, seed: seed, displayPath: shown)
+        if json {
+            context.console.print(ANSI.terminalSafeJSON(report.json()))
+        } else {
+            context.console.print(ReportRenderer(style: context.style).render(report, hints: lesson.hints.count))
+        }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+}
