@@ -1,3 +1,4 @@
+import Commands
 import Course
 import Foundation
 @testable import Grading
@@ -43,8 +44,9 @@ struct ConformanceCommandTests {
     @Test func doctorNamesWhatDiffersAndTheFix() throws {
         let root = try learnerRepository()
         let factory = Self.untested(cache: cache)
-        let grader = try factory.make(
-            .init(python: Python.path, courseRoot: root, environment: ProcessInfo.processInfo.environment, currentDirectory: root))
+        // The grader the factory makes for `--python Python.path`: the same interpreter and harness, so the same cache key.
+        let grader = Grader(
+            interpreter: try PythonInterpreter.resolve(explicit: Python.path, courseRoot: root), harness: try Harness.locate())
         let seeded = InterpreterConformance.Outcome.differs([
             .init(test: "task-factory", what: "the tasks the recorder saw", expected: "['main', 'created']", seen: "['main']")
         ])

@@ -205,10 +205,12 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
             self.armed_for_now += 1  # a timer that is already due (see SPIN_STEP)
         return super().call_at(when, callback, *args, context=context)
 
-    def create_task(self, coro: Any, *, name: str | None = None, context: Any = None) -> asyncio.Task[Any]:
+    def create_task(self, coro: Any, **options: Any) -> asyncio.Task[Any]:
         # Overriding create_task (rather than installing a task factory) records every
-        # task the same way on 3.11-3.13 and leaves set_task_factory to the learner.
-        task = super().create_task(coro, name=name, context=context)
+        # task the same way on every Python and leaves set_task_factory to the learner.
+        # The options go through as given: 3.11-3.13 take name and context, 3.14 also
+        # eager_start (aiohttp's server starts each connection's handler that way).
+        task = super().create_task(coro, **options)
         self.task_order[id(task)] = len(self.task_order)
         if self.on_task_created is not None:
             self.on_task_created(task)

@@ -352,16 +352,46 @@ def task_factory() -> None:
     async def grouped() -> None:
         await nap()
 
+    async def eager() -> None:
+        await nap()
+
     async def main() -> None:
         await asyncio.create_task(created())
         await asyncio.ensure_future(ensured())
         await asyncio.gather(gathered(), gathered())
         async with asyncio.TaskGroup() as group:
             group.create_task(grouped())
+        if eager_start:
+            await asyncio.create_task(eager(), eager_start=True)  # type: ignore[call-arg]
 
+    # Whatever the stock loop's create_task accepts, the virtual clock's must too (3.14: eager_start).
+    eager_start = _accepts_eager_start()
     loop.run_until_complete(main())
     loop.close()
-    expect_equal("the tasks the recorder saw", ["main", "created", "ensured", "gathered", "gathered", "grouped"], made)
+    expected = ["main", "created", "ensured", "gathered", "gathered", "grouped"] + (["eager"] if eager_start else [])
+    expect_equal("the tasks the recorder saw", expected, made)
+
+
+def _accepts_eager_start() -> bool:
+    """Whether this Python's stock ``asyncio.create_task`` takes ``eager_start`` (3.14 does)."""
+    loop = asyncio.SelectorEventLoop()
+
+    async def nothing() -> None:
+        pass
+
+    async def main() -> bool:
+        coro = nothing()
+        try:
+            await asyncio.create_task(coro, eager_start=True)  # type: ignore[call-arg]
+        except TypeError:
+            coro.close()
+            return False
+        return True
+
+    try:
+        return loop.run_until_complete(main())
+    finally:
+        loop.close()
 
 
 @conformance("task-steps", "a task's steps in the ready queue are recognisable, so explored schedules can pick among tasks")
