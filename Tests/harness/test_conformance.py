@@ -129,8 +129,8 @@ class EachTestCatchesItsDifference(unittest.TestCase):
         with mock.patch.object(VirtualClockLoop, "count_thread_job", uncounted):
             result = outcome("to-thread")
         self.assertFalse(result["passed"])
-        self.assertIn("('jobs while it runs', 1)", result["expected"])
-        self.assertIn("('jobs while it runs', 0)", result["seen"])
+        self.assertEqual((result["what"], result["expected"], result["seen"]),
+                         ("executor jobs the clock counts while a to_thread job runs", "1", "0"))
 
     def test_an_audit_event_that_does_not_fire_is_named_with_its_call(self) -> None:
         # In a child process: an audit hook, once added, stays for the life of the process.
