@@ -214,7 +214,7 @@ final class ConformanceCache: @unchecked Sendable {
         var entries = read(file)
         entries[key] = outcome
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(entries) else { return }
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         // Write-then-rename: a concurrent reader never sees half a file.
