@@ -241,7 +241,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
             handle._run()
 
     def _poll(self) -> None:
-        """The first half of CPython's ``BaseEventLoop._run_once`` (identical in 3.11-3.13).
+        """The first half of CPython's ``BaseEventLoop._run_once`` (identical in 3.11-3.14).
 
         Drop cancelled timers at the head of the heap, wait for I/O or the next
         timer (our selector moves the virtual clock), then move due timers to the
@@ -269,7 +269,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
 
     async def _make_subprocess_transport(self, protocol: Any, args: Any, shell: bool, stdin: Any, stdout: Any,
                                          stderr: Any, bufsize: int, extra: Any = None, **kwargs: Any) -> Any:
-        """CPython's (3.11-3.13 alike), with the child watched by this loop's ledger instead of a child watcher.
+        """CPython's (3.11-3.13 alike; 3.14 shields the last wait), with the child watched by this loop's ledger instead of a child watcher.
 
         The stock watchers hand the exit status over whenever the child dies (from a
         thread, or a pidfd the selector reports); the ledger does it at a jump decision.
