@@ -43,6 +43,9 @@ public enum CourseError: Error, Sendable, CustomStringConvertible {
             return "no course found: there is no `lessons/` folder in \(path) or above it.\n"
                 + "  fix: run asynclings from the course repository, or pass --course DIR."
         case .unknownLesson(let id, let valid):
+            if let guess = Lesson.closestIDs(to: id, among: valid).first {
+                return "unknown lesson `\(id)`. Did you mean `\(guess)`? (`asynclings list` shows every lesson.)"
+            }
             return "unknown lesson `\(id)`. Valid lessons:\n" + valid.map { "  \($0)" }.joined(separator: "\n")
         case .ambiguousLesson(let id, let matches):
             return "`\(id)` matches several lessons: \(matches.joined(separator: ", ")). Give more of the id."
