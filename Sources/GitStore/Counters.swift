@@ -77,6 +77,23 @@ public struct CounterStore: Sendable {
         }
     }
 
+    /// Moves every count of `source` onto `destination` (attempts add up, hints seen are
+    /// the larger), leaving `source` with none: HEAD left `source` for `destination`
+    /// before the counted work was recorded.
+    public func carry(from source: String, to destination: String) throws(GitStoreError) {
+        let moved = try update(branch: source) { all in
+            defer { all = [:] }
+            return all
+        }
+        guard !moved.isEmpty else { return }
+        try update(branch: destination) { all in
+            for (lesson, counted) in moved {
+                let there = all[lesson, default: LessonCounters()]
+                all[lesson] = LessonCounters(attempts: there.attempts + counted.attempts, hints: max(there.hints, counted.hints))
+            }
+        }
+    }
+
     /// Runs `body` on the branch's counters under an exclusive lock and stores the result
     /// atomically (temporary file, `fsync`, `rename`).
     func update<R>(branch: String, _ body: (inout [String: LessonCounters]) -> R) throws(GitStoreError) -> R {

@@ -143,6 +143,8 @@ public struct LearnerRecords: Sendable {
         }
         do {
             _ = try repository.switchToNewBranch(named: own)
+            // The attempts and hints counted on the course's branch were this learner's.
+            try? repository.counters.carry(from: current, to: own)
             return .success(own)
         } catch {
             return .failure(.commitFailed("\(error)"))

@@ -52,6 +52,19 @@ struct CounterTests {
         #expect(try store.addHint(branch: "learner/ann", lesson: "02-gather", ladder: 3, seen: 2).hints == 3)
     }
 
+    @Test func countsCarriedToAnotherBranchAddUpAndLeaveNothingBehind() throws {
+        let scratch = try Scratch()
+        let store = CounterStore(directory: scratch.path)
+        try store.addAttempt(branch: "main", lesson: "01-hello")
+        try store.addHint(branch: "main", lesson: "01-hello", ladder: 3)
+        try store.addHint(branch: "main", lesson: "01-hello", ladder: 3)
+        try store.addAttempt(branch: "learner/zoë", lesson: "01-hello")
+        try store.addHint(branch: "learner/zoë", lesson: "01-hello", ladder: 3)
+        try store.carry(from: "main", to: "learner/zoë")
+        #expect(try store.counters(branch: "main").isEmpty)
+        #expect(try store.counters(branch: "learner/zoë") == ["01-hello": LessonCounters(attempts: 2, hints: 2)])
+    }
+
     @Test func recordingAPassResetsThatLessonsAttemptsAndKeepsItsHints() throws {
         let repo = try ScratchRepository.withCourse()
         let repository = try repo.open()
