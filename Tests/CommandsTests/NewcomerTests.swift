@@ -178,6 +178,28 @@ struct NewcomerTests {
         #expect(run.stdout.contains("`git push` shares it with your instructor (origin)."), "\(run.stdout)")
     }
 
+    @Test func doctorOutsideACourseGivesOneFix() throws {
+        let ran = asynclings(["doctor"], in: Scratch.directory)
+        #expect(ran.status == 1)
+        let lines = ran.stdout.components(separatedBy: "\n")
+        let course = try #require(lines.firstIndex { $0.hasPrefix("✗ course") }, "\(ran.stdout)")
+        #expect(lines[course].hasSuffix("no course found: there is no `lessons/` folder in \(Scratch.directory.path) or above it"))
+        #expect(lines[course + 1].hasSuffix("fix: run asynclings from the course folder (the one holding lessons/), or pass --course DIR"))
+        #expect(ran.stdout.components(separatedBy: "fix:").count == 2, "\(ran.stdout)")
+    }
+
+    @Test func everyKeyOfTheJSONReportIsInTheDesignContract() throws {
+        let design = try String(contentsOf: Repository.root.appendingPathComponent("docs/DESIGN.md"), encoding: .utf8)
+        let start = try #require(design.range(of: "### `asynclings grade LESSON FILE --json`"))
+        let contract = design[start.upperBound...].prefix { $0 != "#" }
+        let solution = Repository.lessons.appendingPathComponent("02-gather/solution.py").path
+        let report = try #require(asynclings(["grade", "02", solution, "--json", "--python", Python.path]).json)
+        for key in report.keys {
+            #expect(contract.contains("\"\(key)\"") || contract.contains("`\(key)`"), "`\(key)` is not in docs/DESIGN.md's report contract")
+        }
+        #expect(report["python"] is String)
+    }
+
     // MARK: - --python relative to where the command was typed
 
     @Test(arguments: [["grade", "01"], ["check", "01"], ["verify", "01"], ["doctor"], ["class", "--regrade"]])
