@@ -29,7 +29,7 @@ struct MakefileTests {
         let bin = Scratch.directory.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let binary = bin.appendingPathComponent("asynclings")
-        FileManager.default.createFile(atPath: binary.path, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        #expect(FileManager.default.createFile(atPath: binary.path, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755]))
         let run = try pathHint([bin.path, "make install"], shell: "/bin/bash", path: bin.path + ":/usr/bin:/bin")
         #expect(run.status == 0)
         #expect(run.stdout.isEmpty, "\(run.stdout)")
