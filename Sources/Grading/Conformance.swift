@@ -216,11 +216,6 @@ final class ConformanceCache: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(entries) else { return }
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        // Write-then-rename: a concurrent reader never sees half a file.
-        let temporary = file.appendingPathExtension("\(getpid()).tmp")
-        if (try? data.write(to: temporary)) != nil {
-            _ = rename(temporary.path, file.path)
-        }
+        AsynclingsCache.write(data, to: file)
     }
 }
