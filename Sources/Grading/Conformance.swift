@@ -177,17 +177,22 @@ final class ConformanceCache: @unchecked Sendable {
         AsynclingsCache.directory()?.appendingPathComponent("conformance.json")
     }
 
-    static func key(for grader: Grader) -> String {
+    private var fingerprints: [String: String] = [:]  // harness folder -> its fingerprint, read once per process
+
+    static func key(for grader: Grader, fingerprint: String? = nil) -> String {
         let binary = InterpreterCache.key(for: grader.interpreter.path) ?? grader.interpreter.path
-        return "\(binary)|python \(grader.interpreter.version)|harness \(grader.harness.fingerprint)"
+        return "\(binary)|python \(grader.interpreter.version)|harness \(fingerprint ?? grader.harness.fingerprint)"
     }
 
     func outcome(for grader: Grader) -> InterpreterConformance {
-        let key = Self.key(for: grader)
-        let file = grader.conformanceCacheFile
-        let memoryKey = key + "|" + (file?.path ?? "")
         lock.lock()
         defer { lock.unlock() }
+        let folder = grader.harness.directory.path
+        let fingerprint = fingerprints[folder] ?? grader.harness.fingerprint
+        fingerprints[folder] = fingerprint
+        let key = Self.key(for: grader, fingerprint: fingerprint)
+        let file = grader.conformanceCacheFile
+        let memoryKey = key + "|" + (file?.path ?? "")
         func found(_ outcome: InterpreterConformance.Outcome, cached: Bool) -> InterpreterConformance {
             InterpreterConformance(interpreter: grader.interpreter, tested: grader.testedPythons, outcome: outcome, cached: cached)
         }
