@@ -188,13 +188,15 @@ def ready_queue() -> None:
 def timers() -> None:
     async def program(loop: asyncio.AbstractEventLoop, trace: list[Any]) -> None:
         done = loop.create_future()
-        loop.call_later(0.004, trace.append, "late")
-        loop.call_later(0.002, trace.append, "early")
-        cancelled = loop.call_later(0.001, trace.append, "cancelled")
-        loop.call_later(0, trace.append, "due now")
+        # Deadlines from one reading of the clock: the order cannot depend on how fast these lines run.
+        base = loop.time()
+        loop.call_at(base + 0.004, trace.append, "late")
+        loop.call_at(base + 0.002, trace.append, "early")
+        cancelled = loop.call_at(base + 0.001, trace.append, "cancelled")
+        loop.call_at(base, trace.append, "due now")
         loop.call_soon(trace.append, "soon")
         cancelled.cancel()
-        loop.call_later(0.006, done.set_result, None)
+        loop.call_at(base + 0.006, done.set_result, None)
         await done
         trace.append(("cancelled timers left", loop._timer_cancelled_count, len(loop._scheduled)))  # type: ignore[attr-defined]
 
