@@ -73,6 +73,9 @@ public struct HTMLReport: Sendable {
         if let regrade = matrix.regrade {
             parts.append("re-graded with \(regrade.courseRef) (\(regrade.courseCommit.prefix(7)))")
             parts.append("\(summary.failsNow) recorded pass\(summary.failsNow == 1 ? "" : "es") failing now")
+            if summary.regressed > 0 {
+                parts.append("\(summary.regressed) changed file\(summary.regressed == 1 ? "" : "s") failing now")
+            }
         }
         if summary.missingFile > 0 {
             parts.append("\(summary.missingFile) recorded pass\(summary.missingFile == 1 ? "" : "es") without an exercise file")
@@ -87,7 +90,7 @@ public struct HTMLReport: Sendable {
     func legend(_ matrix: ClassMatrix) -> String {
         var states: [CellState] = [.passed, .changed, .missingFile, .refused, .none]
         if matrix.regrade != nil {
-            states = [.passed, .failsNow, .changed, .passing, .failing, .missingFile, .refused, .error, .none]
+            states = [.passed, .failsNow, .regressed, .changed, .passing, .failing, .missingFile, .refused, .error, .none]
         }
         var html = "<ul class=\"legend\" aria-label=\"Legend\">\n"
         for state in states {
@@ -168,7 +171,7 @@ public struct HTMLReport: Sendable {
         case .passed:
             guard let record = cell.record else { return nil }
             return "\(record.attempts) tr\(record.attempts == 1 ? "y" : "ies")" + (record.hints > 0 ? ", \(record.hints) hint\(record.hints == 1 ? "" : "s")" : "")
-        case .failsNow, .failing, .changed:
+        case .failsNow, .regressed, .failing:
             if case .fail(_, _, let failed)? = cell.regrade { return failed.joined(separator: " ") }
             return nil
         case .refused:
@@ -251,6 +254,8 @@ public struct HTMLReport: Sendable {
         .s-fails-now { background: repeating-linear-gradient(135deg, #a4161a 0 10px, #7a0f12 10px 20px); color: #fff;
                        border-color: #000 !important; }
         .s-changed { background: #f0e442; color: #111; }
+        .s-regressed { background: repeating-linear-gradient(135deg, #f0e442 0 10px, #e69f00 10px 20px); color: #111;
+                       border-color: #7a0f12 !important; }
         .s-passing { background: #56b4e9; color: #0b1f33; }
         .s-failing { background: #e69f00; color: #111; }
         .s-refused { background: #cc79a7; color: #111; border: 2px dashed #111 !important; }

@@ -173,6 +173,7 @@ public struct MatrixRenderer: Sendable {
         case .failsNow: [.foreground(.brightWhite), .background(.red), .bold]
         case .missingFile: [.foreground(.red), .bold, .underline]
         case .changed: [.foreground(.yellow)]
+        case .regressed: [.foreground(.red), .bold]
         case .passing: [.foreground(.cyan)]
         case .failing: [.foreground(.red)]
         case .refused, .error: [.foreground(.magenta), .bold]

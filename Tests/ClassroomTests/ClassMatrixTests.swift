@@ -24,7 +24,7 @@ struct ClassMatrixTests {
         (Cell(record: record(), file: file, regrade: fail), .failsNow),
         (Cell(record: record(), file: file, regrade: error), .error),
         (Cell(record: record(current: false), file: file), .changed),
-        (Cell(record: record(current: false), file: file, regrade: fail), .changed),
+        (Cell(record: record(current: false), file: file, regrade: fail), .regressed),
         (Cell(record: record(current: false), file: file, regrade: pass), .passing),
         (Cell(record: record(status: "fail"), file: file), .changed),
         (Cell(record: nil, file: file, regrade: pass), .passing),
@@ -73,6 +73,39 @@ struct ClassMatrixTests {
         #expect(cells.map { $0["state"] as? String } == ["fails-now", "refused"])
         #expect((cells[1]["file"] as? [String: Any])?["kind"] as? String == "too-large")
         #expect(matrix.problems.count == 2)
+    }
+
+    /// A pass recorded, the file edited since, and the edit fails: the terminal, the HTML
+    /// page and the JSON all show it as a regression that needs a look.
+    @Test func aChangedFileThatFailsNowIsARegressionInEveryView() throws {
+        let cell = Cell(record: Self.record(current: false), file: Self.file, regrade: Self.fail)
+        let matrix = ClassMatrix(
+            lessons: [LessonColumn(id: "01-alpha")],
+            learners: [
+                LearnerRow(
+                    name: "ada", branch: "learner/ada", reference: "refs/heads/learner/ada", isLocal: true,
+                    tip: String(repeating: "c", count: 40), cells: [cell])
+            ],
+            regrade: RegradeSummary(courseRef: "main", courseCommit: "d", cells: 1, grades: 1, parallelism: 1, seconds: 0.1))
+        #expect(matrix.problems.count == 1)
+        #expect(matrix.summary.regressed == 1)
+
+        let text = MatrixRenderer(style: .init(color: false, width: 100)).render(matrix)
+        let parts = text.components(separatedBy: "Needs a look:")
+        #expect(parts.count == 2)
+        let needsALook = parts.last ?? ""
+        #expect(needsALook.contains("~✗ ada · 01-alpha"))
+        #expect(needsALook.contains("re-graded: fails concurrency, behaviour"))
+
+        let html = HTMLReport().render(matrix)
+        let section = try #require(html.components(separatedBy: "<section class=\"problems\">").dropFirst().first)
+        #expect(section.contains("REGRESSED"))
+        #expect(html.contains("changed file failing now"))
+
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(matrix.json().utf8)) as? [String: Any])
+        let cells = try #require((object["learners"] as? [[String: Any]])?.first?["cells"] as? [[String: Any]])
+        #expect(cells.first?["state"] as? String == "regressed")
+        #expect((object["summary"] as? [String: Any])?["regressed"] as? Int == 1)
     }
 
     @Test func terminalMatrixReadsWithoutColourAndListsWhatNeedsALook() {

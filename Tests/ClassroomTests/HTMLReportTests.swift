@@ -122,9 +122,9 @@ struct HTMLReportTests {
         #expect(titles.contains { $0.contains("FAILS NOW") && $0.contains("failing checks: concurrency, leaked-tasks") })
         #expect(titles.contains { $0.contains("symbolic link") })
         // Every state but "nothing recorded" prints its word in the cell; the legend too.
-        #expect(report["labels"] as? Int == 7 * 2 + 8 + 3 * 2)  // cells, legend, "needs a look"
+        #expect(report["labels"] as? Int == 7 * 2 + 9 + 4 * 2)  // cells, legend, "needs a look"
         let text = try #require(report["text"] as? String)
-        for word in ["PASS", "FAILS NOW", "CHANGED", "PASSES", "FAILING", "REFUSED", "ERROR"] {
+        for word in ["PASS", "FAILS NOW", "REGRESSED", "CHANGED", "PASSES", "FAILING", "REFUSED", "ERROR"] {
             #expect(text.uppercased().contains(word), "\(word)")
         }
         #expect(text.contains("concurrency leaked-tasks"))
