@@ -90,7 +90,7 @@ struct ClassMatrixTests {
         #expect(matrix.problems.count == 1)
         #expect(matrix.summary.regressed == 1)
 
-        let text = MatrixRenderer(style: .init(color: false, width: 100)).render(matrix)
+        let text = MatrixRenderer(style: .init(color: false, width: 200)).render(matrix)
         let parts = text.components(separatedBy: "Needs a look:")
         #expect(parts.count == 2)
         let needsALook = parts.last ?? ""
@@ -121,7 +121,7 @@ struct ClassMatrixTests {
                     isLocal: true, tip: String(repeating: "d", count: 40),
                     cells: [Cell(record: Self.record(), file: Self.file, regrade: Self.fail), Cell(record: nil, file: .refused(reason: .symlink))]),
             ])
-        let text = MatrixRenderer(style: .init(color: false, width: 100), timeZone: TimeZone(identifier: "UTC")!)
+        let text = MatrixRenderer(style: .init(color: false, width: 200), timeZone: TimeZone(identifier: "UTC")!)
             .render(matrix, now: Date(timeIntervalSince1970: 1_800_000_000))
         #expect(!text.contains("\u{1B}["))
         #expect(text.contains("2 learners × 2 lessons"))
@@ -164,5 +164,71 @@ struct BranchNamingTests {
         #expect(ClassReader.splitRemote("room/a/learner/zoë", remotes: ["room", "room/a"])! == ("room/a", "learner/zoë"))
         #expect(ClassReader.splitRemote("gone/learner/x", remotes: [])! == ("gone", "learner/x"))
         #expect(ClassReader.splitRemote("origin", remotes: ["origin"]) == nil)
+    }
+}
+
+@Suite("Class table widths")
+struct ClassTableWidthTests {
+    /// A full-day room: 29 lessons, every state, long names, wide characters, a flagged
+    /// learner, and a regrade summary in the heading.
+    static func room(uniqueNumbers: Bool = true) -> ClassMatrix {
+        let file = ExerciseFile.regular(blob: String(repeating: "b", count: 40), bytes: 120)
+        let fail = RegradeVerdict.fail(checksPassed: 7, checksTotal: 9, failed: ["concurrency", "behaviour", "leaked-tasks"])
+        let variety: [Cell] = [
+            Cell(record: ClassMatrixTests.record(), file: file, regrade: .pass(checksPassed: 9, checksTotal: 9)),
+            Cell(record: ClassMatrixTests.record(), file: file, regrade: fail),
+            Cell(record: ClassMatrixTests.record(current: false), file: file, regrade: fail),
+            Cell(record: nil, file: file, regrade: .pass(checksPassed: 9, checksTotal: 9)),
+            Cell(record: nil, file: file, regrade: fail),
+            Cell(record: nil, file: .refused(reason: .symlink)),
+            Cell(record: nil, file: file, regrade: .error(message: "the grader stopped: " + String(repeating: "x", count: 150))),
+            Cell(record: nil, file: .missing),
+        ]
+        let lessons = (1...29).map { number in
+            LessonColumn(id: String(format: "%02d-a-rather-long-lesson-slug-%d", uniqueNumbers ? number : 7, number))
+        }
+        let names = [
+            "ada", "a-learner-with-a-name-much-longer-than-any-column-allows", "李雷李雷李雷李雷李雷李雷李雷李雷", "team-a/zoë",
+        ]
+        let learners = names.enumerated().map { row, name in
+            LearnerRow(
+                name: name, branch: "learner/\(name)", reference: "refs/heads/learner/\(name)", isLocal: true,
+                tip: String(repeating: "c", count: 40), cells: (0..<29).map { variety[($0 + row) % variety.count] },
+                warnings: row == 3 ? [.mixedScripts(scripts: ["Latin", "Cyrillic"], letters: ["а"]), .looksLike("team-a/zoe")] : [])
+        }
+        return ClassMatrix(
+            lessons: lessons, learners: learners,
+            regrade: RegradeSummary(courseRef: "origin/main", courseCommit: String(repeating: "e", count: 40), cells: 116, grades: 80, parallelism: 2, seconds: 12.5),
+            generated: Date(timeIntervalSince1970: 1_800_000_000))
+    }
+
+    @Test(arguments: [80, 100, 132, 200], [true, false])
+    func noLineIsWiderThanTheTerminal(width: Int, uniqueNumbers: Bool) {
+        for color in [false, true] {
+            let text = MatrixRenderer(style: .init(color: color, width: width), timeZone: TimeZone(identifier: "UTC")!)
+                .render(Self.room(uniqueNumbers: uniqueNumbers), now: Date(timeIntervalSince1970: 1_800_000_000))
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let wide = lines.filter { ANSI.visibleWidth(of: $0) > width }
+            #expect(wide.isEmpty, "\(width) columns: \(wide)")
+            // Nothing is lost: every learner's 29 cells are on screen, and each lesson is named.
+            let cells = lines.filter { $0.hasPrefix("ada ") }.map { ANSI.strip($0) }.joined()
+            #expect(cells.filter { $0 == "✓" || $0 == "·" || $0 == "∅" || $0 == "⚠" || $0 == "?" || $0 == "✗" }.count >= 29 - 4)
+            #expect(ANSI.strip(text).contains("29 a-rather-long-lesson-slug-29") || !uniqueNumbers)
+        }
+    }
+
+    @Test func wideTerminalsShowOneTableAndNarrowOnesStackTheLessons() {
+        func headers(_ width: Int) -> Int {
+            MatrixRenderer(style: .init(color: false, width: width)).render(Self.room())
+                .split(separator: "\n").filter { $0.hasPrefix("learner") }.count
+        }
+        #expect(headers(200) == 1)
+        #expect(headers(80) > 1)
+    }
+
+    @Test func longNamesAreCutWithAnEllipsis() {
+        let text = MatrixRenderer(style: .init(color: false, width: 80)).render(Self.room())
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("a-learner-w") }
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.hasPrefix("a-learner-w… ") })
     }
 }
