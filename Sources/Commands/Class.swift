@@ -29,6 +29,9 @@ struct Class: AsynclingsCommand {
             shown as NO FILE. Names that mix scripts or hold invisible characters, branches \
             that are not commits or share no history with the course, are flagged.
 
+            --junit FILE (with --regrade) also writes JUnit XML for CI: a test suite per \
+            learner, a test case per lesson.
+
             Exit status: 0; 1 when --regrade finds a recorded pass that no longer grades as a \
             pass or has no exercise file; 2 usage error (no such remote or revision); 3 \
             environment error.
@@ -53,6 +56,7 @@ struct Class: AsynclingsCommand {
     @Flag(name: .long, help: "Print the matrix as one JSON object.") var json = false
     @Option(name: .long, help: ArgumentHelp("Also write the matrix as a self-contained HTML page.", valueName: "file"))
     var html: String?
+    @OptionGroup var junitOptions: JUnitOptions
 
     func run(in context: CommandContext) throws {
         // Checked here rather than in `validate()`, whose errors exit 64: usage is 2.
@@ -61,6 +65,11 @@ struct Class: AsynclingsCommand {
         if unsafeWithoutSandbox && !regrade {
             throw Failure.usage("--unsafe-regrade-without-sandbox only applies with --regrade")
         }
+        if junitOptions.junit != nil && !regrade { throw Failure.usage("--junit only applies with --regrade") }
+        try junitOptions.reportingFailure(suite: "class", in: context) { try show(in: context) }
+    }
+
+    private func show(in context: CommandContext) throws {
         let onDisk = try? courseOptions.load(in: context, reportProblems: !json)
         let start = courseOptions.course.map { context.url(forPath: $0).path } ?? context.currentDirectory.path
         let repository = try Repository(discoveringFrom: start)
@@ -83,14 +92,8 @@ struct Class: AsynclingsCommand {
             contents = [:]
         }
 
-        if let html {
-            let page = HTMLReport().render(matrix)
-            do {
-                try Data(page.utf8).write(to: context.url(forPath: html), options: .atomic)
-            } catch {
-                throw Failure.environment("could not write \(html): \(error.localizedDescription)")
-            }
-        }
+        if let html { try context.write(HTMLReport().render(matrix), toPath: html) }
+        try junitOptions.write(.regrade(matrix), in: context)
         if json {
             context.console.print(ANSI.terminalSafeJSON(matrix.json()))
         } else {
