@@ -40,7 +40,7 @@ public final class WatchApp: @unchecked Sendable {
     let options: Options
     let terminal: RawTerminal
     let signals: SignalRelay
-    let events = EventPipe()
+    let events = EventPipe<Event>()
     let worker = DispatchQueue(label: "asynclings.grade", qos: .userInitiated)
     let color: Bool
 

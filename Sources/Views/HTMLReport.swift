@@ -25,9 +25,14 @@ public struct HTMLReport: Sendable {
     /// The time zone dates are shown in.
     public var timeZone: TimeZone
 
-    public init(title: String = "asynclings · class view", timeZone: TimeZone = .current) {
+    /// When set, the page reloads itself this often (`<meta http-equiv="refresh">`), so a
+    /// browser showing it on the projector follows the file as `class --watch` rewrites it.
+    public var refreshSeconds: Int?
+
+    public init(title: String = "asynclings · class view", timeZone: TimeZone = .current, refreshSeconds: Int? = nil) {
         self.title = title
         self.timeZone = timeZone
+        self.refreshSeconds = refreshSeconds.map { max(1, $0) }
     }
 
     public func render(_ matrix: ClassMatrix) -> String {
@@ -37,7 +42,7 @@ public struct HTMLReport: Sendable {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="asynclings class">
+            <meta name="generator" content="asynclings class">\(refreshSeconds.map { "\n<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")
             <title>\(escape(title))</title>
             <style>
             \(Self.styleSheet)
@@ -57,7 +62,9 @@ public struct HTMLReport: Sendable {
             html += table(matrix)
             html += problems(matrix)
         }
-        html += "<footer>Generated \(escape(format(matrix.generated))). Hover a cell for details.</footer>\n"
+        var footer = "Generated \(format(matrix.generated))."
+        if let refreshSeconds { footer += " Reloads every \(refreshSeconds) s." }
+        html += "<footer>\(escape(footer)) Hover a cell for details.</footer>\n"
         html += "</body>\n</html>\n"
         return html
     }

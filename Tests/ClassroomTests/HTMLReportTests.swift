@@ -195,3 +195,15 @@ struct HTMLReportTests {
         #expect(png.count > 20_000)  // a painted page, not a blank one (a blank 1600×1000 PNG is ~5 KB)
     }
 }
+
+@Suite("Class view page reloading")
+struct HTMLRefreshTests {
+    @Test func thePageReloadsItselfOnlyWhenAsked() throws {
+        let matrix = HTMLReportTests.matrix
+        let still = HTMLReport(timeZone: TimeZone(identifier: "UTC")!).render(matrix)
+        #expect(!still.contains("http-equiv"))
+        let reloading = HTMLReport(timeZone: TimeZone(identifier: "UTC")!, refreshSeconds: 15).render(matrix)
+        #expect(reloading.contains("<meta http-equiv=\"refresh\" content=\"15\">"))
+        #expect(reloading.contains("Reloads every 15 s."))
+    }
+}
