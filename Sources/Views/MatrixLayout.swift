@@ -1,3 +1,4 @@
+import Foundation
 import TerminalKit
 
 /// A right-hand column of the class table (passed, attempts, hints, last pass).
@@ -14,7 +15,7 @@ struct StatColumn {
 /// when no single table fits, the lessons split into blocks stacked one under the other.
 ///
 /// Tried in order, from the roomiest down: two spaces between columns and every statistic;
-/// one space; names cut at 16 columns; no "last pass"; only "passed", names at 12 and
+/// one space; names cut at 16 columns; no "last pass"; only "passed", names at 14 and
 /// lesson headers at 5; and last, that narrowest layout in blocks of as many lessons as fit
 /// (each block repeats the names; the last one carries "passed"). Every line of the table
 /// is then at most `width` wide, down to the narrowest terminal `detect` allows.
@@ -44,7 +45,7 @@ struct TableLayout {
         Candidate(gap: 1, maximumName: 28, maximumHeader: 12, statCount: 4),
         Candidate(gap: 1, maximumName: 16, maximumHeader: 12, statCount: 4),
         Candidate(gap: 1, maximumName: 16, maximumHeader: 12, statCount: 3),
-        Candidate(gap: 1, maximumName: 12, maximumHeader: 5, statCount: 1),
+        Candidate(gap: 1, maximumName: 14, maximumHeader: 5, statCount: 1),
     ]
 
     /// The narrowest glyph column: every glyph (`(✓)` is the widest) fits in it.
@@ -64,7 +65,7 @@ struct TableLayout {
         let room = width - statsWidth - layout.gap - layout.cellWidth
         if room < layout.nameWidth {
             layout.nameWidth = max(1, room)
-            layout.names = names.map { ANSI.truncate($0, to: layout.nameWidth) }
+            layout.names = names.map { [nameWidth = layout.nameWidth] in Self.cut($0, to: nameWidth) }
         }
         let perBlock = max(1, (width - layout.nameWidth) / (layout.gap + layout.cellWidth))
         let lastCapacity = max(1, (width - layout.nameWidth - statsWidth) / (layout.gap + layout.cellWidth))
@@ -89,8 +90,22 @@ struct TableLayout {
         cellWidth = max(Self.minimumCellWidth, self.headers.map { ANSI.visibleWidth(of: $0) }.max() ?? 0)
         let longest = names.map { ANSI.visibleWidth(of: $0) }.max() ?? 0
         nameWidth = min(candidate.maximumName, max(Self.nameTitle.count, longest))
-        self.names = names.map { [nameWidth] in ANSI.truncate($0, to: nameWidth) }
+        self.names = names.map { [nameWidth] in Self.cut($0, to: nameWidth) }
         blocks = [headers.indices]
+    }
+
+    /// A name cut to `width` with `…`, keeping a trailing ` (origin)` that tells two rows of
+    /// the same learner apart, while at least four columns of the name itself remain.
+    static func cut(_ name: String, to width: Int) -> String {
+        guard ANSI.visibleWidth(of: name) > width else { return name }
+        if name.hasSuffix(")"), let open = name.range(of: " (", options: .backwards) {
+            let suffix = String(name[open.lowerBound...])
+            let suffixWidth = ANSI.visibleWidth(of: suffix)
+            if width - suffixWidth >= 4 {
+                return ANSI.truncate(String(name[..<open.lowerBound]), to: width - suffixWidth) + suffix
+            }
+        }
+        return ANSI.truncate(name, to: width)
     }
 
     func statsWidth(_ stats: [StatColumn]) -> Int {

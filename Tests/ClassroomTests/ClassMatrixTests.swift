@@ -1,8 +1,8 @@
 @testable import Classroom
+@testable import Views
 import Foundation
 import GitStore
 import TerminalKit
-import Views
 import Testing
 
 @Suite("Class matrix model")
@@ -226,9 +226,17 @@ struct ClassTableWidthTests {
         #expect(headers(80) > 1)
     }
 
+    @Test func twoRowsOfOneLearnerStayApartWhenCut() {
+        #expect(TableLayout.cut("a-learner-with-a-long-name (origin)", to: 20) == "a-learner-… (origin)")
+        #expect(TableLayout.cut("a-learner-with-a-long-name (local)", to: 20) == "a-learner-w… (local)")
+        #expect(TableLayout.cut("ada (origin)", to: 20) == "ada (origin)")
+        #expect(TableLayout.cut("a-learner-with-a-long-name (origin)", to: 14) == "a-le… (origin)")
+        #expect(TableLayout.cut("a-learner-with-a-long-name (origin)", to: 12) == "a-learner-w…")
+    }
+
     @Test func longNamesAreCutWithAnEllipsis() {
         let text = MatrixRenderer(style: .init(color: false, width: 80)).render(Self.room())
         let rows = text.split(separator: "\n").filter { $0.hasPrefix("a-learner-w") }
-        #expect(!rows.isEmpty && rows.allSatisfy { $0.hasPrefix("a-learner-w… ") })
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.hasPrefix("a-learner-wit… ") })
     }
 }
