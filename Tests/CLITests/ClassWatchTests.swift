@@ -22,9 +22,9 @@ struct ClassWatchTests {
         let teacher = try room.clone("teacher")
         let html = teacher.appendingPathComponent("class.html")
         let session = try PseudoTerminalSession(
-            arguments: ["class", "--watch", "1", "--html", html.path], in: teacher, columns: 80, rows: 24)
+            arguments: ["class", "--watch", "1", "--regrade", "--html", html.path] + pythonArguments, in: teacher, columns: 80, rows: 24)
         let before = session.settings()
-        #expect(session.waitFor("1 learner × 3 lessons", "ada", "updated", "every 1 s"), "\(session.screen)")
+        #expect(session.waitFor("1 learner × 3 lessons", "re-graded with origin/main", "ada", "updated", "every 1 s"), "\(session.screen)")
         #expect(!sameSettings(before, session.settings()), "the view takes the terminal raw")
 
         // A learner pushes between two refreshes: the next one shows them.

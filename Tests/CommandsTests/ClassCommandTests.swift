@@ -194,3 +194,27 @@ struct ClassCommand {
         #expect(serial.filter { $0.hasSuffix("failing") }.count == 4)
     }
 }
+
+@Suite("asynclings class: watching and reloading", .scratchDirectory)
+struct ClassWatchOptionTests {
+    @Test(arguments: [
+        ["class", "10"], ["class", "--watch", "--json"], ["class", "--watch", "0"], ["class", "--html-refresh", "5"],
+        ["class", "--html", "x.html", "--html-refresh", "0"], ["class", "--watch", "--regrade", "--junit", "r.xml"],
+    ])
+    func optionsThatDoNotGoTogetherAreUsageErrors(arguments: [String]) throws {
+        let room = try Room(in: Scratch.directory)
+        let teacher = try room.clone("teacher")
+        let ran = asynclings(arguments, in: teacher)
+        #expect(ran.status == 2, "\(ran.stderr)")
+    }
+
+    @Test func aPageWrittenOnceCanReloadItself() throws {
+        let room = try Room(in: Scratch.directory)
+        let teacher = try room.clone("teacher")
+        let page = teacher.appendingPathComponent("class.html")
+        #expect(asynclings(["class", "--html", page.path, "--html-refresh", "20"], in: teacher).status == 0)
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("<meta http-equiv=\"refresh\" content=\"20\">"))
+        #expect(asynclings(["class", "--html", page.path], in: teacher).status == 0)
+        #expect(try !String(contentsOf: page, encoding: .utf8).contains("http-equiv"))
+    }
+}
