@@ -65,7 +65,7 @@ struct ClassCommand {
         }
         #expect(((try Self.cells(json, learner: "huge")["01-alpha"]?["file"]) as? [String: Any])?["bytes"] as? Int == 50 << 20)
 
-        let text = asynclings(["class"], in: room.bare, environment: ["NO_COLOR": "1"])
+        let text = asynclings(["class"], in: room.bare, environment: ["NO_COLOR": "1", "COLUMNS": "200"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("Needs a look:"))
         for phrase in ["link · 01-alpha: the exercise file is a symbolic link (not followed)",
