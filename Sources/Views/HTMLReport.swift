@@ -206,23 +206,9 @@ public struct HTMLReport: Sendable {
         WallClock(timeZone: timeZone).format(date, dateStyle: .full)
     }
 
-    /// Escapes text for an element body or a double-quoted attribute, after spelling out
-    /// control characters and bidi controls (line breaks stay, as `&#10;`).
+    /// Escapes text for an element body or a double-quoted attribute (``MarkupText``).
     public func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in ANSI.sanitized(text, keepingLineBreaks: true).unicodeScalars {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case "\n": result += "&#10;"
-            default: result.unicodeScalars.append(character)
-            }
-        }
-        return result
+        MarkupText.escaped(text)
     }
 
     /// Okabe–Ito colours (distinguishable with the common colour vision deficiencies),

@@ -15,7 +15,7 @@ import TerminalKit
 /// Everything a learner controls (branch names, check messages, printed output) is hostile:
 /// control characters and bidi controls are spelled out as on the terminal
 /// (``ANSI/sanitized(_:keepingLineBreaks:)``), characters XML cannot hold become U+FFFD,
-/// and markup is escaped, never wrapped in CDATA, so `]]>` is only text.
+/// and markup is escaped (``MarkupText``), never wrapped in CDATA, so `]]>` is only text.
 public struct JUnitReport: Equatable, Sendable {
     public var name: String
     public var suites: [Suite]
@@ -188,7 +188,7 @@ public struct JUnitReport: Equatable, Sendable {
                 case .failure(let type, let message, let detail), .error(let type, let message, let detail):
                     let element = testcase.outcome.isFailure ? "failure" : "error"
                     xml += opening + ">\n      <\(element)\(self.attributes(("message", message), ("type", type)))>"
-                    xml += Self.escape(detail, inAttribute: false) + "</\(element)>\n    </testcase>\n"
+                    xml += MarkupText.escaped(detail, keepingLineBreaks: true) + "</\(element)>\n    </testcase>\n"
                 case .skipped(let message):
                     xml += opening + ">\n      <skipped\(self.attributes(("message", message)))/>\n    </testcase>\n"
                 }
@@ -207,32 +207,9 @@ public struct JUnitReport: Equatable, Sendable {
     }
 
     private func attributes(_ pairs: [(String, String)]) -> String {
-        pairs.map { " \($0.0)=\"\(Self.escape($0.1, inAttribute: true))\"" }.joined()
+        pairs.map { " \($0.0)=\"\(MarkupText.escaped($0.1))\"" }.joined()
     }
 
-    /// Untrusted text made safe for an XML 1.0 element body or double-quoted attribute.
-    ///
-    /// Control characters and bidi controls are spelled out (line breaks kept in bodies,
-    /// written `&#10;` in attributes so they survive attribute normalisation); the
-    /// noncharacters U+FFFE and U+FFFF, which XML forbids, become U+FFFD; `&`, `<`, `>`,
-    /// `"` and `'` become references.
-    public static func escape(_ text: String, inAttribute: Bool) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in ANSI.sanitized(text, keepingLineBreaks: true).unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\n": result += inAttribute ? "&#10;" : "\n"
-            case "\u{FFFE}", "\u{FFFF}": result += "\u{FFFD}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
 }
 
 extension JUnitReport.Outcome {
