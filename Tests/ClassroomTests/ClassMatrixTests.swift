@@ -239,4 +239,27 @@ struct ClassTableWidthTests {
         let rows = text.split(separator: "\n").filter { $0.hasPrefix("a-learner-w") }
         #expect(!rows.isEmpty && rows.allSatisfy { $0.hasPrefix("a-learner-wit… ") })
     }
+
+    /// The projector screen: the room cut to the terminal's rows, every line within its
+    /// columns, the status line last and always whole.
+    @Test(arguments: [(80, 24), (200, 50)])
+    func theWatchScreenFitsTheTerminal(columns: Int, rows: Int) {
+        let view = ClassWatchView(color: false, interval: 30, timeZone: TimeZone(identifier: "UTC")!)
+        let read = Date(timeIntervalSince1970: 1_800_000_000)
+        let failure = "fetching origin failed: " + String(repeating: "a long reason ", count: 20)
+        for status in [RefreshStatus.loaded(at: read), .failed(message: failure, at: read.addingTimeInterval(30))] {
+            let lines = view.render(Self.room(), status: status, columns: columns, rows: rows, now: read)
+            #expect(lines.count <= rows)
+            #expect(lines.allSatisfy { ANSI.visibleWidth(of: $0) <= columns }, "\(lines)")
+            let bottom = lines.last ?? ""
+            #expect(ANSI.visibleWidth(of: bottom) == columns)
+            if case .failed = status {
+                #expect(bottom.hasPrefix("✗ 08:00:30 (showing 08:00:00) fetching origin failed"), "\(bottom)")
+            } else {
+                #expect(bottom.hasPrefix("updated 08:00:00 · every 30 s"), "\(bottom)")
+            }
+        }
+        let before = view.render(nil, status: .failed(message: "no such remote", at: read), columns: columns, rows: rows)
+        #expect(before.first == "Could not read the room: no such remote")
+    }
 }
