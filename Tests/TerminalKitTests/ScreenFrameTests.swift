@@ -29,7 +29,7 @@ struct ScreenFrameTests {
         #expect(screen.losses.isEmpty, "\(screen.losses)")
         #expect(screen.overflows.isEmpty)
         #expect(Array(screen.lines.prefix(lines.count)) == lines.map(ANSI.strip))
-        #expect(screen.lines.dropFirst(lines.count).allSatisfy(\.isEmpty))
+        #expect(screen.lines.dropFirst(lines.count).allSatisfy { $0.isEmpty })
     }
 
     @Test func aShorterFrameBlanksWhatTheLongerOneLeftBelow() {
