@@ -42,7 +42,8 @@ public struct ScreenEmulator {
     private var carry: [UInt8] = []
 
     public private(set) var losses: [Loss] = []
-    /// Rows (0-based) where text ran past the right edge.
+    /// Rows (0-based) of the alternate screen where text ran past the right edge (on the
+    /// normal screen, wrapping a long line is what a terminal is for).
     public private(set) var overflows: [Int] = []
     /// Every screen a synchronized update ended with (its rows, trailing spaces removed).
     public private(set) var frames: [[String]] = []
@@ -140,7 +141,7 @@ public struct ScreenEmulator {
         if pendingWrap {
             // The last column is taken: autowrap moves on to the next line, without it the
             // character lands on that last cell again. Either way the line was too long.
-            overflows.append(row)
+            if onAlternate { overflows.append(row) }
             if autowrap {
                 column = 0
                 lineFeed()
@@ -148,7 +149,7 @@ public struct ScreenEmulator {
         }
         pendingWrap = false
         if column + width > columns {
-            overflows.append(row)
+            if onAlternate { overflows.append(row) }
             if autowrap {
                 column = 0
                 lineFeed()
