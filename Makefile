@@ -6,11 +6,16 @@ PYTHON       ?= python3
 VENV         := .venv
 VENV_PY      := $(VENV)/bin/python
 RELEASE_BIN  := .build/release/asynclings
-PREFIX       ?= /usr/local
+# `make run` builds the debug configuration, the one `swift test` builds: `make test`
+# after `make run` then compiles only the test targets (a release build shares nothing
+# with `swift test`'s debug one, and testing a release build loses @testable).
+DEBUG_BIN    := .build/debug/asynclings
+# Without root, install for this user (~/.local/bin, as pipx and pip --user do).
+PREFIX       ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)
 APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config bubblewrap
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: all deps system-deps venv dev-tools build run test test-swift test-harness check-harness lint bench install uninstall clean
+.PHONY: all deps system-deps venv dev-tools build build-debug run test test-swift test-harness check-harness lint bench install uninstall clean
 
 all: build
 
@@ -46,11 +51,18 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 build: deps
 	$(SWIFT) build -c release --product asynclings
 
-run: build
-	@$(RELEASE_BIN)
+# The same configuration `swift test` builds (see DEBUG_BIN).
+build-debug: deps
+	$(SWIFT) build --product asynclings
+
+# Opens the course; then says how to have `asynclings` on PATH if it is not yet.
+run: build-debug
+	@status=0; $(DEBUG_BIN) || status=$$?; \
+	  scripts/path-hint "$(abspath $(PREFIX))/bin" "make install"; \
+	  exit $$status
 
 # One Swift build: `swift test` builds the debug package, the binary the end-to-end tests
-# run included (the release build is for `make run`, `install` and `bench`).
+# run included, reusing what `make run` built (the release build is for `install` and `bench`).
 test: test-harness check-harness test-swift
 
 test-swift: deps
@@ -79,6 +91,7 @@ install: build
 	cp -R Sources/Grading/harness $(DESTDIR)$(PREFIX)/share/asynclings/harness
 	@# Grades see the harness read-only: compile it now, or every grade compiles it again.
 	-$(VENV_PY) -m compileall -q $(DESTDIR)$(PREFIX)/share/asynclings/harness
+	@scripts/path-hint "$(abspath $(DESTDIR)$(PREFIX))/bin"
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/asynclings

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Course
 import Foundation
 
 /// The `asynclings` command line: its subcommands, and running one in a context.
@@ -24,6 +25,7 @@ public struct Asynclings: ParsableCommand {
     /// after help, `--version` or a completion script printed on `context`'s output.
     public static func run(_ arguments: [String], in context: CommandContext) -> Int32 {
         do {
+            if let typo = misspelledSubcommand(arguments, in: context) { throw typo }
             var command = try parseAsRoot(arguments)
             if let ours = command as? any AsynclingsCommand {
                 try ours.run(in: context)
@@ -46,6 +48,28 @@ public struct Asynclings: ParsableCommand {
             }
             return status.rawValue
         }
+    }
+}
+
+extension Asynclings {
+    /// The names a first argument can give: every subcommand's (from ArgumentParser's own
+    /// configuration, aliases included) and `help`.
+    static var subcommandNames: [String] {
+        configuration.subcommands.flatMap { [$0._commandName] + $0.configuration.aliases } + ["help"]
+    }
+
+    /// A first argument that names no subcommand but is a typo of one (`grdae`, `lsit`):
+    /// without this, the default subcommand (watch) would take it for a lesson. A word
+    /// that names a lesson of the course around is left to watch.
+    static func misspelledSubcommand(_ arguments: [String], in context: CommandContext) -> Failure? {
+        guard let first = arguments.first, !first.hasPrefix("-"), !subcommandNames.contains(first),
+            let guess = Spelling.closest(to: first, among: subcommandNames).first
+        else { return nil }
+        if let root = try? Course.locate(from: context.currentDirectory), (try? Course.loadLesson(first, root: root)) != nil {
+            return nil
+        }
+        let corrected = (["asynclings", guess] + arguments.dropFirst()).joined(separator: " ")
+        return .usage("unknown command `\(first)`. Did you mean `\(corrected)`? (`asynclings --help` lists the commands.)")
     }
 }
 

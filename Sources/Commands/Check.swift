@@ -36,7 +36,8 @@ struct Check: AsynclingsCommand {
             course = try courseOptions.load(in: context, reportProblems: !json)
             guard !course.lessons.isEmpty else { throw Failure.usage("the course has no lessons") }
         }
-        let session = LearnerSession(records: context.records(for: course), grader: try pythonOptions.grader(for: course, in: context))
+        let records = context.records(for: course)
+        let session = LearnerSession(records: records, grader: try pythonOptions.grader(for: course, in: context))
         guard let lesson = named ?? session.firstUnfinishedLesson() else {
             if json {
                 context.console.print(#"{"status":"done","lessons":\#(course.lessons.count)}"#)
@@ -45,12 +46,21 @@ struct Check: AsynclingsCommand {
             }
             return
         }
+        let before = records.store()
         let outcome = try session.check(lesson, record: !noRecord, seed: seed)
         if json {
             context.console.print(ANSI.terminalSafeJSON(CheckText.json(outcome)))
         } else {
-            context.console.print(ReportRenderer(style: context.style).render(outcome.report, hints: lesson.hints.count))
-            context.console.print(ANSI.sanitized(CheckText.describe(outcome.recording, lesson: lesson), keepingLineBreaks: true))
+            context.console.print(
+                ReportRenderer(style: context.style).render(outcome.report, hints: lesson.hints.count, hintsSeen: records.hintsSeen(lesson)))
+            var remote: String?
+            var left: String?
+            if case .recorded(let branch, _, _, _) = outcome.recording {
+                remote = records.pushRemote(ofBranch: branch)
+                if case .branch(let name, _) = before, name != branch { left = name }
+            }
+            let text = CheckText.describe(outcome.recording, lesson: lesson, remote: remote, leftBranch: left)
+            context.console.print(ANSI.sanitized(text, keepingLineBreaks: true))
         }
         if outcome.report.exitCode != 0 { throw ExitCode(outcome.report.exitCode) }
     }

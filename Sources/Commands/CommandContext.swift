@@ -48,9 +48,11 @@ public struct CommandContext: Sendable {
     }
 
     /// The learner's records for `course`: counted outside a repository in the cache folder
-    /// the environment names.
+    /// the environment names; a first pass on `main` goes on a branch named after `$USER`.
     public func records(for course: Course) -> LearnerRecords {
-        LearnerRecords(course: course, cacheDirectory: AsynclingsCache.directory(environment: environment))
+        LearnerRecords(
+            course: course, cacheDirectory: AsynclingsCache.directory(environment: environment),
+            learnerLogin: environment["USER"] ?? environment["LOGNAME"])
     }
 
     /// A path from the command line, as a file URL: relative ones are read from `currentDirectory`.

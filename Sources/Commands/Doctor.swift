@@ -29,7 +29,7 @@ struct Doctor: AsynclingsCommand {
         let style = context.style
         var findings: [Finding] = []
         var course: Course?
-        do {
+        do throws(CourseError) {
             let loaded = Course.load(root: try courseOptions.root(in: context))
             course = loaded
             if loaded.problems.isEmpty {
@@ -42,10 +42,7 @@ struct Doctor: AsynclingsCommand {
                         fix: "fix the lesson files named above; `asynclings verify` checks them"))
             }
         } catch {
-            findings.append(
-                Finding(
-                    level: .problem, topic: "course", detail: "\(error)",
-                    fix: "run asynclings inside the course folder (the one holding lessons/), or pass --course DIR"))
+            findings.append(Finding(level: .problem, topic: "course", detail: error.reason, fix: error.fix))
         }
 
         findings += pythonFindings(course, in: context)

@@ -4,6 +4,7 @@ import Foundation
 import Grading
 import TerminalKit
 import Views
+import Workshop
 
 struct Grade: AsynclingsCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +34,11 @@ struct Grade: AsynclingsCommand {
         if json {
             context.console.print(ANSI.terminalSafeJSON(report.json()))
         } else {
-            context.console.print(ReportRenderer(style: context.style).render(report, hints: lesson.hints.count))
+            let seen = context.records(for: course).hintsSeen(lesson)
+            context.console.print(ReportRenderer(style: context.style).render(report, hints: lesson.hints.count, hintsSeen: seen))
+            if report.status == .pass, file == nil {
+                context.console.print("Not recorded: `grade` only grades. `asynclings check \(lesson.id)` grades and records the pass.")
+            }
         }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }

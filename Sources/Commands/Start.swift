@@ -15,7 +15,9 @@ struct Start: AsynclingsCommand {
         case .alreadyThere:
             context.console.print("\(lesson.exercisePath) already exists; it was left as it is.")
         case .created:
-            context.console.print("Created \(lesson.exercisePath). Edit it, then run `asynclings grade \(lesson.id)`.")
+            context.console.print(
+                "Created \(lesson.exercisePath). Edit it until `asynclings check \(lesson.id)` passes: "
+                    + "it grades the file and records the pass. (`asynclings` alone grades it on every save.)")
         }
     }
 }

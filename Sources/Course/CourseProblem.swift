@@ -34,15 +34,33 @@ public enum CourseError: Error, Sendable, CustomStringConvertible {
     /// The lesson exists but is malformed.
     case malformedLesson(String, problems: [CourseProblem])
 
+    /// What is wrong, in one sentence without its fix (`doctor` shows the two apart).
+    public var reason: String {
+        switch self {
+        case .courseNotFound(let path): "no course found: there is no `lessons/` folder in \(path) or above it"
+        default: description
+        }
+    }
+
+    /// The one fix, when it is not part of the description already.
+    public var fix: String? {
+        switch self {
+        case .courseNotFound: "run asynclings from the course folder (the one holding lessons/), or pass --course DIR"
+        default: nil
+        }
+    }
+
     /// Every one is the user's to fix (a folder, a lesson id): a usage error.
     public var exitCode: Int32 { 2 }
 
     public var description: String {
         switch self {
-        case .courseNotFound(let path):
-            return "no course found: there is no `lessons/` folder in \(path) or above it.\n"
-                + "  fix: run asynclings from the course repository, or pass --course DIR."
+        case .courseNotFound:
+            return "\(reason).\n  fix: \(fix ?? "")."
         case .unknownLesson(let id, let valid):
+            if let guess = Lesson.closestIDs(to: id, among: valid).first {
+                return "unknown lesson `\(id)`. Did you mean `\(guess)`? (`asynclings list` shows every lesson.)"
+            }
             return "unknown lesson `\(id)`. Valid lessons:\n" + valid.map { "  \($0)" }.joined(separator: "\n")
         case .ambiguousLesson(let id, let matches):
             return "`\(id)` matches several lessons: \(matches.joined(separator: ", ")). Give more of the id."

@@ -98,7 +98,9 @@ public struct ExerciseFiles: Sendable {
         let ignore = backupDirectory.appendingPathComponent(".gitignore")
         if !FileManager.default.fileExists(atPath: ignore.path) {
             // Backups are the learner's scratch, not progress: keep them out of commits.
-            FileManager.default.createFile(atPath: ignore.path, contents: Data("*\n".utf8))
+            // Failing here means the folder is not writable, and writing the backup next
+            // throws the error that names why.
+            _ = FileManager.default.createFile(atPath: ignore.path, contents: Data("*\n".utf8))
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

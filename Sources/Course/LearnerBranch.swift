@@ -27,4 +27,20 @@ public enum LearnerBranch {
     public static func learnerName(of branch: String) -> String {
         isLearnerBranch(branch) ? String(branch.dropFirst(prefix.count)) : branch
     }
+
+    /// The learner name used when nobody gave one (a first pass on `main`): the login,
+    /// reduced to what a branch name can safely hold (`Ada Lovelace` → `ada-lovelace`),
+    /// else `me`.
+    public static func defaultName(login: String?) -> String {
+        var name = ""
+        for character in (login ?? "").lowercased() {
+            if character.isASCII && (character.isLetter || character.isNumber || character == "_") {
+                name.append(character)
+            } else if !name.isEmpty && name.last != "-" {
+                name.append("-")
+            }
+        }
+        if name.hasSuffix("-") { name.removeLast() }
+        return name.isEmpty ? "me" : name
+    }
 }

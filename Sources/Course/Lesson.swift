@@ -111,6 +111,15 @@ extension Lesson {
     public static func slug(ofID id: String) -> String? {
         id.split(separator: "-", maxSplits: 1).dropFirst().first.map(String.init)
     }
+
+    /// The lesson ids `query` is a typo of (its full id or its slug: `gahter` → `02-gather`),
+    /// closest first.
+    public static func closestIDs(to query: String, among ids: [String]) -> [String] {
+        let bySlug = Spelling.closest(to: query, among: ids.map { slug(ofID: $0) ?? $0 })
+        let byID = Spelling.closest(to: query, among: ids)
+        var seen = Set<String>()
+        return (byID + bySlug.compactMap { slug in ids.first { (Self.slug(ofID: $0) ?? $0) == slug } }).filter { seen.insert($0).inserted }
+    }
 }
 
 /// Why a line of the reference solution is written the way it is.

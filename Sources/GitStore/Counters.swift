@@ -5,9 +5,10 @@ import Glibc
 
 /// Attempts and hints for one lesson on one branch.
 public struct LessonCounters: Codable, Hashable, Sendable {
-    /// Grades run so far, the passing one included once it happens.
+    /// Grades run since the lesson's last recorded pass.
     public var attempts: Int
-    /// Hints shown so far.
+    /// Distinct hints of the ladder seen (the highest rung shown): never reset by a pass,
+    /// and never more than the ladder has.
     public var hints: Int
 
     /// Counters starting at the given values; zero by default.
@@ -53,19 +54,43 @@ public struct CounterStore: Sendable {
         }
     }
 
-    /// Adds one shown hint for `lesson` on `branch` and returns the new counters.
+    /// Climbs one rung of `lesson`'s hint ladder on `branch`, up to its `ladder` rungs,
+    /// and returns the new counters: asking again for the last hint counts nothing new.
+    /// `seen` is how many rungs the branch's records already carry (a clone made after a
+    /// pass starts its ladder there, not at zero).
     @discardableResult
-    public func addHint(branch: String, lesson: String) throws(GitStoreError) -> LessonCounters {
+    public func addHint(branch: String, lesson: String, ladder: Int, seen: Int = 0) throws(GitStoreError) -> LessonCounters {
         try update(branch: branch) { all in
-            all[lesson, default: LessonCounters()].hints += 1
-            return all[lesson]!
+            var counters = all[lesson, default: LessonCounters()]
+            counters.hints = min(max(counters.hints, seen) + 1, max(ladder, 0))
+            all[lesson] = counters
+            return counters
         }
     }
 
-    /// Forgets the counters of `lesson` on `branch` (after its pass is recorded).
-    public func reset(branch: String, lesson: String) throws(GitStoreError) {
+    /// Forgets the attempts of `lesson` on `branch` once its pass is recorded (the
+    /// record carries them); the hints seen stay, so a later pass still carries them.
+    public func passRecorded(branch: String, lesson: String) throws(GitStoreError) {
         try update(branch: branch) { all in
-            all[lesson] = nil
+            all[lesson]?.attempts = 0
+            if all[lesson] == LessonCounters() { all[lesson] = nil }
+        }
+    }
+
+    /// Moves every count of `source` onto `destination` (attempts add up, hints seen are
+    /// the larger), leaving `source` with none: HEAD left `source` for `destination`
+    /// before the counted work was recorded.
+    public func carry(from source: String, to destination: String) throws(GitStoreError) {
+        let moved = try update(branch: source) { all in
+            defer { all = [:] }
+            return all
+        }
+        guard !moved.isEmpty else { return }
+        try update(branch: destination) { all in
+            for (lesson, counted) in moved {
+                let there = all[lesson, default: LessonCounters()]
+                all[lesson] = LessonCounters(attempts: there.attempts + counted.attempts, hints: max(there.hints, counted.hints))
+            }
         }
     }
 

@@ -29,7 +29,7 @@ extension Repository {
         // The pass is in history whatever happens next; a counter file we cannot reset
         // only means the next record of this lesson overstates attempts, which is not
         // worth reporting the recorded pass as a failure.
-        try? counters.reset(branch: branch, lesson: record.lesson)
+        try? counters.passRecorded(branch: branch, lesson: record.lesson)
         var recorded = record
         recorded.commit = commit.id
         recorded.date = commit.date

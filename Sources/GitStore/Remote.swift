@@ -60,4 +60,16 @@ extension Repository {
         try check(git_config_set_string(config, "branch.\(name).remote", remote))
         try check(git_config_set_string(config, "branch.\(name).merge", Branch.localPrefix + name))
     }
+
+    /// The remote a plain `git push` on the local branch `name` publishes to
+    /// (`branch.NAME.remote`), when it is one of this repository's remotes; nil otherwise.
+    public func pushRemote(ofBranch name: String) -> String? {
+        var config: OpaquePointer?
+        guard git_repository_config_snapshot(&config, pointer) == 0 else { return nil }
+        defer { git_config_free(config) }
+        var value: UnsafePointer<CChar>?
+        guard git_config_get_string(&value, config, "branch.\(name).remote") == 0, let value else { return nil }
+        let remote = String(cString: value)
+        return (try? remoteNames())?.contains(remote) == true ? remote : nil
+    }
 }

@@ -233,7 +233,7 @@ public struct Grader: Sendable {
     static func checkFile(_ file: URL, shownAs path: String, lesson: Lesson) throws(GradingError) {
         var info = stat()
         guard stat(file.path, &info) == 0 else {
-            throw .fileMissing(path: path, lesson: lesson.id)
+            throw .fileMissing(path: path, lesson: lesson.id, exercise: lesson.exercisePath)
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break

@@ -11,8 +11,9 @@ public enum GradingError: Error, Sendable, CustomStringConvertible {
     case pythonNotRunnable(path: String, reason: String)
     /// The harness files are not where the binary expects them (exit status 3).
     case harnessMissing(searched: [String])
-    /// The exercise file does not exist (exit status 2).
-    case fileMissing(path: String, lesson: String)
+    /// The file to grade does not exist (exit status 2); `exercise` is the lesson's
+    /// exercise file (`exercises/<id>.py`), which `start` would create.
+    case fileMissing(path: String, lesson: String, exercise: String)
     /// The exercise path is a directory, a device or otherwise not a regular file (exit status 2).
     case notARegularFile(path: String, kind: String)
     /// The exercise file is too large to be an exercise (exit status 2).
@@ -41,8 +42,12 @@ public enum GradingError: Error, Sendable, CustomStringConvertible {
         case .harnessMissing(let searched):
             return "the grading harness is missing (looked in \(searched.joined(separator: ", "))).\n"
                 + "  fix: rebuild with `make build`, or reinstall with `make install`"
-        case .fileMissing(let path, let lesson):
+        case .fileMissing(let path, let lesson, let exercise) where path == exercise || path.hasSuffix("/" + exercise):
             return "\(path) does not exist.\n  fix: run `asynclings start \(lesson)` to create it from the starter"
+        case .fileMissing(let path, let lesson, let exercise):
+            // `start` creates only the exercise file: another path is the learner's to fix.
+            return "\(path) does not exist.\n  fix: give the path of an existing file (a relative one is read from the "
+                + "current folder), or leave it out to grade \(exercise) (`asynclings start \(lesson)` creates it)"
         case .notARegularFile(let path, let kind):
             return "\(path) is \(kind), not a Python file.\n  fix: give the path of the .py file to grade"
         case .fileTooLarge(let path, let bytes):

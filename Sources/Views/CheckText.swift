@@ -6,12 +6,24 @@ import Workshop
 /// What `asynclings check` says about a grade once it is recorded (or why it is not).
 public enum CheckText {
     /// One paragraph on the recording: where the pass went, or what was counted.
-    public static func describe(_ recording: LearnerSession.Recording, lesson: Lesson) -> String {
+    /// - Parameters:
+    ///   - remote: where a plain `git push` publishes the branch (nil: nowhere; then
+    ///     pushing is not mentioned).
+    ///   - leftBranch: the course's branch HEAD was on, when this pass moved it to the
+    ///     learner's own.
+    public static func describe(
+        _ recording: LearnerSession.Recording, lesson: Lesson, remote: String? = nil, leftBranch: String? = nil
+    ) -> String {
         switch recording {
         case .recorded(let branch, let commit, let attempts, let hints):
-            return "Recorded the pass of \(lesson.id) on \(branch) (commit \(commit.prefix(7)); "
-                + "\(attempts) attempt\(attempts == 1 ? "" : "s"), \(hints) hint\(hints == 1 ? "" : "s")). "
-                + "`git push` shares it with your instructor."
+            var text = "Recorded the pass of \(lesson.id) on \(branch) (commit \(commit.prefix(7)); "
+                + "\(attempts) attempt\(attempts == 1 ? "" : "s"), \(hints) hint\(hints == 1 ? "" : "s"))."
+            if let leftBranch {
+                text += "\n\(leftBranch) holds the course, so your passes go on a branch of your own: you are on \(branch) now "
+                    + "(only HEAD moved). `asynclings init --learner NAME` gives it another name."
+            }
+            if let remote { text += " `git push` shares it with your instructor (\(remote))." }
+            return text
         case .attemptCounted(let attempts):
             return "Not recorded: the grade failed. Attempt \(attempts) counted; fix the file and run `asynclings check \(lesson.id)` again."
         case .notRecorded(let reason):

@@ -19,9 +19,12 @@ public struct ReportRenderer: Sendable {
     /// - Parameters:
     ///   - report: The grade report.
     ///   - hints: How many hints the lesson has (a failing report says how to see them).
+    ///   - hintsSeen: How many of them the learner has seen (a failing report counts those left).
     ///   - hintAdvice: What to do for a hint; defaults to the `asynclings hint` command.
     ///   - timeline: Whether to draw the report's timeline, when it has one.
-    public func render(_ report: GradeReport, hints: Int = 0, hintAdvice: String? = nil, timeline: Bool = true) -> String {
+    public func render(
+        _ report: GradeReport, hints: Int = 0, hintsSeen: Int = 0, hintAdvice: String? = nil, timeline: Bool = true
+    ) -> String {
         var lines: [String] = []
         let verdict: String
         switch report.status {
@@ -85,8 +88,15 @@ public struct ReportRenderer: Sendable {
         if report.seed != 0 { summary += " · seed \(report.seed)" }
         lines.append(paint(summary, .dim))
         if report.status == .fail, hints > 0 {
+            let left = max(0, hints - hintsSeen)
             let advice = hintAdvice ?? "`asynclings hint \(ANSI.sanitized(report.lesson))` shows one"
-            lines.append(paint("Stuck? \(advice) (\(hints) hint\(hints == 1 ? "" : "s") available).", .dim))
+            if left == hints {
+                lines.append(paint("Stuck? \(advice) (\(hints) hint\(hints == 1 ? "" : "s") available).", .dim))
+            } else if left > 0 {
+                lines.append(paint("Stuck? \(advice) (\(left) of \(hints) hints left).", .dim))
+            } else {
+                lines.append(paint("Stuck? You have seen all \(hints) hint\(hints == 1 ? "" : "s"); the last names the fix.", .dim))
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -164,7 +164,9 @@ public struct WatchModel: Sendable {
             screen = .text
             scroll = 0
             return []
-        case .character("n"), .enter where screen == .passed:
+        // `n` anywhere; enter only on the pass screen.
+        case .character("n"),
+            .enter where screen == .passed:
             if screen == .passed || passed.contains(lesson.id) {
                 guard let next = nextUnfinished() else {
                     screen = .finished

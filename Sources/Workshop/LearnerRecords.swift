@@ -14,11 +14,16 @@ public struct LearnerRecords: Sendable {
     public let course: Course
     /// Where hints and attempts are counted outside a repository (nil: the system's temporary folder).
     let cacheDirectory: URL?
+    /// The learner's login (`$USER`): names the branch a first pass on `main` goes to.
+    let learnerLogin: String?
 
-    /// - Parameter cacheDirectory: the user's cache folder (`AsynclingsCache.directory`).
-    public init(course: Course, cacheDirectory: URL? = AsynclingsCache.directory()) {
+    /// - Parameters:
+    ///   - cacheDirectory: the user's cache folder (`AsynclingsCache.directory`).
+    ///   - learnerLogin: the learner's login name (`$USER`), for `LearnerBranch.defaultName`.
+    public init(course: Course, cacheDirectory: URL? = AsynclingsCache.directory(), learnerLogin: String? = nil) {
         self.course = course
         self.cacheDirectory = cacheDirectory
+        self.learnerLogin = learnerLogin
     }
 
     /// Where passes are recorded, or why they cannot be.
@@ -54,6 +59,12 @@ public struct LearnerRecords: Sendable {
         }
     }
 
+    /// Where a plain `git push` publishes `branch` (its upstream's remote, as `init
+    /// --learner` sets it in a clone of the room); nil when it is published nowhere.
+    public func pushRemote(ofBranch branch: String) -> String? {
+        openRepository()?.pushRemote(ofBranch: branch)
+    }
+
     /// Lessons whose recorded pass on the current branch still matches the committed file.
     public func passedLessons() -> Set<String> {
         guard let repository = openRepository(), case .branch(let name, _) = store() else { return [] }
@@ -65,9 +76,13 @@ public struct LearnerRecords: Sendable {
 
     /// Records a grade on the current branch: a pass becomes a commit of just that file with
     /// the trailer block; a failure counts an attempt (under `.git/`, never committed alone).
+    ///
+    /// Passes never go on the branch holding the course (`main`): the first pass there
+    /// moves HEAD to a new `learner/NAME` branch at the same commit (only HEAD moves), so
+    /// a course folder someone practised in can still seed a clean room.
     public func record(_ graded: LearnerSession.Graded) -> LearnerSession.Recording {
         let destination = store()
-        guard case .branch(let branch, _) = destination, let repository = openRepository() else {
+        guard case .branch(var branch, _) = destination, let repository = openRepository() else {
             if case .unavailable(let why) = destination { return .notRecorded(.noStore(why)) }
             return .notRecorded(.noStore(.notARepository))
         }
@@ -80,10 +95,16 @@ public struct LearnerRecords: Sendable {
         guard let content = graded.content else {
             return .notRecorded(.changedWhileGraded)
         }
-        let soFar = (try? counters.counters(branch: branch, lesson: lesson.id)) ?? LessonCounters()
+        if !LearnerBranch.isLearnerBranch(branch) {
+            switch moveToOwnBranch(from: branch, in: repository) {
+            case .success(let own): branch = own
+            case .failure(let why): return .notRecorded(why)
+            }
+        }
+        let counts = counts(ofPassing: lesson, on: branch, in: repository)
         let progress = ProgressRecord(
             lesson: lesson.id, checksPassed: report.passedCount, checksTotal: report.checks.count,
-            attempts: soFar.attempts + 1, hints: soFar.hints,
+            attempts: counts.attempts, hints: counts.hints,
             file: (repository.folderInWorkdir(course.root) ?? "") + lesson.exercisePath)
         do {
             let recorded = try repository.recordPass(progress, content: Data(content))
@@ -95,16 +116,66 @@ public struct LearnerRecords: Sendable {
         }
     }
 
+    /// The counts a new pass of `lesson` on `branch` carries: they only grow from one pass
+    /// to the next. Attempts add up (the last record's, those counted since, and this
+    /// one); hints are the distinct rungs seen, in a record or counted in this clone.
+    func counts(ofPassing lesson: Lesson, on branch: String, in repository: Repository) -> (attempts: Int, hints: Int) {
+        let counted = (try? repository.counters.counters(branch: branch, lesson: lesson.id)) ?? LessonCounters()
+        let last = latestRecord(of: lesson, on: branch, in: repository)
+        return ((last?.attempts ?? 0) + counted.attempts + 1, max(last?.hints ?? 0, counted.hints))
+    }
+
+    /// The newest record of `lesson` in `branch`'s history (nil on an unborn branch).
+    func latestRecord(of lesson: Lesson, on branch: String, in repository: Repository) -> ProgressRecord? {
+        let prefix = repository.folderInWorkdir(course.root) ?? ""
+        let progress = try? repository.progress(branch: branch, exercisePath: { Lesson.exercisePath(forLessonID: $0, under: prefix) })
+        return progress?.lessons[lesson.id]?.record
+    }
+
+    /// Leaves the course's branch for the learner's own, `learner/NAME` (NAME: the
+    /// learner's login), created at the current commit: only HEAD moves. When that branch
+    /// exists already, switching to it could change files, so nothing is recorded and the
+    /// learner is told how to go back to it.
+    func moveToOwnBranch(from current: String, in repository: Repository) -> Result<String, LearnerSession.NotRecorded> {
+        let own = LearnerBranch.name(for: LearnerBranch.defaultName(login: learnerLogin))
+        if (try? repository.branch(named: "refs/heads/" + own)) != nil {
+            return .failure(.onCourseBranch(current, own: own))
+        }
+        do {
+            _ = try repository.switchToNewBranch(named: own)
+            // The attempts and hints counted on the course's branch were this learner's.
+            try? repository.counters.carry(from: current, to: own)
+            return .success(own)
+        } catch {
+            return .failure(.commitFailed("\(error)"))
+        }
+    }
+
     // MARK: - Hints
 
     /// The next hint of the ladder for `lesson` (gentle first), counted when in a repository.
-    /// Returns the hint's 1-based number and its text; after the last, the last again.
+    /// Returns the hint's 1-based number and its text; after the last, the last again
+    /// (counted once: the count is of distinct hints seen).
     public func nextHint(_ lesson: Lesson) -> (number: Int, of: Int, text: String)? {
         guard !lesson.hints.isEmpty else { return nil }
         let (counters, key) = counterStore()
-        let shown = ((try? counters.addHint(branch: key, lesson: lesson.id))?.hints ?? 1) - 1
-        let index = min(max(shown, 0), lesson.hints.count - 1)
+        let seen = (try? counters.addHint(branch: key, lesson: lesson.id, ladder: lesson.hints.count, seen: recordedHints(lesson)))?.hints ?? 1
+        let index = min(max(seen - 1, 0), lesson.hints.count - 1)
         return (index + 1, lesson.hints.count, lesson.hints[index])
+    }
+
+    /// How many of `lesson`'s hints the learner has seen: counted in this clone, or carried
+    /// by the branch's last record of it, whichever is more.
+    public func hintsSeen(_ lesson: Lesson) -> Int {
+        let (counters, key) = counterStore()
+        let counted = (try? counters.counters(branch: key, lesson: lesson.id))?.hints ?? 0
+        return min(max(counted, recordedHints(lesson)), lesson.hints.count)
+    }
+
+    /// The hints the current branch's last record of `lesson` carries (0 without one).
+    func recordedHints(_ lesson: Lesson) -> Int {
+        guard case .branch(let branch, _) = store(), let repository = openRepository() else { return 0 }
+        return latestRecord(of: lesson, on: branch, in: repository)?.hints ?? 0
     }
 
     /// Where attempts and hints are counted: under `.git/asynclings/` for the current branch,

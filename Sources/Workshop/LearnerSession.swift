@@ -51,7 +51,7 @@ public struct LearnerSession: Sendable {
     }
 
     /// Why a grade was not recorded.
-    public enum NotRecorded: Sendable, Equatable, CustomStringConvertible {
+    public enum NotRecorded: Error, Sendable, Equatable, CustomStringConvertible {
         /// Progress cannot be recorded where the course is.
         case noStore(StoreUnavailable)
         /// Asked to grade only (`check --no-record`).
@@ -62,6 +62,9 @@ public struct LearnerSession: Sendable {
         case changedWhileGraded
         /// Committing the pass failed (GitStore's words).
         case commitFailed(String)
+        /// HEAD is on the course's branch (`main`) and the learner's own branch exists
+        /// already: passes go there, and switching could change files.
+        case onCourseBranch(String, own: String)
 
         /// The sentence `check` and watch mode show (and `check --json` gives as `reason`).
         public var description: String {
@@ -71,6 +74,9 @@ public struct LearnerSession: Sendable {
             case .openedNotAttempted: "opened, not an attempt"
             case .changedWhileGraded: "the file changed while it was being graded; grade it again"
             case .commitFailed(let error): error
+            case .onCourseBranch(let current, let own):
+                "you are on \(current), which holds the course; your passes go on \(own): "
+                    + "`asynclings init --learner \(LearnerBranch.learnerName(of: own))` switches back to it"
             }
         }
     }

@@ -37,6 +37,7 @@ public struct ProgressReport: Sendable, Encodable {
         public let commit: String?
         /// Counted in this clone since the last pass (not yet in any record).
         public let pendingAttempts: Int
+        /// Hints seen in this clone beyond those the last record carries.
         public let pendingHints: Int
 
         enum CodingKeys: String, CodingKey {
@@ -96,7 +97,7 @@ public struct ProgressReport: Sendable, Encodable {
                 id: id, title: titles[id], state: state, attempts: record?.attempts, hints: record?.hints,
                 checks: record.map { "\($0.checksPassed)/\($0.checksTotal)" }, date: record?.date,
                 commit: record?.commit?.hex, pendingAttempts: counters[id]?.attempts ?? 0,
-                pendingHints: counters[id]?.hints ?? 0)
+                pendingHints: max(0, (counters[id]?.hints ?? 0) - (record?.hints ?? 0)))
         }
     }
 }

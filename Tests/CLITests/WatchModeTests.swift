@@ -371,6 +371,25 @@ struct ProcessOnlyCommandTests {
         #expect(widest <= 72)
     }
 
+    /// The bash script as installed, asked by bash itself to complete `asynclings COMMAND 0`
+    /// in the course folder: it calls back into the binary for the lesson ids.
+    @Test(arguments: ["start", "grade", "check"])
+    func bashCompletesLessonIDs(command: String) throws {
+        let script = """
+            source <(asynclings completions bash)
+            COMP_WORDS=(asynclings \(command) 0); COMP_CWORD=2
+            COMP_LINE="asynclings \(command) 0"; COMP_POINT=${#COMP_LINE}
+            _asynclings
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """
+        let path = Repository.binary.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let run = try Shell.run(["/bin/bash", "-c", script], in: Repository.root, environment: ["PATH": path])
+        let offered = run.stdout.split(separator: "\n").map(String.init)
+        #expect(offered.contains("01-first-coroutine"), "\(run.stdout)\(run.stderr)")
+        #expect(offered.contains("02-gather"))
+        #expect(offered.allSatisfy { $0.hasPrefix("0") })
+    }
+
     @Test func lessonArgumentsCompleteToLessonIDs() throws {
         // What the generated scripts call back into, from the shell's working directory.
         let run = try Run(["---completion", "show", "--", "positional@0", "2", "0", "asynclings", "show", ""])

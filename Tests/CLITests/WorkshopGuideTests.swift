@@ -104,7 +104,7 @@ struct WorkshopGuideTests {
         let blocks = try Self.blocks()
         let script = Dictionary(uniqueKeysWithValues: blocks.map { ($0.id, $0.script) })
         let handled: Set<String> = [
-            "room-create", "room-hook", "hosted", "learner-identity", "learner-clone", "learner-start", "learner-check",
+            "room-create", "room-clean", "room-hook", "hosted", "learner-identity", "learner-clone", "learner-start", "learner-check",
             "learner-progress", "class-on-host", "class-clone", "class-regrade", "class-pin", "class-team", "class-json",
             "class-html", "learner-reclone",
         ]
@@ -133,7 +133,18 @@ struct WorkshopGuideTests {
         try FileManager.default.copyItem(at: Repository.lessons, to: course.appendingPathComponent("lessons"))
         try ".venv/\n__pycache__/\n".write(to: course.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
 
+        // The instructor tries lesson 01 in this folder first: the pass goes on a branch
+        // of their own, and the guide's room is made without it.
+        try instructor.run("cd ~/asynclings && asynclings init && asynclings start 01")
+        try FileManager.default.removeItem(at: course.appendingPathComponent("exercises/01-first-coroutine.py"))
+        try FileManager.default.copyItem(
+            at: Repository.lessons.appendingPathComponent("01-first-coroutine/solution.py"),
+            to: course.appendingPathComponent("exercises/01-first-coroutine.py"))
+        let practised = try instructor.run("cd ~/asynclings && asynclings check 01")
+        #expect(practised.stdout.contains("main holds the course"), "\(practised.stdout)")
         try instructor.run(script["room-create"]!)
+        let clean = try instructor.run(script["room-clean"]!)
+        #expect(clean.stdout.isEmpty, "the room carries the instructor's practice: \(clean.stdout)")
         try instructor.run(script["room-hook"]!)
         try instructor.run(script["hosted"]!)
         #expect(try Git.run(["branch", "--list", "main"], in: hosted).contains("main"))

@@ -12,7 +12,7 @@ struct CounterTests {
         #expect(try store.counters(branch: "learner/zoë", lesson: "02-gather") == LessonCounters())
         try store.addAttempt(branch: "learner/zoë", lesson: "02-gather")
         try store.addAttempt(branch: "learner/zoë", lesson: "02-gather")
-        let after = try store.addHint(branch: "learner/zoë", lesson: "02-gather")
+        let after = try store.addHint(branch: "learner/zoë", lesson: "02-gather", ladder: 3)
         #expect(after == LessonCounters(attempts: 2, hints: 1))
         try store.addAttempt(branch: "a/b/c", lesson: "02-gather")
         #expect(try store.counters(branch: "learner/zoë") == ["02-gather": LessonCounters(attempts: 2, hints: 1)])
@@ -43,19 +43,43 @@ struct CounterTests {
         #expect(leftovers.isEmpty)
     }
 
-    @Test func recordingAPassResetsThatLessonOnThatBranch() throws {
+    @Test func theLastHintAskedAgainCountsNothingNew() throws {
+        let scratch = try Scratch()
+        let store = CounterStore(directory: scratch.path)
+        let counted = try (1...5).map { _ in try store.addHint(branch: "learner/zoë", lesson: "02-gather", ladder: 3).hints }
+        #expect(counted == [1, 2, 3, 3, 3])
+        // A clone whose branch already carries two hints in a record starts above them.
+        #expect(try store.addHint(branch: "learner/ann", lesson: "02-gather", ladder: 3, seen: 2).hints == 3)
+    }
+
+    @Test func countsCarriedToAnotherBranchAddUpAndLeaveNothingBehind() throws {
+        let scratch = try Scratch()
+        let store = CounterStore(directory: scratch.path)
+        try store.addAttempt(branch: "main", lesson: "01-hello")
+        try store.addHint(branch: "main", lesson: "01-hello", ladder: 3)
+        try store.addHint(branch: "main", lesson: "01-hello", ladder: 3)
+        try store.addAttempt(branch: "learner/zoë", lesson: "01-hello")
+        try store.addHint(branch: "learner/zoë", lesson: "01-hello", ladder: 3)
+        try store.carry(from: "main", to: "learner/zoë")
+        #expect(try store.counters(branch: "main").isEmpty)
+        #expect(try store.counters(branch: "learner/zoë") == ["01-hello": LessonCounters(attempts: 2, hints: 2)])
+    }
+
+    @Test func recordingAPassResetsThatLessonsAttemptsAndKeepsItsHints() throws {
         let repo = try ScratchRepository.withCourse()
         let repository = try repo.open()
         try repository.switchToNewBranch(named: "learner/zoë")
         let store = repository.counters
         try store.addAttempt(branch: "learner/zoë", lesson: "02-gather")
-        try store.addHint(branch: "learner/zoë", lesson: "02-gather")
+        try store.addHint(branch: "learner/zoë", lesson: "02-gather", ladder: 3)
         try store.addAttempt(branch: "learner/zoë", lesson: "01-hello")
         try store.addAttempt(branch: "main", lesson: "02-gather")
         let counted = try store.counters(branch: "learner/zoë", lesson: "02-gather")
         try repository.recordPass(
             .pass("02-gather", attempts: counted.attempts, hints: counted.hints), content: Data("ok\n".utf8))
-        #expect(try store.counters(branch: "learner/zoë") == ["01-hello": LessonCounters(attempts: 1, hints: 0)])
+        #expect(
+            try store.counters(branch: "learner/zoë")
+                == ["01-hello": LessonCounters(attempts: 1, hints: 0), "02-gather": LessonCounters(attempts: 0, hints: 1)])
         #expect(try store.counters(branch: "main", lesson: "02-gather").attempts == 1)
         #expect(try repository.progress(branch: "learner/zoë").lessons["02-gather"]?.record.attempts == 1)
     }

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -138,6 +139,8 @@ def database(t: Trial) -> Iterator[str]:
     finally:
         sqlite3.connect = real_connect  # type: ignore[assignment]
         aiosqlite.Connection.__del__ = _aiosqlite_del  # type: ignore[method-assign]
+        # A sandboxed grade's /tmp is discarded anyway; a grade run elsewhere (the harness's own tests) is not.
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def stored(path: str) -> dict[str, int]:
