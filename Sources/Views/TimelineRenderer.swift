@@ -94,7 +94,8 @@ public struct TimelineRenderer: Sendable {
             available - 10)
         let chartWidth = available - labelWidth
         var lines: [String] = []
-        lines += TextWrap.wrap(paint("timeline: ", .bold) + ANSI.sanitized(timeline.scenario) + paint(" (seconds of virtual time)", .dim), width: style.width)
+        let title = paint("timeline: ", .bold) + ANSI.sanitized(timeline.scenario) + paint(" (seconds of virtual time)", .dim)
+        lines += TextWrap.wrap(title, width: style.width)
 
         func column(_ time: Double) -> Int {
             guard total > 0 else { return 0 }
@@ -183,9 +184,10 @@ public struct TimelineRenderer: Sendable {
         let characters = Array(text)
         let budget = width - 1  // the ellipsis
         // Cut points between words: beside a separator.
-        let cuts = [0] + (1..<characters.count).filter {
+        let inside = (1..<characters.count).filter {
             wordSeparators.contains(characters[$0 - 1]) || wordSeparators.contains(characters[$0])
-        } + [characters.count]
+        }
+        let cuts = [0] + inside + [characters.count]
         func head(_ end: Int) -> String {
             var piece = characters[..<end]
             while let last = piece.last, trimmedAtCut.contains(last) { piece.removeLast() }

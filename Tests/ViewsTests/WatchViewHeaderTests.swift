@@ -34,15 +34,16 @@ extension WatchViewTests {
         #expect(lines.allSatisfy { ANSI.visibleWidth(of: $0) <= 80 })
     }
 
-    @Test(arguments: [
-        (0, "01-one", "01-one", "asynclings: 0 of 3 lessons passed. Run `asynclings` to continue with 01-one."),
-        (
-            0, "01-one", "03-three",
-            "asynclings: 0 of 3 lessons passed. Run `asynclings` to continue with 01-one (the first lesson not passed yet), "
-                + "or `asynclings watch 03-three` to come back to 03-three."
-        ),
-        (1, "02-two", nil, "asynclings: 1 of 3 lessons passed. Run `asynclings` to continue with 02-two."),
-    ] as [(Int, String, String?, String)])
+    @Test(
+        arguments: [
+            (0, "01-one", "01-one", "asynclings: 0 of 3 lessons passed. Run `asynclings` to continue with 01-one."),
+            (
+                0, "01-one", "03-three",
+                "asynclings: 0 of 3 lessons passed. Run `asynclings` to continue with 01-one (the first lesson not passed yet), "
+                    + "or `asynclings watch 03-three` to come back to 03-three."
+            ),
+            (1, "02-two", nil, "asynclings: 1 of 3 lessons passed. Run `asynclings` to continue with 02-two."),
+        ] as [(Int, String, String?, String)])
     func theFarewellNamesTheLessonTheNextRunOpens(passed: Int, resume: String, current: String?, expected: String) {
         #expect(WatchView.farewell(passed: passed, of: 3, resume: resume, current: current) == expected)
     }
