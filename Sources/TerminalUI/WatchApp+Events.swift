@@ -44,8 +44,12 @@ extension WatchApp {
             if case .branch = store { model.passed = passed.union(unrecordedPasses) }
         case .graded(let lessonID, let result, let content):
             inFlight = nil
-            if case .success(let check) = result, check.report.status == .pass, case .notRecorded = check.recording {
-                unrecordedPasses.insert(lessonID)
+            if case .success(let check) = result {
+                if check.report.status != .pass {
+                    unrecordedPasses.remove(lessonID)
+                } else if case .notRecorded = check.recording {
+                    unrecordedPasses.insert(lessonID)
+                }
             }
             if case .success(let check) = result, check.report.status == .pass, lessonID == model.currentLesson?.id {
                 learnerCode = content

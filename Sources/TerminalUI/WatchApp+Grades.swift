@@ -19,7 +19,9 @@ extension WatchApp {
         do {
             if try ExerciseFiles(course: session.course).start(lesson) == .created {
                 ownWrites[lesson.exerciseFileName] = FileSignature.of(path: session.course.exerciseFile(for: lesson).path)
-                model.notice = "Created \(lesson.exercisePath) from the starter: open it in your editor."
+                // After what the key said (`Skipped 01-… for now`), not instead of it.
+                let created = "Created \(lesson.exercisePath) from the starter: open it in your editor."
+                model.notice = model.notice.map { $0 + "\n" + created } ?? created
             }
         } catch {
             model.notice = "\(error)"

@@ -113,14 +113,17 @@ public final class WatchApp: @unchecked Sendable {
     /// Whether the terminal went away (closed window, hang-up): nothing more can be shown.
     public var terminalWasClosed: Bool { terminalGone }
 
-    /// A line for the normal screen once watch mode is over.
+    /// A line for the normal screen once watch mode is over: how far the learner got and
+    /// which lesson the next run opens (the first without a pass, as ``run()`` chooses).
     public func farewell() -> String {
-        let done = model.lessons.filter { model.passed.contains($0.id) }.count
-        var text = "asynclings: \(done) of \(model.lessons.count) lessons passed."
-        if let next = model.nextUnfinished() ?? model.lessons.firstIndex(where: { !model.passed.contains($0.id) }) {
-            text += " Next: \(model.lessons[next].id). Run `asynclings` to continue."
-        }
-        return text
+        // What the next run will know: in a repository the branch's records (a pass that
+        // could not be recorded does not count), elsewhere the files as graded here.
+        var passed = model.passed
+        if case .branch = session.store() { passed = session.passedLessons() }
+        let resume = model.lessons.first { !passed.contains($0.id) }
+        return WatchView.farewell(
+            passed: model.lessons.filter { passed.contains($0.id) }.count, of: model.lessons.count,
+            resume: resume?.id, current: model.currentLesson.flatMap { passed.contains($0.id) ? nil : $0.id })
     }
 
     // MARK: - The loop
@@ -233,8 +236,7 @@ public final class WatchApp: @unchecked Sendable {
             learnerCode: learnerCode, solutionCode: solutionCode)
         let (lines, scroll) = view.render(model)
         model.scroll = scroll
-        // Synchronized update (ignored where unsupported), home, each line cleared to its end.
-        let frame = "\u{1B}[?2026h\u{1B}[H" + lines.joined(separator: "\u{1B}[K\r\n") + "\u{1B}[K\u{1B}[J\u{1B}[?2026l"
+        let frame = ScreenFrame.render(lines, rows: max(1, size.rows))
         guard frame != lastFrame else { return }
         lastFrame = frame
         if !terminal.write(frame) { terminalClosed(status: 129) }
