@@ -164,18 +164,11 @@ public final class RefreshingScreen<Value: Sendable>: @unchecked Sendable {
         terminal.write("\u{1B}[2J")
     }
 
-    /// Writes the lines that changed, each at its row; a line as wide as the screen is
-    /// not followed by "clear to end of line", which would erase its last cell.
+    /// Draws the screen in place (``ScreenFrame``), when it changed.
     func draw() {
-        let lines = Array(render(value, status, size).prefix(size.rows))
+        let lines = render(value, status, size)
         guard lines != lastFrame else { return }
-        var frame = ""
-        for (row, line) in lines.enumerated() where row >= lastFrame.count || lastFrame[row] != line {
-            frame += "\u{1B}[\(row + 1);1H" + line
-            if ANSI.visibleWidth(of: line) < size.columns { frame += "\u{1B}[K" }
-        }
-        if lines.count < size.rows && (lines.count < lastFrame.count || lastFrame.isEmpty) { frame += "\u{1B}[\(lines.count + 1);1H\u{1B}[J" }
         lastFrame = lines
-        terminal.write(frame)
+        terminal.write(ScreenFrame.render(lines, rows: size.rows))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKit
 import TestSupport
 import Testing
 
@@ -44,6 +45,13 @@ struct ClassWatchTests {
         try Self.push("cy", to: room)
         #expect(session.waitFor("3 learners × 3 lessons", "cy", "updated"), "\(session.screen)")
 
+        // Every screen fitted 80×24: no cell drawn and erased, no text past the edge, and
+        // the status line whole (as wide as the screen) in every frame.
+        #expect(session.emulator.losses.isEmpty, "\(session.emulator.losses)")
+        #expect(session.emulator.overflows.isEmpty, "\(session.emulator.lines)")
+        let statusLines = session.emulator.frames.compactMap { $0.last { !$0.isEmpty } }
+        #expect(statusLines.contains { $0.hasPrefix("✗") && $0.contains("(showing") && ANSI.visibleWidth(of: $0) == 80 })
+
         session.type(quit)
         #expect(session.waitForExit() == 0)
         #expect(sameSettings(before, session.settings()), "the terminal settings are restored")
@@ -57,6 +65,8 @@ struct ClassWatchTests {
         let session = try PseudoTerminalSession(arguments: ["class", "--watch"], in: teacher, columns: 200, rows: 50)
         let before = session.settings()
         #expect(session.waitFor("ada", "every 30 s"), "\(session.screen)")
+        #expect(session.emulator.losses.isEmpty && session.emulator.overflows.isEmpty, "\(session.emulator.lines)")
+        #expect(session.emulator.lines.contains { $0.hasPrefix("learner") && $0.contains("passed  attempts  hints  last pass") })
         kill(session.process.processIdentifier, SIGTERM)
         #expect(session.waitForExit() == 143)
         #expect(sameSettings(before, session.settings()))
