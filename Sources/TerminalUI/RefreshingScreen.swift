@@ -63,26 +63,16 @@ public final class RefreshingScreen<Value: Sendable>: @unchecked Sendable {
         }
         startLoading()
         draw()
-        var buffer = [UInt8](repeating: 0, count: 1024)
         while exitStatus == nil {
-            var descriptors = [
-                pollfd(fd: terminal.input, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: outcomes.readDescriptor, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: signals.readDescriptor, events: Int16(POLLIN), revents: 0),
-            ]
-            let ready = poll(&descriptors, nfds_t(descriptors.count), timeout())
-            if ready < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            if ready == 0 && parser.isWaitingAfterEscape { apply(parser.flush()) }
-            if descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                let count = read(terminal.input, &buffer, buffer.count)
-                if count > 0 {
-                    apply(parser.feed(Array(buffer[0..<count])))
-                } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
-                    exitStatus = 129  // the terminal went away
-                }
+            guard
+                let input = waitForInput(
+                    keyboard: terminal.input, events: outcomes.readDescriptor, signals: signals.readDescriptor, timeout: timeout())
+            else { break }
+            switch input {
+            case .timedOut: if parser.isWaitingAfterEscape { apply(parser.flush()) }
+            case .bytes(let bytes): apply(parser.feed(bytes))
+            case .closed: exitStatus = 129  // the terminal went away
+            case .nothing: break
             }
             for signal in signals.drain() { handle(signal: signal) }
             for outcome in outcomes.drain() { finished(outcome) }
