@@ -53,7 +53,7 @@ extension WatchApp {
                 // (it is not an attempt). One grade either way, recorded from the bytes it graded.
                 let records = reason != .opened || (!alreadyPassed && graded.report.status == .pass)
                 let recording = records ? session.record(graded) : .notRecorded(.openedNotAttempted)
-                return WatchCheck(report: graded.report, recording: recording)
+                return WatchCheck(report: graded.report, recording: recording, hintsSeen: session.hintsSeen(lesson))
             }
             let content = try? String(contentsOf: file, encoding: .utf8)
             events.post(.graded(lessonID: lessonID, result, content: content))

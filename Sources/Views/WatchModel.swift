@@ -316,9 +316,12 @@ public struct WatchModel: Sendable {
 public struct WatchCheck: Sendable {
     public var report: GradeReport
     public var recording: LearnerSession.Recording
+    /// Hints of this lesson the learner had seen when it was graded (earlier sessions included).
+    public var hintsSeen: Int
 
-    public init(report: GradeReport, recording: LearnerSession.Recording) {
+    public init(report: GradeReport, recording: LearnerSession.Recording, hintsSeen: Int = 0) {
         self.report = report
         self.recording = recording
+        self.hintsSeen = hintsSeen
     }
 }

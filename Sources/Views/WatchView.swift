@@ -198,7 +198,10 @@ public struct WatchView: Sendable {
                 paint("Could not grade: ", .bold, .foreground(.red)) + ANSI.sanitized(message, keepingLineBreaks: true), width: style.width)
         case .graded(let check):
             var lines = ReportRenderer(style: style)
-                .render(check.report, hints: lesson.hints.count, hintAdvice: "press h for a hint")
+                .render(
+                    check.report, hints: lesson.hints.count,
+                    // Hints taken since the grade count too: the line counts down as `h` is pressed.
+                    hintsSeen: max(check.hintsSeen, model.hints[lesson.id]?.count ?? 0), hintAdvice: "press h for a hint")
                 .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if case .attemptCounted(let attempts) = check.recording {
                 lines.append(paint("Attempt \(attempts) on this branch.", .dim))
