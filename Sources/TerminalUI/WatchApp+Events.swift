@@ -76,11 +76,11 @@ extension WatchApp {
 }
 
 /// A queue of events from other threads that the loop can `poll`: each post writes a byte.
-final class EventPipe: @unchecked Sendable {
+final class EventPipe<Event: Sendable>: @unchecked Sendable {
     let readDescriptor: Int32
     private let writeDescriptor: Int32
     private let lock = NSLock()
-    private var pending: [WatchApp.Event] = []
+    private var pending: [Event] = []
 
     init() {
         var ends: [Int32] = [-1, -1]
@@ -93,13 +93,13 @@ final class EventPipe: @unchecked Sendable {
         writeDescriptor = ends[1]
     }
 
-    func post(_ event: WatchApp.Event) {
+    func post(_ event: Event) {
         lock.withLock { pending.append(event) }
         var byte: UInt8 = 1
         _ = write(writeDescriptor, &byte, 1)  // a full pipe already means "wake up"
     }
 
-    func drain() -> [WatchApp.Event] {
+    func drain() -> [Event] {
         var buffer = [UInt8](repeating: 0, count: 256)
         while read(readDescriptor, &buffer, buffer.count) > 0 {}
         return lock.withLock {

@@ -40,7 +40,7 @@ public final class WatchApp: @unchecked Sendable {
     let options: Options
     let terminal: RawTerminal
     let signals: SignalRelay
-    let events = EventPipe()
+    let events = EventPipe<Event>()
     let worker = DispatchQueue(label: "asynclings.grade", qos: .userInitiated)
     let color: Bool
 
@@ -129,30 +129,19 @@ public final class WatchApp: @unchecked Sendable {
     // MARK: - The loop
 
     func loop() {
-        var buffer = [UInt8](repeating: 0, count: 1024)
         while exitStatus == nil {
-            var descriptors = [
-                pollfd(fd: terminal.input, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: events.readDescriptor, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: signals.readDescriptor, events: Int16(POLLIN), revents: 0),
-            ]
-            if terminalGone { descriptors[0].fd = -1 }
             // A lone ESC is the Esc key only if nothing follows it quickly.
             let timeout: Int32 = parser.isWaitingAfterEscape ? 40 : -1
-            let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            if ready == 0 { apply(parser.flush()) }
-
-            if descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                let count = read(terminal.input, &buffer, buffer.count)
-                if count > 0 {
-                    apply(parser.feed(Array(buffer[0..<count])))
-                } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
-                    terminalClosed(status: 129)
-                }
+            guard
+                let input = waitForInput(
+                    keyboard: terminalGone ? nil : terminal.input, events: events.readDescriptor,
+                    signals: signals.readDescriptor, timeout: timeout)
+            else { break }
+            switch input {
+            case .timedOut: apply(parser.flush())
+            case .bytes(let bytes): apply(parser.feed(bytes))
+            case .closed: terminalClosed(status: 129)
+            case .nothing: break
             }
             for signal in signals.drain() { handle(signal: signal) }
             for event in events.drain() { handle(event) }
