@@ -15,7 +15,7 @@ PREFIX       ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)
 APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config bubblewrap
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: all deps system-deps venv dev-tools build build-debug run test test-swift test-harness check-harness lint bench install uninstall clean
+.PHONY: all deps system-deps venv dev-tools build build-debug run test test-swift test-harness check-harness check-ci lint bench install uninstall clean
 
 all: build
 
@@ -63,7 +63,7 @@ run: build-debug
 
 # One Swift build: `swift test` builds the debug package, the binary the end-to-end tests
 # run included, reusing what `make run` built (the release build is for `install` and `bench`).
-test: test-harness check-harness test-swift
+test: test-harness check-harness check-ci test-swift
 
 test-swift: deps
 	$(SWIFT) test --disable-xctest $(SWIFT_TEST_FLAGS)
@@ -76,6 +76,14 @@ test-harness: venv
 check-harness: dev-tools
 	@echo "==> ruff and mypy on the harness"
 	@cd Sources/Grading/harness && $(CURDIR)/$(VENV)/bin/ruff check --quiet . && $(CURDIR)/$(VENV)/bin/mypy
+
+# The CI workflow templates (docs/ci/) against the GitHub Actions and GitLab CI schemas that
+# check-jsonschema vendors (no network), and the script they run against `sh -n`.
+check-ci: dev-tools
+	@echo "==> CI workflow templates"
+	@$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows docs/ci/github-actions.yml
+	@$(VENV)/bin/check-jsonschema --builtin-schema vendor.gitlab-ci docs/ci/gitlab-ci.yml
+	@sh -n docs/ci/grade-push.sh
 
 # Style of the Swift sources against .swift-format (lint only: nothing is rewritten).
 lint: check-harness

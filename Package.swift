@@ -81,7 +81,7 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
         // Helpers shared by the test targets: scratch directories, the repository's course, the built binary.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["TerminalKit"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "CourseTests", dependencies: ["Course", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"], swiftSettings: swiftSettings),
@@ -102,7 +102,7 @@ let package = Package(
             name: "CommandsTests", dependencies: ["Commands", "Grading", "TestSupport"], swiftSettings: swiftSettings),
         // The built binary, for what only a process shows: the terminal, signals, exit
         // statuses, the streams, shell completion and the workshop guide as typed.
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "TerminalKit"], swiftSettings: swiftSettings),
         // Learner code written to attack the grader: each test asserts the property it attacks.
         .testTarget(
             name: "HostileTests", dependencies: ["Grading", "Course", "Sandbox", "TestSupport"],

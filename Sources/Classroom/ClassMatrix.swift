@@ -31,6 +31,7 @@ public struct ClassMatrix: Codable, Sendable, Equatable {
             switch cell.state {
             case .passed: summary.passed += 1
             case .failsNow: summary.failsNow += 1
+            case .regressed: summary.regressed += 1
             case .missingFile: summary.missingFile += 1
             case .refused: summary.refused += 1
             default: break
@@ -48,6 +49,8 @@ public struct ClassMatrix: Codable, Sendable, Equatable {
         public var passed = 0
         /// Recorded passes that no longer grade as a pass.
         public var failsNow = 0
+        /// Recorded passes whose file changed since and fails now.
+        public var regressed = 0
         /// Recorded passes with no exercise file behind them.
         public var missingFile = 0
         /// Exercise paths that are not a small regular text file.
@@ -61,7 +64,7 @@ public struct ClassMatrix: Codable, Sendable, Equatable {
         public var unconfirmedPasses: Int { failsNow + missingFile }
 
         enum CodingKeys: String, CodingKey {
-            case learners, lessons, passed, refused
+            case learners, lessons, passed, refused, regressed
             case failsNow = "fails_now"
             case missingFile = "missing_file"
             case flaggedLearners = "flagged_learners"
@@ -69,7 +72,8 @@ public struct ClassMatrix: Codable, Sendable, Equatable {
     }
 
     /// Cells a regrade found wrong or could not grade, row by row, for the list under the
-    /// matrix: recorded passes that fail now or have no file, refused files, grading errors.
+    /// matrix: recorded passes that fail now, changed files that fail now, recorded passes
+    /// with no file, refused files, grading errors (`CellState.isProblem` decides).
     public var problems: [(learner: LearnerRow, lesson: LessonColumn, cell: Cell)] {
         var found: [(LearnerRow, LessonColumn, Cell)] = []
         for learner in learners {

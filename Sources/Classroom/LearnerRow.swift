@@ -98,7 +98,7 @@ public struct Cell: Codable, Sendable, Equatable {
         case (true, .fail?): return .failsNow
         case (true, .error?): return .error
         case (false, .pass?): return .passing
-        case (false, .fail?): return unbacked ? .missingFile : record == nil ? .failing : .changed
+        case (false, .fail?): return unbacked ? .missingFile : record == nil ? .failing : .regressed
         case (false, .error?): return .error
         case (false, nil): return unbacked ? .missingFile : record == nil ? .none : .changed
         }
@@ -131,9 +131,11 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
     /// A recorded pass that holds at the tip but no longer grades as a pass with the
     /// trusted checks: an edited check script, a changed course, or a forged record.
     case failsNow = "fails-now"
-    /// A pass was recorded, but the committed file changed since (and, after a regrade,
-    /// does not pass as it is now).
+    /// A pass was recorded, but the committed file changed since (and no regrade ran).
     case changed
+    /// A pass was recorded, the file changed since, and as it is now it fails the trusted
+    /// checks (regrade only): the learner's work went backwards.
+    case regressed
     /// No current record, but the file at the tip grades as a pass (regrade only).
     case passing
     /// No record, and the file at the tip fails (regrade only).
@@ -151,7 +153,7 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
 
     /// States listed under the matrix, one line each.
     public var isProblem: Bool {
-        self == .failsNow || self == .missingFile || self == .refused || self == .error
+        self == .failsNow || self == .regressed || self == .missingFile || self == .refused || self == .error
     }
 }
 

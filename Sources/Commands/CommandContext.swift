@@ -55,6 +55,16 @@ public struct CommandContext: Sendable {
             learnerLogin: environment["USER"] ?? environment["LOGNAME"])
     }
 
+    /// Writes `text` to the file at `path` (relative to `currentDirectory`) atomically:
+    /// through a temporary file renamed over it, so a reader never sees half a file.
+    public func write(_ text: String, toPath path: String) throws {
+        do {
+            try Data(text.utf8).write(to: url(forPath: path), options: .atomic)
+        } catch {
+            throw Failure.environment("could not write \(path): \(error.localizedDescription)")
+        }
+    }
+
     /// A path from the command line, as a file URL: relative ones are read from `currentDirectory`.
     public func url(forPath path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : currentDirectory.appendingPathComponent(path)

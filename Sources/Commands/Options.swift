@@ -2,6 +2,7 @@ import ArgumentParser
 import Course
 import Foundation
 import Grading
+import Views
 
 /// `--course DIR`: which course to use (default: the nearest folder with `lessons/`).
 struct CourseOptions: ParsableArguments {
@@ -85,4 +86,29 @@ struct OptionalLessonArgument: ParsableArguments {
 struct LessonsArgument: ParsableArguments {
     @Argument(help: ArgumentHelp(lessonHelp + " Default: every lesson.", valueName: "lesson"), completion: LessonCompletion.kind)
     var lessons: [String] = []
+}
+
+/// `--junit FILE`: the results also as JUnit XML, for CI (`grade`, `verify`, `class --regrade`).
+struct JUnitOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Also write the results as JUnit XML, for CI.", valueName: "file"))
+    var junit: String?
+
+    /// Writes `report` when `--junit` was given (atomically: a reader never sees half a file).
+    func write(_ report: @autoclosure () -> JUnitReport, in context: CommandContext) throws {
+        guard let junit else { return }
+        try context.write(report().xml(), toPath: junit)
+    }
+
+    /// Runs `body`; when it fails before writing a report, writes one erroring case saying
+    /// why (CI then shows the reason instead of a missing file), and fails the same way.
+    func reportingFailure<T>(suite: String, in context: CommandContext, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            if junit != nil { try? write(.failedToRun(suite, message: "\(error)"), in: context) }
+            throw error
+        }
+    }
 }

@@ -12,8 +12,13 @@ struct Verify: AsynclingsCommand {
     @OptionGroup var pythonOptions: PythonOptions
     @OptionGroup var lessonsArgument: LessonsArgument
     @Flag(name: .long, help: "Print the results as JSON.") var json = false
+    @OptionGroup var junitOptions: JUnitOptions
 
     func run(in context: CommandContext) throws {
+        try junitOptions.reportingFailure(suite: "verify", in: context) { try verify(in: context) }
+    }
+
+    private func verify(in context: CommandContext) throws {
         let course = try courseOptions.load(in: context, reportProblems: !json)
         let lessons = lessonsArgument.lessons
         let selected = try lessons.isEmpty ? course.lessons : lessons.map { query throws(CourseError) in try course.lesson(query) }
@@ -22,6 +27,7 @@ struct Verify: AsynclingsCommand {
         let items = Verifier(grader: grader, course: course).verify(selected)
         let problems = lessons.isEmpty ? course.problems : []
         let failed = items.contains { !$0.ok } || !problems.isEmpty
+        try junitOptions.write(.verify(items, problems: problems.map(\.description)), in: context)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -32,6 +32,9 @@ public struct Verifier: Sendable {
         public var actual: String
         public var ok: Bool
         public var wallSeconds: Double
+        /// True when the file could not be graded at all (no interpreter, a grader error):
+        /// the course is not wrong, the environment is.
+        public var couldNotGrade = false
 
         enum CodingKeys: String, CodingKey {
             case lesson, kind, file, expected, actual, ok
@@ -101,7 +104,7 @@ public struct Verifier: Sendable {
             report = try grader.grade(job.lesson, file: job.file, displayPath: path)
         } catch {
             return Item(lesson: job.lesson.id, kind: job.kind, file: path, expected: expected,
-                        actual: "could not grade: \(error)", ok: false, wallSeconds: 0)
+                        actual: "could not grade: \(error)", ok: false, wallSeconds: 0, couldNotGrade: true)
         }
         let failed = report.failedChecks.map { "\($0.id)\($0.status == .error ? " (error)" : "")" }
         let actual: String

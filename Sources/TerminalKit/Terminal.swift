@@ -56,6 +56,6 @@ extension TerminalRenderer.Style {
             columns = value
         }
         columns = min(max(columns, widthRange.lowerBound), widthRange.upperBound)
-        return Self(color: color, width: columns)
+        return Self(color: color, width: columns, terminal: isTTY)
     }
 }

@@ -1,4 +1,4 @@
-/// Code blocks: highlighted, never reflowed, soft-wrapped behind a `↪` marker.
+/// Code blocks: highlighted, never reflowed, soft-wrapped behind a `↪` marker on a terminal.
 extension TerminalRenderer {
     private static let pythonLanguages: Set<String> = ["python", "py", "python3", "py3", "asyncio"]
     private static let consoleLanguages: Set<String> = ["pycon", "pyrepl", "python-repl"]
@@ -22,7 +22,9 @@ extension TerminalRenderer {
             var lines: [String] = []
             if let label { lines.append("  [" + ANSI.truncate(label, to: width - 4) + "]") }
             for line in TextWrap.lines(highlighted) {
-                for (index, piece) in TextWrap.hardWrap(line, width: contentWidth).enumerated() {
+                // A pipe has no right edge: a code line stays whole, to copy as it is.
+                let pieces = style.terminal ? TextWrap.hardWrap(line, width: contentWidth) : [line]
+                for (index, piece) in pieces.enumerated() {
                     let gutter = index == 0 ? "    " : "  ↪ "
                     lines.append(piece.isEmpty ? "" : gutter + piece)
                 }

@@ -2,7 +2,7 @@
 extension TerminalRenderer {
     /// The inlines as one styled string (newlines only for hard breaks), ready to wrap.
     func inlineText(_ inlines: [Markdown.Inline], base: [ANSI.SGR] = []) -> String {
-        var writer = InlineWriter(color: style.color, base: base)
+        var writer = InlineWriter(color: style.color, marks: style.terminal, base: base)
         write(inlines, to: &writer)
         return writer.finish()
     }
@@ -89,11 +89,14 @@ extension TerminalRenderer {
 /// closing a style resets everything and re-applies the enclosing styles.
 struct InlineWriter {
     let color: Bool
+    /// Plain text only: whether emphasis and code keep their Markdown marks.
+    let marks: Bool
     private(set) var output = ""
     private var stack: [[ANSI.SGR]]
 
-    init(color: Bool, base: [ANSI.SGR]) {
+    init(color: Bool, marks: Bool, base: [ANSI.SGR]) {
         self.color = color
+        self.marks = marks
         self.stack = [base]
         if color { output += ANSI.sgr(base) }
     }
@@ -102,12 +105,12 @@ struct InlineWriter {
         output += text
     }
 
-    /// Runs `body` inside `attributes` (colour) or between `plainMark`s (plain).
+    /// Runs `body` inside `attributes` (colour), between `plainMark`s (plain, on a terminal) or bare.
     mutating func wrapped(in attributes: [ANSI.SGR], plainMark: String, _ body: (inout InlineWriter) -> Void) {
         guard color else {
-            output += plainMark
+            if marks { output += plainMark }
             body(&self)
-            output += plainMark
+            if marks { output += plainMark }
             return
         }
         stack.append(attributes)

@@ -1,10 +1,11 @@
 /// Renders parsed Markdown for a terminal: ANSI styles in colour mode, plain readable text
-/// (no escape sequences at all) otherwise, every line at most ``Style/width`` columns.
+/// (no escape sequences at all) otherwise, every line at most ``Style/width`` columns
+/// (but for code lines in a pipe, see ``Style/terminal``).
 ///
 /// Layout decisions:
 /// - Prose is word-wrapped by display width (see ``TextWrap/wrap(_:width:)``).
-/// - Code is never reflowed. A line wider than the block is *soft-wrapped*: it continues
-///   on the next line behind a `↪` marker in the gutter. Clipping would hide code the
+/// - Code is never reflowed. On a terminal a line wider than the block is *soft-wrapped*:
+///   it continues on the next line behind a `↪` marker in the gutter. Clipping would hide code the
 ///   learner has to read or type, so wrapping with a visible marker is the readable choice.
 /// - Tables give the space they lack to the columns that need it most and wrap cell
 ///   text; when the columns could not even keep their words whole, each row is shown as
@@ -18,10 +19,16 @@ public struct TerminalRenderer: Sendable {
         public var color: Bool
         /// The width of the terminal in columns.
         public var width: Int
+        /// Whether a terminal shows the output; false for a pipe or a file. Plain text for a
+        /// terminal marks emphasis and code with Markdown's own marks (`**`, backticks), its
+        /// only way to show them, and soft-wraps long code lines behind `↪`; plain text for
+        /// a pipe drops the marks and leaves code lines whole, to read or copy as they are.
+        public var terminal: Bool
 
-        public init(color: Bool, width: Int) {
+        public init(color: Bool, width: Int, terminal: Bool = true) {
             self.color = color
             self.width = width
+            self.terminal = terminal
         }
     }
 

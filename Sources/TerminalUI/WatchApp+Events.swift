@@ -44,8 +44,12 @@ extension WatchApp {
             if case .branch = store { model.passed = passed.union(unrecordedPasses) }
         case .graded(let lessonID, let result, let content):
             inFlight = nil
-            if case .success(let check) = result, check.report.status == .pass, case .notRecorded = check.recording {
-                unrecordedPasses.insert(lessonID)
+            if case .success(let check) = result {
+                if check.report.status != .pass {
+                    unrecordedPasses.remove(lessonID)
+                } else if case .notRecorded = check.recording {
+                    unrecordedPasses.insert(lessonID)
+                }
             }
             if case .success(let check) = result, check.report.status == .pass, lessonID == model.currentLesson?.id {
                 learnerCode = content
@@ -72,11 +76,11 @@ extension WatchApp {
 }
 
 /// A queue of events from other threads that the loop can `poll`: each post writes a byte.
-final class EventPipe: @unchecked Sendable {
+final class EventPipe<Event: Sendable>: @unchecked Sendable {
     let readDescriptor: Int32
     private let writeDescriptor: Int32
     private let lock = NSLock()
-    private var pending: [WatchApp.Event] = []
+    private var pending: [Event] = []
 
     init() {
         var ends: [Int32] = [-1, -1]
@@ -89,13 +93,13 @@ final class EventPipe: @unchecked Sendable {
         writeDescriptor = ends[1]
     }
 
-    func post(_ event: WatchApp.Event) {
+    func post(_ event: Event) {
         lock.withLock { pending.append(event) }
         var byte: UInt8 = 1
         _ = write(writeDescriptor, &byte, 1)  // a full pipe already means "wake up"
     }
 
-    func drain() -> [WatchApp.Event] {
+    func drain() -> [Event] {
         var buffer = [UInt8](repeating: 0, count: 256)
         while read(readDescriptor, &buffer, buffer.count) > 0 {}
         return lock.withLock {

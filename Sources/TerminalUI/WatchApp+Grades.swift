@@ -19,7 +19,9 @@ extension WatchApp {
         do {
             if try ExerciseFiles(course: session.course).start(lesson) == .created {
                 ownWrites[lesson.exerciseFileName] = FileSignature.of(path: session.course.exerciseFile(for: lesson).path)
-                model.notice = "Created \(lesson.exercisePath) from the starter: open it in your editor."
+                // After what the key said (`Skipped 01-… for now`), not instead of it.
+                let created = "Created \(lesson.exercisePath) from the starter: open it in your editor."
+                model.notice = model.notice.map { $0 + "\n" + created } ?? created
             }
         } catch {
             model.notice = "\(error)"
@@ -51,7 +53,7 @@ extension WatchApp {
                 // (it is not an attempt). One grade either way, recorded from the bytes it graded.
                 let records = reason != .opened || (!alreadyPassed && graded.report.status == .pass)
                 let recording = records ? session.record(graded) : .notRecorded(.openedNotAttempted)
-                return WatchCheck(report: graded.report, recording: recording)
+                return WatchCheck(report: graded.report, recording: recording, hintsSeen: session.hintsSeen(lesson))
             }
             let content = try? String(contentsOf: file, encoding: .utf8)
             events.post(.graded(lessonID: lessonID, result, content: content))

@@ -40,7 +40,7 @@ public final class WatchApp: @unchecked Sendable {
     let options: Options
     let terminal: RawTerminal
     let signals: SignalRelay
-    let events = EventPipe()
+    let events = EventPipe<Event>()
     let worker = DispatchQueue(label: "asynclings.grade", qos: .userInitiated)
     let color: Bool
 
@@ -113,43 +113,35 @@ public final class WatchApp: @unchecked Sendable {
     /// Whether the terminal went away (closed window, hang-up): nothing more can be shown.
     public var terminalWasClosed: Bool { terminalGone }
 
-    /// A line for the normal screen once watch mode is over.
+    /// A line for the normal screen once watch mode is over: how far the learner got and
+    /// which lesson the next run opens (the first without a pass, as ``run()`` chooses).
     public func farewell() -> String {
-        let done = model.lessons.filter { model.passed.contains($0.id) }.count
-        var text = "asynclings: \(done) of \(model.lessons.count) lessons passed."
-        if let next = model.nextUnfinished() ?? model.lessons.firstIndex(where: { !model.passed.contains($0.id) }) {
-            text += " Next: \(model.lessons[next].id). Run `asynclings` to continue."
-        }
-        return text
+        // What the next run will know: in a repository the branch's records (a pass that
+        // could not be recorded does not count), elsewhere the files as graded here.
+        var passed = model.passed
+        if case .branch = session.store() { passed = session.passedLessons() }
+        let resume = model.lessons.first { !passed.contains($0.id) }
+        return WatchView.farewell(
+            passed: model.lessons.filter { passed.contains($0.id) }.count, of: model.lessons.count,
+            resume: resume?.id, current: model.currentLesson.flatMap { passed.contains($0.id) ? nil : $0.id })
     }
 
     // MARK: - The loop
 
     func loop() {
-        var buffer = [UInt8](repeating: 0, count: 1024)
         while exitStatus == nil {
-            var descriptors = [
-                pollfd(fd: terminal.input, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: events.readDescriptor, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: signals.readDescriptor, events: Int16(POLLIN), revents: 0),
-            ]
-            if terminalGone { descriptors[0].fd = -1 }
             // A lone ESC is the Esc key only if nothing follows it quickly.
             let timeout: Int32 = parser.isWaitingAfterEscape ? 40 : -1
-            let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            if ready == 0 { apply(parser.flush()) }
-
-            if descriptors[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                let count = read(terminal.input, &buffer, buffer.count)
-                if count > 0 {
-                    apply(parser.feed(Array(buffer[0..<count])))
-                } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
-                    terminalClosed(status: 129)
-                }
+            guard
+                let input = waitForInput(
+                    keyboard: terminalGone ? nil : terminal.input, events: events.readDescriptor,
+                    signals: signals.readDescriptor, timeout: timeout)
+            else { break }
+            switch input {
+            case .timedOut: apply(parser.flush())
+            case .bytes(let bytes): apply(parser.feed(bytes))
+            case .closed: terminalClosed(status: 129)
+            case .nothing: break
             }
             for signal in signals.drain() { handle(signal: signal) }
             for event in events.drain() { handle(event) }
@@ -233,8 +225,7 @@ public final class WatchApp: @unchecked Sendable {
             learnerCode: learnerCode, solutionCode: solutionCode)
         let (lines, scroll) = view.render(model)
         model.scroll = scroll
-        // Synchronized update (ignored where unsupported), home, each line cleared to its end.
-        let frame = "\u{1B}[?2026h\u{1B}[H" + lines.joined(separator: "\u{1B}[K\r\n") + "\u{1B}[K\u{1B}[J\u{1B}[?2026l"
+        let frame = ScreenFrame.render(lines, rows: max(1, size.rows))
         guard frame != lastFrame else { return }
         lastFrame = frame
         if !terminal.write(frame) { terminalClosed(status: 129) }

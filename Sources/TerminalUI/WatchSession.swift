@@ -19,6 +19,8 @@ public protocol WatchSession: Sendable {
     func record(_ graded: LearnerSession.Graded) -> LearnerSession.Recording
     /// The next hint of the ladder (counted); nil when the lesson has none.
     func nextHint(_ lesson: Lesson) -> (number: Int, of: Int, text: String)?
+    /// How many of the lesson's hints the learner has seen, earlier sessions included.
+    func hintsSeen(_ lesson: Lesson) -> Int
 }
 
 extension LearnerSession: WatchSession {
@@ -27,4 +29,5 @@ extension LearnerSession: WatchSession {
     public func gradeExercise(_ lesson: Lesson) throws(GradingError) -> LearnerSession.Graded { try grade(lesson) }
     public func record(_ graded: LearnerSession.Graded) -> LearnerSession.Recording { records.record(graded) }
     public func nextHint(_ lesson: Lesson) -> (number: Int, of: Int, text: String)? { records.nextHint(lesson) }
+    public func hintsSeen(_ lesson: Lesson) -> Int { records.hintsSeen(lesson) }
 }

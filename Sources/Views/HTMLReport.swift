@@ -25,9 +25,14 @@ public struct HTMLReport: Sendable {
     /// The time zone dates are shown in.
     public var timeZone: TimeZone
 
-    public init(title: String = "asynclings · class view", timeZone: TimeZone = .current) {
+    /// When set, the page reloads itself this often (`<meta http-equiv="refresh">`), so a
+    /// browser showing it on the projector follows the file as `class --watch` rewrites it.
+    public var refreshSeconds: Int?
+
+    public init(title: String = "asynclings · class view", timeZone: TimeZone = .current, refreshSeconds: Int? = nil) {
         self.title = title
         self.timeZone = timeZone
+        self.refreshSeconds = refreshSeconds.map { max(1, $0) }
     }
 
     public func render(_ matrix: ClassMatrix) -> String {
@@ -37,7 +42,7 @@ public struct HTMLReport: Sendable {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="asynclings class">
+            <meta name="generator" content="asynclings class">\(refreshSeconds.map { "\n<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")
             <title>\(escape(title))</title>
             <style>
             \(Self.styleSheet)
@@ -57,7 +62,9 @@ public struct HTMLReport: Sendable {
             html += table(matrix)
             html += problems(matrix)
         }
-        html += "<footer>Generated \(escape(format(matrix.generated))). Hover a cell for details.</footer>\n"
+        var footer = "Generated \(format(matrix.generated))."
+        if let refreshSeconds { footer += " Reloads every \(refreshSeconds) s." }
+        html += "<footer>\(escape(footer)) Hover a cell for details.</footer>\n"
         html += "</body>\n</html>\n"
         return html
     }
@@ -73,6 +80,9 @@ public struct HTMLReport: Sendable {
         if let regrade = matrix.regrade {
             parts.append("re-graded with \(regrade.courseRef) (\(regrade.courseCommit.prefix(7)))")
             parts.append("\(summary.failsNow) recorded pass\(summary.failsNow == 1 ? "" : "es") failing now")
+            if summary.regressed > 0 {
+                parts.append("\(summary.regressed) changed file\(summary.regressed == 1 ? "" : "s") failing now")
+            }
         }
         if summary.missingFile > 0 {
             parts.append("\(summary.missingFile) recorded pass\(summary.missingFile == 1 ? "" : "es") without an exercise file")
@@ -87,7 +97,7 @@ public struct HTMLReport: Sendable {
     func legend(_ matrix: ClassMatrix) -> String {
         var states: [CellState] = [.passed, .changed, .missingFile, .refused, .none]
         if matrix.regrade != nil {
-            states = [.passed, .failsNow, .changed, .passing, .failing, .missingFile, .refused, .error, .none]
+            states = [.passed, .failsNow, .regressed, .changed, .passing, .failing, .missingFile, .refused, .error, .none]
         }
         var html = "<ul class=\"legend\" aria-label=\"Legend\">\n"
         for state in states {
@@ -168,7 +178,7 @@ public struct HTMLReport: Sendable {
         case .passed:
             guard let record = cell.record else { return nil }
             return "\(record.attempts) tr\(record.attempts == 1 ? "y" : "ies")" + (record.hints > 0 ? ", \(record.hints) hint\(record.hints == 1 ? "" : "s")" : "")
-        case .failsNow, .failing, .changed:
+        case .failsNow, .regressed, .failing:
             if case .fail(_, _, let failed)? = cell.regrade { return failed.joined(separator: " ") }
             return nil
         case .refused:
@@ -196,23 +206,9 @@ public struct HTMLReport: Sendable {
         WallClock(timeZone: timeZone).format(date, dateStyle: .full)
     }
 
-    /// Escapes text for an element body or a double-quoted attribute, after spelling out
-    /// control characters and bidi controls (line breaks stay, as `&#10;`).
+    /// Escapes text for an element body or a double-quoted attribute (``MarkupText``).
     public func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in ANSI.sanitized(text, keepingLineBreaks: true).unicodeScalars {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case "\n": result += "&#10;"
-            default: result.unicodeScalars.append(character)
-            }
-        }
-        return result
+        MarkupText.escaped(text)
     }
 
     /// Okabe–Ito colours (distinguishable with the common colour vision deficiencies),
@@ -251,6 +247,8 @@ public struct HTMLReport: Sendable {
         .s-fails-now { background: repeating-linear-gradient(135deg, #a4161a 0 10px, #7a0f12 10px 20px); color: #fff;
                        border-color: #000 !important; }
         .s-changed { background: #f0e442; color: #111; }
+        .s-regressed { background: repeating-linear-gradient(135deg, #f0e442 0 10px, #e69f00 10px 20px); color: #111;
+                       border-color: #7a0f12 !important; }
         .s-passing { background: #56b4e9; color: #0b1f33; }
         .s-failing { background: #e69f00; color: #111; }
         .s-refused { background: #cc79a7; color: #111; border: 2px dashed #111 !important; }

@@ -19,10 +19,6 @@ public struct MatrixRenderer: Sendable {
     /// The time zone dates are shown in.
     public var timeZone: TimeZone
 
-    /// The widest learner name column; longer names are cut with `…`.
-    static let maximumNameWidth = 28
-    /// The widest column header (a lesson id, when numbers are not unique).
-    static let maximumHeaderWidth = 12
     /// Put before a name with a warning.
     static let flag = "!"
 
@@ -32,6 +28,7 @@ public struct MatrixRenderer: Sendable {
     }
 
     public func render(_ matrix: ClassMatrix, now: Date = Date()) -> String {
+        let width = style.width
         var lines: [String] = []
         let summary = matrix.summary
         var heading = "\(summary.learners) learner\(summary.learners == 1 ? "" : "s") × \(summary.lessons) lesson\(summary.lessons == 1 ? "" : "s")"
@@ -41,56 +38,26 @@ public struct MatrixRenderer: Sendable {
                 String(regrade.courseCommit.prefix(7)), regrade.grades, regrade.grades == 1 ? "" : "s", regrade.seconds,
                 regrade.parallelism)
         }
-        lines.append(paint(heading, .bold))
+        lines += TextWrap.wrap(paint(heading, .bold), width: width)
         guard !matrix.learners.isEmpty else {
-            lines.append("No learner branches found. Learners push `learner/NAME` branches; fetch them with --fetch.")
-            return lines.joined(separator: "\n")
+            lines += TextWrap.wrap(
+                "No learner branches found. Learners push `learner/NAME` branches; fetch them with --fetch.", width: width)
+            return finish(lines)
         }
         lines.append("")
-
-        let headers = columnHeaders(matrix.lessons).map { ANSI.truncate(ANSI.sanitized($0), to: Self.maximumHeaderWidth) }
-        let cellWidth = max(3, headers.map { ANSI.visibleWidth(of: $0) }.max() ?? 2)
-        let shownNames = matrix.learners.map(shownName)
-        let nameWidth = min(Self.maximumNameWidth, max("learner".count, shownNames.map { ANSI.visibleWidth(of: $0) }.max() ?? 0))
-        var header = ANSI.pad("learner", to: nameWidth)
-        for title in headers { header += "  " + ANSI.pad(title, to: cellWidth, alignment: .center) }
-        header += "  passed  attempts  hints  last pass"
-        lines.append(paint(header, .bold))
-        let clock = WallClock(timeZone: timeZone)
-        for (learner, name) in zip(matrix.learners, shownNames) {
-            var line = ANSI.pad(ANSI.truncate(name, to: nameWidth), to: nameWidth)
-            for cell in learner.cells {
-                let state = cell.state
-                line += "  " + paint(ANSI.pad(state.glyph, to: cellWidth, alignment: .center), attributes(state))
-            }
-            let passed = "\(learner.passedCount)/\(matrix.lessons.count)"
-            line += "  " + ANSI.pad(passed, to: 6, alignment: .right)
-            line += "  " + ANSI.pad(String(learner.attempts), to: 8, alignment: .right)
-            line += "  " + ANSI.pad(String(learner.hints), to: 5, alignment: .right)
-            line += "  " + (learner.lastPass.map { clock.format($0, dateStyle: clock.sameDay($0, now) ? .none : .short) } ?? "—")
-            lines.append(line)
-        }
-        var totals = ANSI.pad("passed", to: nameWidth)
-        for index in matrix.lessons.indices {
-            let count = matrix.learners.filter { $0.cells[index].state == .passed }.count
-            totals += "  " + ANSI.pad(String(count), to: cellWidth, alignment: .center)
-        }
-        lines.append(paint(totals, .dim))
+        lines += table(matrix, now: now, width: width)
 
         lines.append("")
         let present = Set(matrix.learners.flatMap { $0.cells.map(\.state) })
-        let legend = CellState.allCases.filter { present.contains($0) }.map { state in
+        var legend = CellState.allCases.filter { present.contains($0) }.map { state in
             paint(state.glyph, attributes(state)) + " " + (state == .none ? "nothing recorded" : state.label)
         }
-        var legendLine = legend.joined(separator: "   ")
-        if matrix.learners.contains(where: { !$0.warnings.isEmpty }) { legendLine += "   \(Self.flag) see the warnings below" }
-        lines.append(legendLine)
-        lines.append(
-            paint(
-                "lessons: " + matrix.lessons.map { column in
-                    let slug = Lesson.slug(ofID: column.id) ?? column.id
-                    return ANSI.sanitized("\(column.shortID) \(slug)")
-                }.joined(separator: " · "), .dim))
+        if matrix.learners.contains(where: { !$0.warnings.isEmpty }) { legend.append("\(Self.flag) see the warnings below") }
+        lines += Self.pack(legend, separator: "   ", width: width)
+        let lessonNames = matrix.lessons.enumerated().map { index, column in
+            (index == 0 ? "lessons: " : "") + ANSI.sanitized("\(column.shortID) \(Lesson.slug(ofID: column.id) ?? column.id)")
+        }
+        lines += Self.pack(lessonNames, separator: " · ", width: width).map { paint($0, .dim) }
 
         let problems = matrix.problems
         let flagged = matrix.learners.filter { !$0.warnings.isEmpty }
@@ -102,22 +69,98 @@ public struct MatrixRenderer: Sendable {
                 // The name spelled out once, with the first warning about it.
                 var spelling = LearnerNames.spelledOut(learner.name)
                 for warning in learner.warnings {
-                    var line = "  " + paint(Self.flag, .foreground(.magenta), .bold) + " \(name) · " + ANSI.sanitized(warning.description)
+                    var line = paint(Self.flag, .foreground(.magenta), .bold) + " \(name) · " + ANSI.sanitized(warning.description)
                     if warning.isAboutTheName, let spelled = spelling {
                         line += " (spelled \(spelled))"
                         spelling = nil
                     }
-                    lines.append(line)
+                    lines += Self.indented(line, width: width)
                 }
             }
             for (learner, lesson, cell) in problems {
                 let state = cell.state
-                lines.append(
-                    "  " + paint(state.glyph, attributes(state)) + " \(ANSI.sanitized(learner.name)) · \(ANSI.sanitized(lesson.id)): "
-                        + ANSI.sanitized(Self.explain(cell)))
+                lines += Self.indented(
+                    paint(state.glyph, attributes(state)) + " \(ANSI.sanitized(learner.name)) · \(ANSI.sanitized(lesson.id)): "
+                        + ANSI.sanitized(Self.explain(cell)), width: width)
             }
         }
-        return lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
+        return finish(lines)
+    }
+
+    /// Lines without trailing spaces, joined.
+    private func finish(_ lines: [String]) -> String {
+        lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
+    }
+
+    /// The table: a header, a row per learner and the totals, in one block when the lessons
+    /// fit the width, else in several stacked blocks of lessons (see ``TableLayout``).
+    func table(_ matrix: ClassMatrix, now: Date, width: Int) -> [String] {
+        let clock = WallClock(timeZone: timeZone)
+        let stats = [
+            StatColumn(title: "passed", values: matrix.learners.map { "\($0.passedCount)/\(matrix.lessons.count)" }),
+            StatColumn(title: "attempts", values: matrix.learners.map { String($0.attempts) }),
+            StatColumn(title: "hints", values: matrix.learners.map { String($0.hints) }),
+            StatColumn(
+                title: "last pass", alignment: .left,
+                values: matrix.learners.map { learner in
+                    learner.lastPass.map { clock.format($0, dateStyle: clock.sameDay($0, now) ? .none : .short) } ?? "—"
+                }),
+        ]
+        let layout = TableLayout.fitting(
+            width: width, headers: columnHeaders(matrix.lessons).map { ANSI.sanitized($0) },
+            names: matrix.learners.map(shownName), stats: stats)
+        var lines: [String] = []
+        for (number, block) in layout.blocks.enumerated() {
+            let last = number == layout.blocks.count - 1
+            let shownStats = last ? Array(stats.prefix(layout.statCount)) : []
+            let gap = String(repeating: " ", count: layout.gap)
+            if number > 0 { lines.append("") }
+            var header = ANSI.pad(ANSI.truncate(TableLayout.nameTitle, to: layout.nameWidth), to: layout.nameWidth)
+            for index in block { header += gap + ANSI.pad(layout.headers[index], to: layout.cellWidth, alignment: .center) }
+            for stat in shownStats { header += gap + ANSI.pad(stat.title, to: stat.width, alignment: stat.alignment) }
+            lines.append(paint(header, .bold))
+            for (row, learner) in matrix.learners.enumerated() {
+                var line = ANSI.pad(layout.names[row], to: layout.nameWidth)
+                for index in block {
+                    let state = learner.cells[index].state
+                    line += gap + paint(ANSI.pad(state.glyph, to: layout.cellWidth, alignment: .center), attributes(state))
+                }
+                for stat in shownStats { line += gap + ANSI.pad(stat.values[row], to: stat.width, alignment: stat.alignment) }
+                lines.append(line)
+            }
+            var totals = ANSI.pad(ANSI.truncate("passed", to: layout.nameWidth), to: layout.nameWidth)
+            for index in block {
+                let count = matrix.learners.filter { $0.cells[index].state == .passed }.count
+                totals += gap + ANSI.pad(String(count), to: layout.cellWidth, alignment: .center)
+            }
+            lines.append(paint(totals, .dim))
+        }
+        return lines
+    }
+
+    /// Items joined by `separator`, as many to a line as fit `width` (an item wider than
+    /// the line is wrapped on its own).
+    static func pack(_ items: [String], separator: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for item in items {
+            let candidate = line.isEmpty ? item : line + separator + item
+            if ANSI.visibleWidth(of: candidate) <= width {
+                line = candidate
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            let wrapped = TextWrap.wrap(item, width: width)
+            lines += wrapped.dropLast()
+            line = wrapped.last ?? ""
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// A line of the list under the table: indented by two, continued under its text.
+    static func indented(_ text: String, width: Int) -> [String] {
+        TextWrap.wrap(text, width: max(1, width - 4)).enumerated().map { ($0.offset == 0 ? "  " : "    ") + $0.element }
     }
 
     /// The learner's name as the table shows it: sanitised, flagged when it has warnings.
@@ -173,6 +216,7 @@ public struct MatrixRenderer: Sendable {
         case .failsNow: [.foreground(.brightWhite), .background(.red), .bold]
         case .missingFile: [.foreground(.red), .bold, .underline]
         case .changed: [.foreground(.yellow)]
+        case .regressed: [.foreground(.red), .bold]
         case .passing: [.foreground(.cyan)]
         case .failing: [.foreground(.red)]
         case .refused, .error: [.foreground(.magenta), .bold]

@@ -80,8 +80,11 @@ public struct ReportRenderer: Sendable {
             }
         }
         let passed = report.checks.filter { $0.status == .pass }.count
-        var summary = String(format: "%d/%d checks passed · %@ s virtual · %.2f s real", passed, report.checks.count,
-                             formatted(report.virtualSeconds), report.wallSeconds)
+        // A check's "took 1 s" is one scenario on the virtual clock; this is every scenario
+        // together, beside what the grade took on the wall clock.
+        var summary = String(
+            format: "%d/%d checks passed · virtual time %@ s, all scenarios together · real time %.2f s", passed,
+            report.checks.count, formatted(report.virtualSeconds), report.wallSeconds)
         if report.seed != 0 { summary += " · seed \(report.seed)" }
         lines.append(paint(summary, .dim))
         if report.status == .fail, hints > 0 {

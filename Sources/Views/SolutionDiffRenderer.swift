@@ -55,7 +55,7 @@ public struct SolutionDiffRenderer: Sendable {
                     lines.append(paint("    ⋯", .dim))
                     continue
                 }
-                lines.append(cell(rightShown[new], marks: rightMarks[new], gutter: gutter, sign: " ", color: .green, width: max(8, style.width - 3 - gutter)))
+                lines += cell(rightShown[new], marks: rightMarks[new], gutter: gutter, sign: " ", color: .green, width: max(8, style.width - 3 - gutter))
             }
         } else if style.width >= sideBySideWidth {
             let half = (style.width - 3) / 2
@@ -70,11 +70,15 @@ public struct SolutionDiffRenderer: Sendable {
                 let changed = row.old == nil || row.new == nil || !row.same
                 let leftCell = row.old.map {
                     cell(leftShown[$0], marks: leftMarks[$0], gutter: gutter, sign: changed ? "-" : " ", color: .red, width: codeWidth)
-                } ?? ""
+                } ?? []
                 let rightCell = row.new.map {
                     cell(rightShown[$0], marks: rightMarks[$0], gutter: gutter, sign: changed ? "+" : " ", color: .green, width: codeWidth)
-                } ?? ""
-                lines.append(ANSI.pad(leftCell, to: half) + paint(" │ ", .dim) + rightCell)
+                } ?? []
+                for index in 0..<max(leftCell.count, rightCell.count) {
+                    let left = index < leftCell.count ? leftCell[index] : ""
+                    let right = index < rightCell.count ? rightCell[index] : ""
+                    lines.append(ANSI.pad(left, to: half) + paint(" │ ", .dim) + right)
+                }
             }
         } else {
             let codeWidth = max(8, style.width - 3 - gutter)
@@ -88,14 +92,14 @@ public struct SolutionDiffRenderer: Sendable {
                 }
                 if row.same, let old = row.old, let new = row.new {
                     let marks = rightMarks[new].isEmpty ? leftMarks[old] : rightMarks[new]
-                    lines.append(cell(rightShown[new], marks: marks, gutter: gutter, sign: " ", color: .green, width: codeWidth))
+                    lines += cell(rightShown[new], marks: marks, gutter: gutter, sign: " ", color: .green, width: codeWidth)
                     continue
                 }
                 if let old = row.old {
-                    lines.append(cell(leftShown[old], marks: leftMarks[old], gutter: gutter, sign: "-", color: .red, width: codeWidth))
+                    lines += cell(leftShown[old], marks: leftMarks[old], gutter: gutter, sign: "-", color: .red, width: codeWidth)
                 }
                 if let new = row.new {
-                    lines.append(cell(rightShown[new], marks: rightMarks[new], gutter: gutter, sign: "+", color: .green, width: codeWidth))
+                    lines += cell(rightShown[new], marks: rightMarks[new], gutter: gutter, sign: "+", color: .green, width: codeWidth)
                 }
             }
         }
@@ -183,10 +187,14 @@ public struct SolutionDiffRenderer: Sendable {
     }
 
     /// `①② - code`: the line's markers padded to the gutter, the change sign, the code.
-    private func cell(_ code: String, marks: [Int], gutter: Int, sign: String, color: ANSI.Color, width: Int) -> String {
+    /// Code is never cut: a line wider than `width` goes on behind `↪`, as in lesson text.
+    private func cell(_ code: String, marks: [Int], gutter: Int, sign: String, color: ANSI.Color, width: Int) -> [String] {
         let markText = ANSI.pad(marks.map { paint(Self.marker($0), .bold, .foreground(.yellow)) }.joined(), to: gutter)
         let signText = sign == " " ? " " : paint(sign, .bold, .foreground(color))
-        return markText + signText + "  " + ANSI.truncate(code, to: width)
+        let continuation = String(repeating: " ", count: gutter) + paint("↪", .dim) + "  "
+        return TextWrap.hardWrap(code, width: width).enumerated().map { index, piece in
+            (index == 0 ? markText + signText + "  " : continuation) + piece
+        }
     }
 
     /// ① … ⑳, then (21), (22) …

@@ -7,7 +7,7 @@ import TerminalKit
 /// a stack of bars starting at the same column.
 ///
 /// ```
-/// timeline: fetch_all_users starts every fetch at once (virtual seconds)
+/// timeline: fetch_all_users starts every fetch at once (seconds of virtual time)
 ///   fetch_user(4)  ██████████
 ///   fetch_user(1)            ███
 ///   fetch_user(3)               ████████
@@ -89,10 +89,13 @@ public struct TimelineRenderer: Sendable {
         let shown = rows.count > maximumRows ? Array(rows.prefix(maximumRows - 1)) : rows
         let indent = "  "
         let available = max(14, style.width - indent.count - 2)
-        let labelWidth = min(24, max(9, shown.map { ANSI.visibleWidth(of: Self.readable($0.label)) }.max() ?? 0), available - 10)
+        let labelWidth = min(
+            max(9, shown.map { ANSI.visibleWidth(of: Self.readable($0.label)) }.max() ?? 0), Self.labelCap(available: available),
+            available - 10)
         let chartWidth = available - labelWidth
         var lines: [String] = []
-        lines += TextWrap.wrap(paint("timeline: ", .bold) + ANSI.sanitized(timeline.scenario) + paint(" (virtual seconds)", .dim), width: style.width)
+        let title = paint("timeline: ", .bold) + ANSI.sanitized(timeline.scenario) + paint(" (seconds of virtual time)", .dim)
+        lines += TextWrap.wrap(title, width: style.width)
 
         func column(_ time: Double) -> Int {
             guard total > 0 else { return 0 }
@@ -159,16 +162,58 @@ public struct TimelineRenderer: Sendable {
         return ANSI.sanitized(String(label[range.upperBound...]))
     }
 
-    /// Fits a label to `width` keeping both ends: calls differ by their arguments, which
-    /// come last (`fetch('https://example.com/7')` → `fetch('…ple.com/7')`).
+    /// The widest the label column grows: as wide as the longest label, up to two fifths of
+    /// the chart's room (at least 16 columns, at most 40), so the bars keep the rest.
+    static func labelCap(available: Int) -> Int {
+        min(40, max(16, available * 2 / 5))
+    }
+
+    /// Characters a label's words are separated by: a cut falls only beside one of them.
+    private static let wordSeparators: Set<Character> = ["_", ".", "/", " ", "(", ")", ",", "'", "\"", "-", ":", "=", "[", "]"]
+    /// Separators not worth keeping beside the ellipsis (`fetch_all…`, not `fetch_all_…`).
+    private static let trimmedAtCut: Set<Character> = ["_", ".", " ", "-", ","]
+
+    /// Fits a label to `width`, cutting only between words and marking the cut with `…`,
+    /// never in the middle of a name. A call keeps its name whole and as much of the end of
+    /// its arguments as fits, as calls differ by their arguments
+    /// (`fetch('https://example.com/7')` → `fetch(…com/7')`); other labels keep the most
+    /// of their two ends (`download_everything_in_parallel` → `download_everything…`).
     static func shorten(_ label: String, to width: Int) -> String {
         let text = readable(label)
-        guard ANSI.visibleWidth(of: text) > width, width >= 8 else { return ANSI.truncate(text, to: width) }
+        guard ANSI.visibleWidth(of: text) > width else { return text }
         let characters = Array(text)
-        let opening = characters.firstIndex(of: "(").map { $0 + 2 } ?? width / 3
-        let head = min(opening, width / 2)
-        let tail = width - head - 1
-        return String(characters.prefix(head)) + "…" + String(characters.suffix(tail))
+        let budget = width - 1  // the ellipsis
+        // Cut points between words: beside a separator.
+        let inside = (1..<characters.count).filter {
+            wordSeparators.contains(characters[$0 - 1]) || wordSeparators.contains(characters[$0])
+        }
+        let cuts = [0] + inside + [characters.count]
+        func head(_ end: Int) -> String {
+            var piece = characters[..<end]
+            while let last = piece.last, trimmedAtCut.contains(last) { piece.removeLast() }
+            return String(piece)
+        }
+        func tail(_ start: Int) -> String {
+            var piece = characters[start...]
+            while let first = piece.first, trimmedAtCut.contains(first) { piece.removeFirst() }
+            return String(piece)
+        }
+        // A call keeps its name up to its `(` (when it fits) and gives the rest to its end.
+        let callName = characters.firstIndex(of: "(").map { $0 + 1 }.flatMap {
+            ANSI.visibleWidth(of: head($0)) <= budget ? $0 : nil
+        }
+        var best: (head: String, tail: String, kept: Int)?
+        for end in callName.map({ [$0] }) ?? cuts where end > 0 && end < characters.count {
+            let front = head(end)
+            let frontWidth = ANSI.visibleWidth(of: front)
+            guard !front.isEmpty, frontWidth <= budget else { continue }
+            let back = cuts.filter { $0 >= end }.map(tail).first { ANSI.visibleWidth(of: $0) <= budget - frontWidth } ?? ""
+            let kept = frontWidth + ANSI.visibleWidth(of: back)
+            if best.map({ kept >= $0.kept }) ?? true { best = (front, back, kept) }
+        }
+        // One word longer than the column: cut inside it, still marked.
+        guard let best else { return ANSI.truncate(text, to: width) }
+        return best.head + "…" + best.tail
     }
 
     /// `0`, the middle and the end of the time axis, placed under their columns.

@@ -277,7 +277,9 @@ public struct WatchModel: Sendable {
         case .success(let check):
             verdict = .graded(check)
             let passedNow = check.report.status == .pass
-            if passedNow { passed.insert(lessonID) }
+            // The file as it is now decides, as it will for the next run: breaking a
+            // passed file takes its pass away (on a branch, the record no longer matches).
+            if passedNow { passed.insert(lessonID) } else { passed.remove(lessonID) }
             switch screen {
             case .lesson where passedNow:
                 screen = .passed
@@ -314,9 +316,12 @@ public struct WatchModel: Sendable {
 public struct WatchCheck: Sendable {
     public var report: GradeReport
     public var recording: LearnerSession.Recording
+    /// Hints of this lesson the learner had seen when it was graded (earlier sessions included).
+    public var hintsSeen: Int
 
-    public init(report: GradeReport, recording: LearnerSession.Recording) {
+    public init(report: GradeReport, recording: LearnerSession.Recording, hintsSeen: Int = 0) {
         self.report = report
         self.recording = recording
+        self.hintsSeen = hintsSeen
     }
 }

@@ -56,6 +56,19 @@ public struct WatchView: Sendable {
         return (Array(lines), scroll)
     }
 
+    /// The line watch mode leaves on the normal screen: the lessons passed and what
+    /// `asynclings` opens next time (`resume`, nil when all passed), and how to come back
+    /// to `current` when that is another, unpassed lesson.
+    public static func farewell(passed: Int, of total: Int, resume: String?, current: String?) -> String {
+        var text = "asynclings: \(passed) of \(total) lessons passed."
+        guard let resume else { return text + " Every lesson is done." }
+        text += " Run `asynclings` to continue with \(resume)"
+        if let current, current != resume {
+            text += " (the first lesson not passed yet), or `asynclings watch \(current)` to come back to \(current)"
+        }
+        return text + "."
+    }
+
     // MARK: - Header
 
     private func headerLines(_ model: WatchModel) -> [String] {
@@ -68,10 +81,15 @@ public struct WatchView: Sendable {
             title = paint(" asynclings ", .bold, .inverse)
         }
         lines.append(title)
-        let bar = ProgressBar.render(
-            done: model.lessons.filter { model.passed.contains($0.id) }.count, total: model.lessons.count,
-            width: min(48, width / 2), color: style.color)
-        lines.append(bar + (storeStatus.isEmpty ? "" : paint("  · " + ANSI.sanitized(storeStatus), .dim)))
+        if model.screen == .loading {
+            // Until progress is read the count is unknown: show none rather than a wrong one.
+            lines.append(paint("reading your progress…", .dim))
+        } else {
+            let bar = ProgressBar.render(
+                done: model.lessons.filter { model.passed.contains($0.id) }.count, total: model.lessons.count,
+                width: min(48, width / 2), color: style.color)
+            lines.append(bar + (storeStatus.isEmpty ? "" : paint("  · " + ANSI.sanitized(storeStatus), .dim)))
+        }
         if let lesson = model.currentLesson, model.screen != .finished {
             let goal = TextWrap.wrap(paint("Goal: ", .bold) + lesson.summary, width: width)
             lines += goal.prefix(3)
@@ -82,7 +100,8 @@ public struct WatchView: Sendable {
                 status += paint("  save it to grade · ", .dim)
             }
             status += paint(ANSI.sanitized(model.grading ? "  " + watchStatus : watchStatus), .dim)
-            lines.append(status)
+            // Wrapped, not cut: on a narrow terminal the status takes a second line.
+            lines += TextWrap.wrap(status, width: width)
         }
         return lines
     }
@@ -179,7 +198,10 @@ public struct WatchView: Sendable {
                 paint("Could not grade: ", .bold, .foreground(.red)) + ANSI.sanitized(message, keepingLineBreaks: true), width: style.width)
         case .graded(let check):
             var lines = ReportRenderer(style: style)
-                .render(check.report, hints: lesson.hints.count, hintAdvice: "press h for a hint")
+                .render(
+                    check.report, hints: lesson.hints.count,
+                    // Hints taken since the grade count too: the line counts down as `h` is pressed.
+                    hintsSeen: max(check.hintsSeen, model.hints[lesson.id]?.count ?? 0), hintAdvice: "press h for a hint")
                 .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if case .attemptCounted(let attempts) = check.recording {
                 lines.append(paint("Attempt \(attempts) on this branch.", .dim))

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKit
 import TestSupport
 import Testing
 
@@ -15,8 +16,13 @@ final class PseudoTerminalSession {
     private var mark = 0
     /// The screen text the last successful `waitFor` matched.
     private(set) var matched = ""
+    /// The terminal as it shows the output, frame by frame.
+    private(set) var emulator: ScreenEmulator
+    /// Where `waitForFrame` starts looking.
+    private var frameMark = 0
 
     init(arguments: [String], in directory: URL, columns: UInt16 = 110, rows: UInt16 = 40) throws {
+        emulator = ScreenEmulator(columns: Int(columns), rows: Int(rows))
         // posix_openpt/grantpt/unlockpt/ptsname are hidden from Swift's Glibc module; on
         // Linux they come down to /dev/ptmx and two ioctls (grantpt is a no-op with devpts).
         let unlock: UInt = 0x4004_5431  // TIOCSPTLCK = _IOW('T', 0x31, int)
@@ -62,8 +68,10 @@ final class PseudoTerminalSession {
     }
 
     func resize(columns: UInt16, rows: UInt16) {
+        if master >= 0 { while pump(wait: 0) {} }  // what was drawn at the old size
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+        emulator.resize(columns: Int(columns), rows: Int(rows))
     }
 
     func type(_ text: String) {
@@ -91,6 +99,7 @@ final class PseudoTerminalSession {
         let count = read(master, &buffer, buffer.count)
         guard count > 0 else { return false }
         output += buffer[0..<count]
+        emulator.feed(Array(buffer[0..<count]))
         return true
     }
 
@@ -113,6 +122,26 @@ final class PseudoTerminalSession {
             pump()
         }
         return false
+    }
+
+    /// Waits until a frame drawn since the last such wait satisfies `test` (its rows as
+    /// the terminal shows them).
+    func waitForFrame(limit: TimeInterval = 120, _ test: ([String]) -> Bool) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: limit)
+        while Date() < deadline {
+            if let index = emulator.frames.indices.dropFirst(frameMark).first(where: { test(emulator.frames[$0]) }) {
+                frameMark = index + 1
+                return true
+            }
+            if !process.isRunning, !pump(wait: 0) { return false }
+            pump()
+        }
+        return false
+    }
+
+    /// Rows cut short by the program: as wide as the screen and ending in `…`.
+    func cutRows() -> [String] {
+        emulator.frames.flatMap { $0 }.filter { $0.hasSuffix("…") && ANSI.visibleWidth(of: $0) == emulator.columns }
     }
 
     /// Waits for the process to end, reading its output meanwhile.
@@ -177,7 +206,7 @@ struct WatchModeTests {
 
         session.type("q")
         #expect(session.waitForExit() == 0)
-        #expect(session.screen.contains("1 of 2 lessons passed. Next: 02-gather."))
+        #expect(session.screen.contains("1 of 2 lessons passed. Run `asynclings` to continue with 02-gather."))
         #expect(sameSettings(before, session.settings()), "the terminal settings are restored")
         #expect(session.raw.hasSuffix("\u{1B}[?1049l") || session.raw.contains("\u{1B}[?1049l"))
 
@@ -227,11 +256,96 @@ struct WatchModeTests {
         #expect(session.waitFor("01-first-coroutine", "FAIL"), "\(session.screen)")
         session.resize(columns: 50, rows: 20)
         kill(session.process.processIdentifier, SIGWINCH)  // the pty is not the child's controlling terminal
-        // A rule exactly 50 columns wide, ending its line: the frame was laid out anew.
+        // A rule exactly 50 columns wide: the frame was laid out anew.
         let rule = String(repeating: "─", count: 50)
-        #expect(session.waitFor(rule + "\r", "q quit"), "\(session.screen)")
+        #expect(session.waitForFrame { $0.contains(rule) && $0.contains { $0.contains("q quit") } }, "\(session.emulator.lines)")
+        #expect(session.emulator.losses.isEmpty, "\(session.emulator.losses)")
         session.type("q")
         #expect(session.waitForExit() == 0)
+    }
+
+    /// Every screen watch mode shows, at the sizes of a small and a large terminal, as the
+    /// terminal shows it: no cell drawn and then erased (a full-width line keeps its last
+    /// cell), no line running past the edge, and no line cut short with `…`.
+    @Test(arguments: [(UInt16(80), UInt16(24)), (200, 50)])
+    func everyLineOfEveryScreenIsComplete(columns: UInt16, rows: UInt16) throws {
+        let root = try learnerRepository()
+        let session = try PseudoTerminalSession(arguments: pythonArguments, in: root, columns: columns, rows: rows)
+        #expect(session.waitFor("01-first-coroutine", "FAIL"), "\(session.screen)")
+        for (key, shows) in [("h", "Hint 1 of 3"), ("l", "Lessons"), ("\u{1B}", "h hint"), ("s", "asyncio.run"), ("\u{1B}[6~", "scroll")] {
+            session.type(key)
+            #expect(session.waitFor(shows), "\(key): \(session.screen)")
+        }
+        session.type("\u{1B}")
+        #expect(session.waitFor("h hint"), "\(session.screen)")
+
+        // 02, one call after another: a failing verdict with its timeline, then a pass beside the solution.
+        session.type("n")
+        #expect(session.waitFor("02-gather", "FAIL"), "\(session.screen)")
+        let exercise = root.appendingPathComponent("exercises/02-gather.py")
+        let sequential = try String(contentsOf: root.appendingPathComponent("lessons/02-gather/wrong/sequential.py"), encoding: .utf8)
+        try saveByRename(sequential, to: exercise)
+        #expect(session.waitFor("✗ concurrency"), "\(session.screen)")
+        // On a small terminal the timeline is further down: scroll to it.
+        func showsAxis(_ rows: [String]) -> Bool {
+            rows.contains { $0.hasSuffix(" s") && $0.trimmingCharacters(in: .whitespaces).hasPrefix("0 ") }
+        }
+        var timelineShown = showsAxis(session.emulator.lines)
+        for _ in 0..<4 where !timelineShown {
+            session.type("\u{1B}[6~")
+            timelineShown = session.waitForFrame(limit: 10, showsAxis)
+        }
+        #expect(timelineShown, "\(session.emulator.lines)")
+        let solution = try String(contentsOf: root.appendingPathComponent("lessons/02-gather/solution.py"), encoding: .utf8)
+        try saveByRename(solution, to: exercise)
+        #expect(session.waitFor("✓ 02-gather passed", "Your code beside the reference solution"), "\(session.screen)")
+        session.type("\u{1B}[6~")
+        session.type("q")
+        #expect(session.waitForExit() == 0)
+
+        let screen = session.emulator
+        #expect(screen.frames.count > 10)
+        #expect(screen.losses.isEmpty, "\(screen.losses.prefix(5))")
+        #expect(screen.overflows.isEmpty, "rows that ran past the edge: \(Set(screen.overflows))")
+        #expect(session.cutRows().isEmpty, "\(Set(session.cutRows()))")
+        // The rules around the body span the whole width, last cell included.
+        let rule = String(repeating: "─", count: Int(columns))
+        #expect(screen.frames.allSatisfy { $0.filter { $0 == rule }.count >= 2 || $0.contains { $0.contains("Finding where") } })
+    }
+
+    @Test func theFirstFrameShowsNoCountBeforeProgressIsRead() throws {
+        let root = try learnerRepository()
+        let solution = try String(contentsOf: root.appendingPathComponent("lessons/01-first-coroutine/solution.py"), encoding: .utf8)
+        try Scratch.write(solution, to: "exercises/01-first-coroutine.py", in: root)
+        let check = try Run(["check", "01"] + pythonArguments, in: root, environment: ["HOME": root.path])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+
+        let session = try PseudoTerminalSession(arguments: pythonArguments, in: root)
+        #expect(session.waitFor("02-gather", "1/2 lessons done"), "\(session.screen)")
+        let counts = session.emulator.frames.flatMap { $0 }.filter { $0.contains("lessons done") }
+        #expect(!counts.isEmpty && counts.allSatisfy { $0.contains("1/2 lessons done") }, "\(Set(counts))")
+        session.type("q")
+        #expect(session.waitForExit() == 0)
+    }
+
+    @Test func quittingOnAnUnpassedLessonNamesTheLessonTheNextRunOpens() throws {
+        let root = try learnerRepository()
+        let first = try PseudoTerminalSession(arguments: pythonArguments, in: root)
+        #expect(first.waitFor("01-first-coroutine", "FAIL"), "\(first.screen)")
+        first.type("n")  // skip ahead: 01 is still not passed
+        #expect(first.waitFor("Skipped 01-first-coroutine", "Created exercises/02-gather.py", "FAIL"), "\(first.screen)")
+        first.type("q")
+        #expect(first.waitForExit() == 0)
+        let farewell = first.screen.replacingOccurrences(of: "\r", with: "")
+        #expect(farewell.contains("0 of 2 lessons passed. Run `asynclings` to continue with 01-first-coroutine"), "\(farewell)")
+        #expect(farewell.contains("`asynclings watch 02-gather` to come back to 02-gather"), "\(farewell)")
+
+        // The next run opens the lesson it named.
+        let next = try PseudoTerminalSession(arguments: pythonArguments, in: root)
+        #expect(next.waitForFrame { $0.first?.contains("01-first-coroutine") == true }, "\(next.emulator.lines)")
+        next.type("q")
+        #expect(next.waitForExit() == 0)
+        #expect(next.screen.contains("continue with 01-first-coroutine."))
     }
 
     @Test func withoutATerminalWatchModeSaysWhatToDoInstead() throws {

@@ -122,9 +122,9 @@ struct HTMLReportTests {
         #expect(titles.contains { $0.contains("FAILS NOW") && $0.contains("failing checks: concurrency, leaked-tasks") })
         #expect(titles.contains { $0.contains("symbolic link") })
         // Every state but "nothing recorded" prints its word in the cell; the legend too.
-        #expect(report["labels"] as? Int == 7 * 2 + 8 + 3 * 2)  // cells, legend, "needs a look"
+        #expect(report["labels"] as? Int == 7 * 2 + 9 + 4 * 2)  // cells, legend, "needs a look"
         let text = try #require(report["text"] as? String)
-        for word in ["PASS", "FAILS NOW", "CHANGED", "PASSES", "FAILING", "REFUSED", "ERROR"] {
+        for word in ["PASS", "FAILS NOW", "REGRESSED", "CHANGED", "PASSES", "FAILING", "REFUSED", "ERROR"] {
             #expect(text.uppercased().contains(word), "\(word)")
         }
         #expect(text.contains("concurrency leaked-tasks"))
@@ -193,5 +193,17 @@ struct HTMLReportTests {
         let png = try Data(contentsOf: shot)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(png.count > 20_000)  // a painted page, not a blank one (a blank 1600×1000 PNG is ~5 KB)
+    }
+}
+
+@Suite("Class view page reloading")
+struct HTMLRefreshTests {
+    @Test func thePageReloadsItselfOnlyWhenAsked() throws {
+        let matrix = HTMLReportTests.matrix
+        let still = HTMLReport(timeZone: TimeZone(identifier: "UTC")!).render(matrix)
+        #expect(!still.contains("http-equiv"))
+        let reloading = HTMLReport(timeZone: TimeZone(identifier: "UTC")!, refreshSeconds: 15).render(matrix)
+        #expect(reloading.contains("<meta http-equiv=\"refresh\" content=\"15\">"))
+        #expect(reloading.contains("Reloads every 15 s."))
     }
 }

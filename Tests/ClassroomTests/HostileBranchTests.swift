@@ -77,7 +77,8 @@ struct HostileBranchTests {
         init(_ matrix: ClassMatrix) {
             let utc = TimeZone(identifier: "UTC")!
             let now = Date(timeIntervalSince1970: 1_800_000_000)
-            plain = MatrixRenderer(style: .init(color: false, width: 120), timeZone: utc).render(matrix, now: now)
+            // Wide enough that no sentence under the table is wrapped.
+            plain = MatrixRenderer(style: .init(color: false, width: 200), timeZone: utc).render(matrix, now: now)
             colour = MatrixRenderer(style: .init(color: true, width: 120), timeZone: utc).render(matrix, now: now)
             json = ANSI.terminalSafeJSON(matrix.json())
             html = HTMLReport(timeZone: utc).render(matrix)

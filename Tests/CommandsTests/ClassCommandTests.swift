@@ -65,7 +65,7 @@ struct ClassCommand {
         }
         #expect(((try Self.cells(json, learner: "huge")["01-alpha"]?["file"]) as? [String: Any])?["bytes"] as? Int == 50 << 20)
 
-        let text = asynclings(["class"], in: room.bare, environment: ["NO_COLOR": "1"])
+        let text = asynclings(["class"], in: room.bare, environment: ["NO_COLOR": "1", "COLUMNS": "200"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("Needs a look:"))
         for phrase in ["link · 01-alpha: the exercise file is a symbolic link (not followed)",
@@ -192,5 +192,29 @@ struct ClassCommand {
         #expect(serial == (try states("4")))
         #expect(serial.filter { $0.hasSuffix("passing") }.count == 5)
         #expect(serial.filter { $0.hasSuffix("failing") }.count == 4)
+    }
+}
+
+@Suite("asynclings class: watching and reloading", .scratchDirectory)
+struct ClassWatchOptionTests {
+    @Test(arguments: [
+        ["class", "10"], ["class", "--watch", "--json"], ["class", "--watch", "0"], ["class", "--html-refresh", "5"],
+        ["class", "--html", "x.html", "--html-refresh", "0"], ["class", "--watch", "--regrade", "--junit", "r.xml"],
+    ])
+    func optionsThatDoNotGoTogetherAreUsageErrors(arguments: [String]) throws {
+        let room = try Room(in: Scratch.directory)
+        let teacher = try room.clone("teacher")
+        let ran = asynclings(arguments, in: teacher)
+        #expect(ran.status == 2, "\(ran.stderr)")
+    }
+
+    @Test func aPageWrittenOnceCanReloadItself() throws {
+        let room = try Room(in: Scratch.directory)
+        let teacher = try room.clone("teacher")
+        let page = teacher.appendingPathComponent("class.html")
+        #expect(asynclings(["class", "--html", page.path, "--html-refresh", "20"], in: teacher).status == 0)
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("<meta http-equiv=\"refresh\" content=\"20\">"))
+        #expect(asynclings(["class", "--html", page.path], in: teacher).status == 0)
+        #expect(try !String(contentsOf: page, encoding: .utf8).contains("http-equiv"))
     }
 }

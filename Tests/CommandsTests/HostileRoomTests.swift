@@ -113,7 +113,7 @@ struct HostileRoomTests {
         let html = try String(contentsOf: page, encoding: .utf8)
         #expect(html.components(separatedBy: "<td class=\"cell s-missing-file\"").count - 1 == 2)
 
-        let text = asynclings(["class", "--regrade", "--python", Python.path], in: room.bare, environment: ["NO_COLOR": "1"])
+        let text = asynclings(["class", "--regrade", "--python", Python.path], in: room.bare, environment: ["NO_COLOR": "1", "COLUMNS": "200"])
         #expect(text.status == 1)
         let gone = text.stdout.split(separator: "\n").first { $0.contains("∅ gone · 01-alpha: a pass was recorded") }
         #expect(gone?.hasSuffix("but the branch tip has no exercise file") == true, "\(text.stdout)")

@@ -89,7 +89,21 @@ struct LearnerCommandTests {
         #expect(piped.status == 0)
         #expect(!piped.stdout.contains("\u{1B}"))
         #expect(piped.stdout.contains("asyncio.gather"))
-        #expect(piped.stdout.contains("Your file: `exercises/02-gather.py` (create it with `asynclings start"))
+        #expect(piped.stdout.contains("Your file: exercises/02-gather.py (create it with asynclings start"))
+    }
+
+    @Test func showInAPipeIsReadableTextWithMarkupRenderedAwayAndCodeLinesWhole() throws {
+        let root = try learnerRepository()
+        let piped = asynclings(["show", "02"], in: root, environment: ["NO_COLOR": "", "COLUMNS": "40"])
+        #expect(piped.status == 0)
+        #expect(!piped.stdout.contains("**"), "\(piped.stdout)")
+        #expect(!piped.stdout.contains("`"), "\(piped.stdout)")
+        #expect(!piped.stdout.contains("↪"), "\(piped.stdout)")
+        // A code line longer than the 40 columns, whole on its own line.
+        #expect(piped.stdout.contains("    pages = await asyncio.gather(*(fetch(url) for url in urls))   # 10 URLs ≈ 1 s\n"))
+        // Prose is still wrapped to the width.
+        let prose = piped.stdout.split(separator: "\n").filter { !$0.hasPrefix("    ") }
+        #expect(prose.allSatisfy { $0.count <= 40 }, "\(prose.filter { $0.count > 40 })")
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])

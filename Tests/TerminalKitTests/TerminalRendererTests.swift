@@ -107,6 +107,19 @@ struct TerminalRendererTests {
         #expect(plain("*em* **strong** ~~gone~~ `code`") == "*em* **strong** ~~gone~~ `code`\n")
     }
 
+    /// Off a terminal (a pipe, a file) the text reads as text: no marks, code lines whole.
+    @Test func offATerminalMarksAreRenderedAwayAndCodeIsNotWrapped() {
+        let piped = TerminalRenderer(style: .init(color: false, width: 40, terminal: false))
+        #expect(piped.render(markdown: "*em* **strong** ~~gone~~ `code`") == "em strong gone code\n")
+        let line = "results = await asyncio.gather(fetch(1), fetch(2), fetch(3), return_exceptions=True)"
+        #expect(piped.render(markdown: "```\n" + line + "\n```") == "    " + line + "\n")
+    }
+
+    @Test func theStyleKnowsWhetherATerminalReadsIt() {
+        #expect(TerminalRenderer.Style.detect(environment: [:], isTTY: false, width: nil).terminal == false)
+        #expect(TerminalRenderer.Style.detect(environment: ["NO_COLOR": "1"], isTTY: true, width: 80).terminal)
+    }
+
     @Test func colourHeadingsDependOnLevel() {
         let one = colored("# Title")
         let two = colored("## Title")

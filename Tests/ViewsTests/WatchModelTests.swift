@@ -48,6 +48,8 @@ struct WatchModelTests {
         model.graded("01-one", .success(check("01-one", .pass)))
         model.graded("01-one", .success(check("01-one", .fail)))
         #expect(model.screen == .lesson)
+        // The next run would not count it either: the file as it is now decides.
+        #expect(!model.passed.contains("01-one"))
     }
 
     @Test func nextOnAnUnpassedLessonSkipsAheadAndSaysSo() throws {
@@ -190,6 +192,22 @@ struct WatchViewTests {
         #expect(text.contains("q quit"))
         #expect(text.contains("0/3 lessons done"))
         #expect(text.contains("watching (inotify)"))
+    }
+
+    @Test func theFailingVerdictCountsTheHintsLeftAsTheyAreTaken() throws {
+        let course = try sampleCourse()
+        var model = WatchModel(lessons: course.lessons)
+        _ = model.open(0)
+        var failing = check("01-one", .fail)
+        failing.hintsSeen = 1  // seen in an earlier session
+        model.graded("01-one", .success(failing))
+        func hintLine() -> String? { screens(model).first { $0.contains("Stuck?") } }
+        #expect(hintLine()?.contains("2 of 3 hints left") == true, "\(screens(model))")
+        let hints = course.lessons[0].hints
+        model.hintTaken("01-one", (2, 3, hints[1]), all: hints)
+        #expect(hintLine()?.contains("1 of 3 hints left") == true, "\(screens(model))")
+        model.hintTaken("01-one", (3, 3, hints[2]), all: hints)
+        #expect(hintLine()?.contains("seen all 3 hints") == true, "\(screens(model))")
     }
 
     @Test func thePassScreenShowsTheRecordAndTheCodeBesideTheSolution() throws {
