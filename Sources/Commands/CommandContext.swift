@@ -92,11 +92,11 @@ public struct GraderFactory: Sendable {
     }
 
     public static let standard = GraderFactory { request in
+        let harness = try Harness.locate(environment: request.environment)
         let interpreter = try PythonInterpreter.resolve(
             explicit: request.python, courseRoot: request.courseRoot, environment: request.environment,
-            workingDirectory: request.currentDirectory)
+            workingDirectory: request.currentDirectory, tested: harness.testedPythons)
         return Grader(
-            interpreter: interpreter, harness: try Harness.locate(environment: request.environment),
-            isolation: .detect(for: interpreter, environment: request.environment))
+            interpreter: interpreter, harness: harness, isolation: .detect(for: interpreter, environment: request.environment))
     }
 }

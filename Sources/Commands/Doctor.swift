@@ -46,6 +46,7 @@ struct Doctor: AsynclingsCommand {
         }
 
         findings += pythonFindings(course, in: context)
+        findings += conformanceFindings(course, in: context)
         findings += sandboxFindings(course, in: context)
         findings += harnessFindings(in: context)
         findings.append(
@@ -97,6 +98,25 @@ struct Doctor: AsynclingsCommand {
             }
         }
         return findings
+    }
+
+    /// Whether the interpreter is one grades are tested on, or else passed the conformance tests
+    /// (run now, in the grade sandbox, unless their outcome is cached).
+    private func conformanceFindings(_ course: Course?, in context: CommandContext) -> [Finding] {
+        guard let course,
+            let grader = try? context.graders.make(
+                .init(python: pythonOptions.python, courseRoot: course.root, environment: context.environment,
+                      currentDirectory: context.currentDirectory))
+        else { return [] }
+        let conformance = grader.conformance()
+        switch conformance.outcome {
+        case .inTestedRange, .conformed:
+            return [Finding(level: .ok, topic: "python range", detail: conformance.summary)]
+        case .differs, .couldNotRun:
+            let problem = conformance.problem ?? conformance.summary
+            let (detail, fix) = problem.splitOff(marker: "\nFix: ")
+            return [Finding(level: .problem, topic: "python range", detail: detail, fix: fix)]
+        }
     }
 
     /// The interpreter grades would use, resolved as the grader resolves it.
@@ -185,5 +205,13 @@ struct Doctor: AsynclingsCommand {
         var line = "\(mark) \(ANSI.pad(finding.topic, to: 14)) \(finding.detail)"
         if let fix = finding.fix { line += "\n  " + String(repeating: " ", count: 14) + " fix: " + fix }
         return line
+    }
+}
+
+extension String {
+    /// The text before `marker` and, when it occurs, what follows it.
+    fileprivate func splitOff(marker: String) -> (String, String?) {
+        guard let range = range(of: marker) else { return (self, nil) }
+        return (String(self[..<range.lowerBound]), String(self[range.upperBound...]))
     }
 }

@@ -43,6 +43,9 @@ struct PythonOptions: ParsableArguments {
 
     /// The grader, and — when grades cannot be sandboxed here — one warning saying so,
     /// why, and the fix (`warnUnsandboxed: false` for a caller that says it another way).
+    /// On an interpreter outside the tested range this runs the conformance tests (or reads
+    /// their cached outcome) and, when they passed, says so once; when they did not, each
+    /// grade says what differs.
     func grader(for course: Course, in context: CommandContext, warnUnsandboxed: Bool = true) throws -> Grader {
         let grader: Grader
         do {
@@ -53,6 +56,10 @@ struct PythonOptions: ParsableArguments {
         }
         if warnUnsandboxed, !grader.isolation.isSandboxed {
             context.console.warn("grades are \(grader.isolation.summary)")
+        }
+        let conformance = grader.conformance()
+        if case .conformed = conformance.outcome {
+            context.console.note(conformance.summary)
         }
         return grader
     }

@@ -89,6 +89,16 @@ public struct GradeReport: Codable, Sendable, Equatable {
         self.wallSeconds = wallSeconds
     }
 
+    /// A grade that could not mean anything on this machine (the interpreter is at fault, not
+    /// the lesson or the learner): an error in `run` saying why, exit status 3.
+    public static func environmentError(_ message: String, lesson: String, file: String, seed: Int = 0) -> GradeReport {
+        var report = GradeReport(
+            lesson: lesson, file: file, status: .error,
+            checks: [Check(id: CheckID.run.rawValue, status: .error, message: message)], seed: seed)
+        report.environment = true
+        return report
+    }
+
     public func check(_ id: CheckID) -> Check? { checks.first { $0.id == id.rawValue } }
 
     public var passedCount: Int { checks.filter { $0.status == .pass }.count }

@@ -29,12 +29,18 @@ public struct Grader: Sendable {
 
     /// A warm interpreter that forks each grade (see `warmedUp(for:)`); nil: every grade starts Python.
     public let server: WarmServer?
+    /// The Python versions grades are known to be right on (the harness's `tested-pythons.json`;
+    /// tests narrow it). Any other interpreter must pass the conformance tests first (`conformance()`).
+    public var testedPythons: ClosedRange<PythonVersion>?
+    /// Where conformance outcomes are kept between runs (nil: in this process only).
+    public var conformanceCacheFile: URL? = ConformanceCache.defaultFile()
 
     public init(interpreter: PythonInterpreter, harness: Harness, isolation: GradeIsolation? = nil, server: WarmServer? = nil) {
         self.interpreter = interpreter
         self.harness = harness
         self.isolation = isolation ?? .detect(for: interpreter)
         self.server = server
+        self.testedPythons = harness.testedPythons
     }
 
     /// Whether grades fork from a live warm interpreter (confined, one that gives each grade
@@ -77,8 +83,12 @@ public struct Grader: Sendable {
                 environment: childEnvironment(scratch: FileManager.default.temporaryDirectory.path))
         }
         guard let started else { return self }
-        let warm = WarmServer(process: started, lessons: Set(lessons.map(\.id)))
-        return Grader(interpreter: interpreter, harness: harness, isolation: isolation, server: warm)
+        var warm = Grader(
+            interpreter: interpreter, harness: harness, isolation: isolation,
+            server: WarmServer(process: started, lessons: Set(lessons.map(\.id))))
+        warm.testedPythons = testedPythons
+        warm.conformanceCacheFile = conformanceCacheFile
+        return warm
     }
 
     /// Where things are inside a grade: fixed paths when confined, the host's otherwise.
@@ -103,77 +113,83 @@ public struct Grader: Sendable {
         if interpreter.version < lesson.minimumPython {
             throw .pythonTooOld(path: interpreter.path, version: interpreter.version, needed: lesson.minimumPython)
         }
+        if let problem = conformance().problem {
+            return GradeReport.environmentError(problem, lesson: lesson.id, file: displayPath, seed: seed)
+        }
         let key = Self.newKey()
-        var scratch = layout.scratch
-        var hostScratch: URL?
-        if case .unsandboxed = isolation {
-            // No private tmpfs: a private folder of our own, removed afterwards.
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("asynclings-\(UUID().uuidString)")
-            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            hostScratch = folder
-            scratch = folder.path
-        }
-        defer { if let hostScratch { try? FileManager.default.removeItem(at: hostScratch) } }
-
-        var harnessArguments = [
-            "--lesson-dir", layout.lessonDirectory(lesson),
-            "--lesson-id", lesson.id,
-            "--file", scratch + "/exercise/" + lesson.id + ".py",
-            "--report-fd", "3",
-            "--seed", String(seed),
-            "--budget", String(lesson.budgetSeconds),
-            "--sealed",
-        ]
-        if case .sandboxed = isolation {
-            // Counted per user namespace: it bounds this grade alone (not for root, whom
-            // the kernel never limits).
-            harnessArguments += ["--processes", String(Self.maximumProcesses)]
-        }
-        var request = SandboxRequest(
-            executable: interpreter.path,
-            arguments: pythonFlags() + [layout.harnessDirectory + "/grade.py"] + harnessArguments,
-            environment: childEnvironment(scratch: scratch),
-            workingDirectory: scratch,
-            limits: ResourceLimits(
-                cpuSeconds: Int(lesson.budgetSeconds.rounded(.up)) + 2,
-                addressSpaceBytes: 2 << 30,
-                fileSizeBytes: 64 << 20,
-                openFiles: 512,
-                processes: nil,
-                coreDumpBytes: 0),
-            timeout: lesson.budgetSeconds + killGrace,
-            outputCap: outputCap,
-            reportCap: 8 << 20,
-            standardInput: Array(key.utf8) + [0x0A] + source)
-        request.scratchBytes = Self.scratchBytes
-
-        var result: SandboxResult?
-        if let server, server.serves(lesson), server.process.isAlive, server.isUsable(for: isolation) {
-            var forked = request
-            forked.arguments = harnessArguments  // the server already runs grade.py
-            result = try? Sandbox.run(forked, launcher: server.process)
-        }
-        if result == nil {
-            if case .sandboxed(let bubblewrap) = isolation {
-                BytecodeCache.compile(harness: harness, lessons: [lesson], interpreter: interpreter)
-                request.arguments = bubblewrap.arguments(
-                    confinement(for: [lesson]), command: [layout.interpreterPath(interpreter)] + request.arguments)
-                request.executable = bubblewrap.executable
-                request.workingDirectory = nil  // bwrap's --chdir
-            } else {
-                BytecodeCache.compile(harness: harness, lessons: [lesson], interpreter: interpreter)
+        let result = try withScratch { (scratch) throws(GradingError) -> SandboxResult in
+            var harnessArguments = [
+                "--lesson-dir", layout.lessonDirectory(lesson),
+                "--lesson-id", lesson.id,
+                "--file", scratch + "/exercise/" + lesson.id + ".py",
+                "--report-fd", "3",
+                "--seed", String(seed),
+                "--budget", String(lesson.budgetSeconds),
+                "--sealed",
+            ]
+            if case .sandboxed = isolation {
+                // Counted per user namespace: it bounds this grade alone (not for root, whom
+                // the kernel never limits).
+                harnessArguments += ["--processes", String(Self.maximumProcesses)]
             }
-            do {
-                result = try Sandbox.run(request)
-            } catch {
-                throw .spawnFailed("\(error)")
+            var request = SandboxRequest(
+                executable: interpreter.path,
+                arguments: pythonFlags() + [layout.harnessDirectory + "/grade.py"] + harnessArguments,
+                environment: childEnvironment(scratch: scratch),
+                workingDirectory: scratch,
+                limits: ResourceLimits(
+                    cpuSeconds: Int(lesson.budgetSeconds.rounded(.up)) + 2,
+                    addressSpaceBytes: 2 << 30,
+                    fileSizeBytes: 64 << 20,
+                    openFiles: 512,
+                    processes: nil,
+                    coreDumpBytes: 0),
+                timeout: lesson.budgetSeconds + killGrace,
+                outputCap: outputCap,
+                reportCap: 8 << 20,
+                standardInput: Array(key.utf8) + [0x0A] + source)
+            request.scratchBytes = Self.scratchBytes
+
+            if let server, server.serves(lesson), server.process.isAlive, server.isUsable(for: isolation) {
+                var forked = request
+                forked.arguments = harnessArguments  // the server already runs grade.py
+                if let result = try? Sandbox.run(forked, launcher: server.process) { return result }
             }
+            return try runCold(request, lessons: [lesson])
         }
-        guard let result else { throw .spawnFailed("no result") }
         var report = GradeReport.unseal(result, key: key, lesson: lesson, seed: seed)
         report.file = displayPath
         report.wallSeconds = result.wallSeconds
         return report
+    }
+
+    /// Runs the interpreter with `request.arguments` in a scratch folder of its own, in a
+    /// new sandbox showing `lessons` when grades are confined (as a grade that no warm
+    /// server serves), after compiling the bytecode it will read.
+    func runCold(_ request: SandboxRequest, lessons: [Lesson]) throws(GradingError) -> SandboxResult {
+        var request = request
+        BytecodeCache.compile(harness: harness, lessons: lessons, interpreter: interpreter)
+        if case .sandboxed(let bubblewrap) = isolation {
+            request.arguments = bubblewrap.arguments(
+                confinement(for: lessons), command: [layout.interpreterPath(interpreter)] + request.arguments)
+            request.executable = bubblewrap.executable
+            request.workingDirectory = nil  // bwrap's --chdir
+        }
+        do {
+            return try Sandbox.run(request)
+        } catch {
+            throw .spawnFailed("\(error)")
+        }
+    }
+
+    /// Calls `body` with the scratch folder a child works in: the sandbox's private tmpfs,
+    /// or unconfined, a private folder of our own, removed afterwards.
+    func withScratch<T, E: Error>(_ body: (String) throws(E) -> T) throws(E) -> T {
+        guard case .unsandboxed = isolation else { return try body(layout.scratch) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("asynclings-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try body(folder.path)
     }
 
     /// What a confined grade of `lessons` may see: the interpreter, the harness, a
@@ -197,7 +213,7 @@ public struct Grader: Sendable {
             mounts: mounts, scratchPath: GradeLayout.confinedScratch, scratchBytes: Self.scratchBytes, runsAsPIDOne: true)
     }
 
-    private func pythonFlags() -> [String] {
+    func pythonFlags() -> [String] {
         // -s: no user site; -P: the script's folder stays off sys.path (the harness adds itself).
         // The environment is entirely ours, so PYTHONHASHSEED below takes effect (-I would ignore it).
         // Bytecode is read from __pycache__ beside each source (BytecodeCache writes it
@@ -205,7 +221,7 @@ public struct Grader: Sendable {
         ["-s", "-P"]
     }
 
-    private func childEnvironment(scratch: String) -> [String: String] {
+    func childEnvironment(scratch: String) -> [String: String] {
         [
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "HOME": scratch,

@@ -21,11 +21,11 @@ public struct PythonInterpreter: Sendable, Equatable, Codable {
     }
 
     /// Picks the interpreter: `explicit` (`--python`), else `<course>/.venv/bin/python`,
-    /// else `python3` (then `python3.13` … `python3.11`) on PATH. A relative `explicit`
-    /// path is read from `workingDirectory` (nil: the process's).
+    /// else `python3`, then each `tested` version's `python3.N`, newest first, on PATH. A
+    /// relative `explicit` path is read from `workingDirectory` (nil: the process's).
     public static func resolve(
         explicit: String?, courseRoot: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        workingDirectory: URL? = nil
+        workingDirectory: URL? = nil, tested: ClosedRange<PythonVersion>? = (try? Harness.locate())?.testedPythons
     ) throws(GradingError) -> PythonInterpreter {
         if let explicit {
             let named = explicit.contains("/") && !explicit.hasPrefix("/")
@@ -46,7 +46,11 @@ public struct PythonInterpreter: Sendable, Equatable, Codable {
         if let courseRoot {
             candidates.append(courseRoot.appendingPathComponent(".venv/bin/python").path)
         }
-        candidates += ["python3", "python3.13", "python3.12", "python3.11"]
+        candidates.append("python3")
+        let newest = tested ?? (PythonVersion.minimumSupported...PythonVersion.minimumSupported)
+        for minor in stride(from: newest.upperBound.minor, through: max(newest.lowerBound, .minimumSupported).minor, by: -1) {
+            candidates.append("python\(newest.upperBound.major).\(minor)")
+        }
         for candidate in candidates {
             tried.append(candidate)
             guard let path = executablePath(candidate, environment: environment),
@@ -146,12 +150,7 @@ final class InterpreterCache: @unchecked Sendable {
         let snapshot = entries
         lock.unlock()
         guard let file, let data = try? JSONEncoder().encode(snapshot) else { return }
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        // Write-then-rename: a concurrent reader never sees half a file.
-        let temporary = file.appendingPathExtension("\(getpid()).tmp")
-        if (try? data.write(to: temporary)) != nil {
-            _ = rename(temporary.path, file.path)
-        }
+        AsynclingsCache.write(data, to: file)
     }
 }
 
@@ -165,5 +164,14 @@ public enum AsynclingsCache {
             return URL(fileURLWithPath: home).appendingPathComponent(".cache/asynclings")
         }
         return nil
+    }
+
+    /// Writes a cache file whole: write-then-rename, so a concurrent reader never sees half a file.
+    static func write(_ data: Data, to file: URL) {
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = file.appendingPathExtension("\(getpid()).tmp")
+        if (try? data.write(to: temporary)) != nil {
+            _ = rename(temporary.path, file.path)
+        }
     }
 }

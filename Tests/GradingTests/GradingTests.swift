@@ -142,6 +142,21 @@ struct FindingPython {
         }
     }
 
+    @Test(.scratchDirectory) func theNamesTriedOnPathFollowTheTestedRange() throws {
+        let bin = Scratch.directory.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("python3.12").path, withDestinationPath: Python.path)
+        let three11 = PythonVersion(major: 3, minor: 11), three12 = PythonVersion(major: 3, minor: 12)
+        let found = try PythonInterpreter.resolve(explicit: nil, courseRoot: nil, environment: ["PATH": bin.path], tested: three11...three12)
+        #expect(found.version >= .minimumSupported)
+        #expect {
+            try PythonInterpreter.resolve(explicit: nil, courseRoot: nil, environment: ["PATH": bin.path], tested: three11...three11)
+        } throws: { error in
+            guard case GradingError.noPython(let tried) = error else { return false }
+            return tried == ["python3", "python3.11"]
+        }
+    }
+
     @Test(.scratchDirectory) func anOldPythonIsRefusedWithTheVersion() throws {
         let fake = try Scratch.write("#!/bin/sh\necho /usr/bin/python3.9\necho 3 9\n", to: "python3.9")
         chmod(fake.path, 0o755)

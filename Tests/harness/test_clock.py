@@ -72,6 +72,26 @@ class VirtualTime(unittest.TestCase):
         at, _ = run(main)
         self.assertEqual(at, 2.0)
 
+    @unittest.skipUnless(sys.version_info >= (3, 14), "create_task takes eager_start from 3.14 on")
+    def test_an_eagerly_started_task_is_made_and_recorded(self) -> None:
+        # aiohttp's server starts each connection's handler with asyncio.create_task(..., eager_start=True).
+        loop = VirtualClockLoop()
+        made = []
+        loop.on_task_created = lambda task: made.append(task.get_coro().__qualname__.rpartition(".")[2])
+
+        async def handler():
+            await asyncio.sleep(1)
+            return "answered"
+
+        async def main():
+            return await asyncio.create_task(handler(), eager_start=True)
+
+        try:
+            self.assertEqual(loop.run_until_complete(main()), "answered")
+        finally:
+            loop.close()
+        self.assertEqual(made, ["main", "handler"])
+
     def test_semaphore_bounds_and_time(self) -> None:
         peak = 0
         running = 0

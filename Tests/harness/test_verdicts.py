@@ -100,6 +100,12 @@ class CutShort(unittest.TestCase):
         self.assertIn("follows from the `run` failure", message(report, "unawaited"))
         self.assertEqual([c for c, s in checks.items() if s == "fail"], ["run"])
 
+    def test_awaiting_a_plain_value_is_explained_in_every_wording(self) -> None:
+        # 3.11-3.13 say "object int can't be used in 'await' expression", 3.14 "'int' object can't be awaited".
+        report = grade("02-gather", FETCH_USER + "\nasync def fetch_all_users(user_ids):\n    return await len(user_ids)\n")
+        self.assertEqual(statuses(report)["run"], "fail")
+        self.assertIn("`await` was given a plain value", message(report, "run"))
+
     def test_returning_an_awaitable_is_one_unawaited_failure(self) -> None:
         report = grade("02-gather", FETCH_USER + "\nasync def fetch_all_users(user_ids):\n"
                        "    return asyncio.gather(*(fetch_user(u) for u in user_ids))\n")

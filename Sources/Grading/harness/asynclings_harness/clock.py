@@ -205,10 +205,12 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
             self.armed_for_now += 1  # a timer that is already due (see SPIN_STEP)
         return super().call_at(when, callback, *args, context=context)
 
-    def create_task(self, coro: Any, *, name: str | None = None, context: Any = None) -> asyncio.Task[Any]:
+    def create_task(self, coro: Any, **options: Any) -> asyncio.Task[Any]:
         # Overriding create_task (rather than installing a task factory) records every
-        # task the same way on 3.11-3.13 and leaves set_task_factory to the learner.
-        task = super().create_task(coro, name=name, context=context)
+        # task the same way on every Python and leaves set_task_factory to the learner.
+        # The options go through as given: 3.11-3.13 take name and context, 3.14 also
+        # eager_start (aiohttp's server starts each connection's handler that way).
+        task = super().create_task(coro, **options)
         self.task_order[id(task)] = len(self.task_order)
         if self.on_task_created is not None:
             self.on_task_created(task)
@@ -239,7 +241,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
             handle._run()
 
     def _poll(self) -> None:
-        """The first half of CPython's ``BaseEventLoop._run_once`` (identical in 3.11-3.13).
+        """The first half of CPython's ``BaseEventLoop._run_once`` (identical in 3.11-3.14).
 
         Drop cancelled timers at the head of the heap, wait for I/O or the next
         timer (our selector moves the virtual clock), then move due timers to the
@@ -267,7 +269,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
 
     async def _make_subprocess_transport(self, protocol: Any, args: Any, shell: bool, stdin: Any, stdout: Any,
                                          stderr: Any, bufsize: int, extra: Any = None, **kwargs: Any) -> Any:
-        """CPython's (3.11-3.13 alike), with the child watched by this loop's ledger instead of a child watcher.
+        """CPython's (3.11-3.13 alike; 3.14 shields the last wait), with the child watched by this loop's ledger instead of a child watcher.
 
         The stock watchers hand the exit status over whenever the child dies (from a
         thread, or a pidfd the selector reports); the ledger does it at a jump decision.

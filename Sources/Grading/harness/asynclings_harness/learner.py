@@ -118,8 +118,9 @@ class LearnerFile:
 def asyncio_misuse(error: BaseException) -> str | None:
     """What an exception asyncio raises when it is handed the wrong thing means, in the learner's terms.
 
-    The messages are asyncio's own on Python 3.11-3.13; the innermost function of the
-    traceback tells, e.g., gather's complaint about a list from any other TypeError.
+    The messages are asyncio's and the interpreter's own, as each tested Python words
+    them (3.14 reworded two); the innermost function of the traceback tells, e.g.,
+    gather's complaint about a list from any other TypeError.
     """
     message = str(error)
     innermost = ""
@@ -128,13 +129,15 @@ def asyncio_misuse(error: BaseException) -> str | None:
         innermost, path = tb.tb_frame.f_code.co_name, tb.tb_frame.f_code.co_filename
         tb = tb.tb_next
     if isinstance(error, TypeError):
-        if message == "unhashable type: 'list'" and innermost == "gather":
+        # 3.14: "cannot use 'list' as a dict key (unhashable type: 'list')"
+        if "unhashable type: 'list'" in message and innermost == "gather":
             return ("asyncio.gather was given one list: it takes each awaitable as an argument of its own, "
                     "so spread the list into arguments with `*`.")
         if message.startswith("An asyncio.Future, a coroutine or an awaitable is required"):
             return ("asyncio was handed something that cannot be awaited: it needs coroutine objects (an async "
                     "function, called), tasks or futures, each as an argument of its own.")
-        if "can't be used in 'await' expression" in message:
+        # 3.11-3.13: "object int can't be used in 'await' expression"; 3.14: "'int' object can't be awaited"
+        if "can't be used in 'await' expression" in message or message.endswith("object can't be awaited"):
             return ("`await` was given a plain value: only coroutines, tasks and futures can be awaited. Was the "
                     "value already awaited once, or does it come from a plain `def`?")
         if message.startswith("a coroutine was expected, got <function"):
