@@ -82,10 +82,16 @@ struct CIWorkflowTests {
         #expect(github.contains("asynclings-junit.xml"))
         // Learner-controlled text never lands in a script through an expression.
         #expect(!github.contains("run: sh docs/ci/grade-push.sh \"${{"))
+        // The Swift image has neither Python (make needs it for .venv) nor git (without it the
+        // checkout is a tarball with no branches to grade): both are installed first.
+        let install = github.range(of: "apt-get install -y -qq python3 python3-venv git")
+        let checkout = github.range(of: "uses: actions/checkout")
+        #expect(install != nil && checkout != nil && install!.lowerBound < checkout!.lowerBound)
 
         let gitlab = try String(contentsOf: Self.ci.appendingPathComponent("gitlab-ci.yml"), encoding: .utf8)
         #expect(gitlab.contains("sh docs/ci/grade-push.sh \"$CI_COMMIT_BRANCH\""))
         #expect(gitlab.contains("junit: asynclings-junit.xml"))
+        #expect(gitlab.contains("apt-get install -y -qq python3 python3-venv\n    - make build"))
         #expect(gitlab.contains("$CI_COMMIT_BRANCH =~ /^learner\\//"))
     }
 
