@@ -201,7 +201,9 @@ public struct WatchView: Sendable {
                 .render(
                     check.report, hints: lesson.hints.count,
                     // Hints taken since the grade count too: the line counts down as `h` is pressed.
-                    hintsSeen: max(check.hintsSeen, model.hints[lesson.id]?.count ?? 0), hintAdvice: "press h for a hint")
+                    hintsSeen: max(check.hintsSeen, model.hints[lesson.id]?.count ?? 0),
+                    hintAdvice: "press h for a hint"
+                )
                 .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if case .attemptCounted(let attempts) = check.recording {
                 lines.append(paint("Attempt \(attempts) on this branch.", .dim))
