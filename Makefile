@@ -5,17 +5,17 @@ SWIFT        ?= swift
 PYTHON       ?= python3
 VENV         := .venv
 VENV_PY      := $(VENV)/bin/python
-# One Swift build for everything: optimised (watch mode's save-to-verdict is ~8 ms slower
-# in a debug build) and testable (the tests use @testable), so `make test` after
-# `make run` or `make install` compiles only the test targets.
-SWIFT_CONFIG := -c release -Xswiftc -enable-testing
 RELEASE_BIN  := .build/release/asynclings
+# `make run` builds the debug configuration, the one `swift test` builds: `make test`
+# after `make run` then compiles only the test targets (a release build shares nothing
+# with `swift test`'s debug one, and testing a release build loses @testable).
+DEBUG_BIN    := .build/debug/asynclings
 # Without root, install for this user (~/.local/bin, as pipx and pip --user do).
 PREFIX       ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)
 APT_PACKAGES := libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config bubblewrap
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: all deps system-deps venv dev-tools build run test test-swift test-harness check-harness check-ci lint bench install uninstall clean
+.PHONY: all deps system-deps venv dev-tools build build-debug run test test-swift test-harness check-harness check-ci lint bench install uninstall clean
 
 all: build
 
@@ -49,20 +49,24 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	@touch $@
 
 build: deps
-	$(SWIFT) build $(SWIFT_CONFIG) --product asynclings
+	$(SWIFT) build -c release --product asynclings
+
+# The same configuration `swift test` builds (see DEBUG_BIN).
+build-debug: deps
+	$(SWIFT) build --product asynclings
 
 # Opens the course; then says how to have `asynclings` on PATH if it is not yet.
-run: build
-	@status=0; $(RELEASE_BIN) || status=$$?; \
+run: build-debug
+	@status=0; $(DEBUG_BIN) || status=$$?; \
 	  scripts/path-hint "$(abspath $(PREFIX))/bin" "make install"; \
 	  exit $$status
 
-# One Swift build (SWIFT_CONFIG): `swift test` builds the package, the binary the end-to-end
-# tests run included, reusing what `make run`, `install` or `bench` built.
+# One Swift build: `swift test` builds the debug package, the binary the end-to-end tests
+# run included, reusing what `make run` built (the release build is for `install` and `bench`).
 test: test-harness check-harness check-ci test-swift
 
 test-swift: deps
-	$(SWIFT) test $(SWIFT_CONFIG) --disable-xctest $(SWIFT_TEST_FLAGS)
+	$(SWIFT) test --disable-xctest $(SWIFT_TEST_FLAGS)
 
 # The harness is stdlib-only Python: its tests run on every 3.11+ interpreter found.
 test-harness: venv

@@ -39,18 +39,14 @@ struct MakefileTests {
         #expect(off.stdout.contains(">> ~/.bashrc"))
     }
 
-    /// `make test` right after `make run` (or `install`, or `bench`) compiles only the test
-    /// targets: every Swift build uses one configuration, optimised and testable.
-    @Test func runInstallBenchAndTestBuildTheSameConfiguration() throws {
-        let make = try Shell.run(["/usr/bin/make", "-n", "run", "install", "bench", "test-swift"], in: Repository.root)
+    /// `make test` right after `make run` compiles only the test targets: both build the
+    /// debug configuration (`swift test` cannot share a release build).
+    @Test func runAndTestBuildTheSameConfiguration() throws {
+        let make = try Shell.run(["/usr/bin/make", "-n", "run", "test-swift"], in: Repository.root)
         #expect(make.status == 0, "\(make.stderr)")
-        let swift = make.stdout.split(separator: "\n").filter { $0.hasPrefix("swift build") || $0.hasPrefix("swift test") }
+        let swift = make.stdout.split(separator: "\n").filter { $0.hasPrefix("swift ") }
         #expect(swift.contains { $0.hasPrefix("swift build") }, "\(make.stdout)")
         #expect(swift.contains { $0.hasPrefix("swift test") }, "\(make.stdout)")
-        func configuration(_ command: Substring) -> [Substring] {
-            command.split(separator: " ").filter { !["swift", "build", "test", "--product", "asynclings", "--disable-xctest"].contains($0) }
-        }
-        #expect(Set(swift.map(configuration)).count == 1, "\(swift)")
-        #expect(swift.allSatisfy { $0.contains("-c release -Xswiftc -enable-testing") }, "\(swift)")
+        #expect(!swift.contains { $0.contains("-c release") || $0.contains("--configuration release") }, "\(swift)")
     }
 }
