@@ -8,7 +8,8 @@ VENV_PY      := $(VENV)/bin/python
 RELEASE_BIN  := .build/release/asynclings
 # `make run` builds the debug configuration, the one `swift test` builds: `make test`
 # after `make run` then compiles only the test targets (a release build shares nothing
-# with `swift test`'s debug one, and testing a release build loses @testable).
+# with `swift test`'s debug one; even with -enable-testing on both, `swift test -c release`
+# after `swift build -c release` recompiled every module, and the other way round too).
 DEBUG_BIN    := .build/debug/asynclings
 # Without root, install for this user (~/.local/bin, as pipx and pip --user do).
 PREFIX       ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)

@@ -69,11 +69,15 @@ public enum Repository {
             .sorted()
     }
 
-    /// The `asynclings` binary under test: `$ASYNCLINGS_BIN` when set (a release build, say), else the debug build `swift test` made.
+    /// The `asynclings` binary under test: `$ASYNCLINGS_BIN` when set, else the one `swift test` built
+    /// beside this test bundle (whatever the configuration and build folder).
     public static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["ASYNCLINGS_BIN"], !path.isEmpty {
             return URL(fileURLWithPath: path)
         }
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let beside = bundle.deletingLastPathComponent().appendingPathComponent("asynclings")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return root.appendingPathComponent(".build/debug/asynclings")
     }
 }
