@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import sys
 import time
 import unittest
 
-import support  # noqa: F401  (puts the harness on sys.path)
+import support  # also puts the harness on sys.path
 from asynclings_harness.clock import LoopAborted, VirtualClockLoop
 from asynclings_harness.explore import Schedule
 
@@ -146,9 +144,7 @@ class Stuck(unittest.TestCase):
         stuck = [f"test_clock.Stuck.{name}" for name in (
             "test_deadlock_is_detected_with_the_waiting_task", "test_livelock_is_a_time_limit",
             "test_virtual_deadline_is_a_time_limit")]
-        done = subprocess.run(
-            [sys.executable, "-m", "unittest", *stuck], cwd=os.path.dirname(os.path.abspath(__file__)),
-            capture_output=True, text=True, timeout=120)
+        done = support.run_tests_apart(*stuck)
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertNotIn("Task was destroyed", done.stderr)
 

@@ -180,10 +180,7 @@ print(json.dumps(session.run_loop(main(), entry="main")))
 
 class QuietShutdown(unittest.TestCase):
     def test_the_echo_tests_log_nothing_when_their_loop_shuts_down(self) -> None:
-        # A passing test prints nothing: run the echo tests in a process of their own and read what they logged.
-        done = subprocess.run(
-            [sys.executable, "-m", "unittest", "test_real_io.LoopbackOnVirtualTime"],
-            cwd=os.path.dirname(os.path.abspath(__file__)), capture_output=True, text=True, timeout=120)
+        done = support.run_tests_apart("test_real_io.LoopbackOnVirtualTime")
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertNotIn("Traceback", done.stderr)
 
