@@ -221,6 +221,6 @@ final class ConformanceCache: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(entries) else { return }
-        AsynclingsCache.write(data, to: file)
+        CacheFile.write(data, to: file)
     }
 }

@@ -150,7 +150,7 @@ final class InterpreterCache: @unchecked Sendable {
         let snapshot = entries
         lock.unlock()
         guard let file, let data = try? JSONEncoder().encode(snapshot) else { return }
-        AsynclingsCache.write(data, to: file)
+        CacheFile.write(data, to: file)
     }
 }
 
@@ -164,14 +164,5 @@ public enum AsynclingsCache {
             return URL(fileURLWithPath: home).appendingPathComponent(".cache/asynclings")
         }
         return nil
-    }
-
-    /// Writes a cache file whole: write-then-rename, so a concurrent reader never sees half a file.
-    static func write(_ data: Data, to file: URL) {
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = file.appendingPathExtension("\(getpid()).tmp")
-        if (try? data.write(to: temporary)) != nil {
-            _ = rename(temporary.path, file.path)
-        }
     }
 }

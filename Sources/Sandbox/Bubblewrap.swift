@@ -196,11 +196,6 @@ final class ProbeCache: @unchecked Sendable {
         memory[key] = availability
         lock.unlock()
         guard let file, let data = try? JSONEncoder().encode([key: availability]) else { return }
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        // Write-then-rename: a concurrent reader never sees half a file.
-        let temporary = file.appendingPathExtension("\(getpid()).tmp")
-        if (try? data.write(to: temporary)) != nil {
-            _ = rename(temporary.path, file.path)
-        }
+        CacheFile.write(data, to: file)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 import Testing
 
 import Glibc
@@ -70,8 +69,8 @@ public enum Shell {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("shell-\(UUID().uuidString)")
         let out = base.appendingPathExtension("out")
         let err = base.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)
